@@ -1,0 +1,91 @@
+"""Durations as people write them in scripts ("90s", "15m", "1h30m", plain seconds) and back."""
+
+from __future__ import annotations
+
+import math
+import re
+
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s)")
+_WHOLE = re.compile(r"^(?:\s*\d+(?:\.\d+)?\s*[hms])+\s*$")
+_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0}
+_LIMIT = 24 * 3600.0  # nothing in a session lasts a day
+
+
+class DurationError(ValueError):
+    """A duration that cannot be read; the message says what was expected."""
+
+
+EXPECTED = 'a duration such as "90s", "15m", "1h30m" or a number of seconds'
+
+
+def parse_duration(value: object, *, allow_zero: bool = False) -> float:
+    """Seconds for a script duration. Raises DurationError saying what was expected."""
+    if isinstance(value, bool):
+        raise DurationError(f"expected {EXPECTED}, got {value!r}")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    elif isinstance(value, str):
+        text = value.strip().lower()
+        if re.fullmatch(r"\d+(?:\.\d+)?", text):
+            seconds = float(text)
+        elif _WHOLE.match(text):
+            units = [unit for _, unit in _PART.findall(text)]
+            if len(set(units)) != len(units) or units != sorted(units, key="hms".index):
+                raise DurationError(f"expected {EXPECTED}, got {value!r} (units out of order)")
+            seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in _PART.findall(text))
+        else:
+            raise DurationError(f"expected {EXPECTED}, got {value!r}")
+    else:
+        raise DurationError(f"expected {EXPECTED}, got {type(value).__name__}")
+    if not math.isfinite(seconds):
+        raise DurationError(f"expected {EXPECTED}, got {value!r}")
+    if seconds < 0 or (seconds == 0 and not allow_zero):
+        raise DurationError(f"expected a duration above zero, got {value!r}")
+    if seconds > _LIMIT:
+        raise DurationError(f"expected a duration under 24h, got {value!r}")
+    return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """The script spelling of a duration: 5400 -> "1h30m", 90 -> "1m30s", 5.5 -> "5.5s"."""
+    if seconds < 0:
+        raise ValueError("negative duration")
+    whole = int(seconds)
+    fraction = round(seconds - whole, 3)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours}h")
+    if minutes:
+        parts.append(f"{minutes}m")
+    if secs or fraction or not parts:
+        parts.append(f"{secs + fraction:g}s")
+    return "".join(parts)
+
+
+def format_clock(seconds: float) -> str:
+    """A clock reading for the screen: 65 -> "01:05", 3725 -> "1:02:05". Negative gets a minus."""
+    sign = "-" if seconds < 0 else ""
+    total = int(abs(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes:02d}:{secs:02d}"
+
+
+def format_minutes(seconds: float) -> str:
+    """A plain length for lists: 5400 -> "1 h 30 min", 600 -> "10 min", 40 -> "40 s"."""
+    total = round(seconds)
+    if total < 60:
+        return f"{total} s"
+    hours, rest = divmod(total, 3600)
+    minutes = round(rest / 60)
+    if minutes == 60:
+        hours, minutes = hours + 1, 0
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    if hours:
+        return f"{hours} h"
+    return f"{minutes} min"

@@ -1,0 +1,78 @@
+"""Session scripts: the typed model of a session's phases, reminders and safety thresholds.
+
+Loading and validation from YAML live in `load_session` (see problems.py for the error format).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Advance = Literal["manual", "auto"]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A cue inside a phase: `at` seconds from the phase's start, or `after_dose` seconds."""
+
+    id: str  # "<phase id>.<index>" unless the script names it
+    text: str
+    at: float | None = None
+    after_dose: float | None = None
+    chime: str | None = None  # chime id from audio/playlists.yaml
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    title: str
+    duration: float  # planned seconds
+    advance: Advance = "manual"
+    guide: str = ""  # therapist's screen
+    client: str = ""  # client display
+    music: str | None = None  # playlist id; None means silence ("none" in YAML)
+    volume: float = 0.5  # 0.0 .. 1.0
+    checklist: tuple[str, ...] = ()
+    vitals: bool = False  # this phase asks for vitals
+    dose: bool = False  # entering it asks for the dose
+    reminders: tuple[Reminder, ...] = ()
+    exercises: tuple[str, ...] = ()  # exercise ids, offered first in this phase
+
+
+@dataclass(frozen=True)
+class Safety:
+    """The practice's own thresholds. Readings beyond them are flagged, never advised on."""
+
+    systolic_max: float | None = None
+    diastolic_max: float | None = None
+    heart_rate_max: float | None = None
+    heart_rate_min: float | None = None
+    spo2_min: float | None = None
+    source: str = ""  # where the numbers come from, shown beside a flag
+
+
+@dataclass(frozen=True)
+class SessionScript:
+    id: str
+    title: str
+    route: str  # IM, SL, IV, IN, ...
+    phases: tuple[Phase, ...]
+    description: str = ""
+    safety: Safety = field(default_factory=Safety)
+    source: Path | None = None  # the YAML file it came from
+    text_hash: str = ""  # sha256 of the file's bytes, recorded in journals
+
+    @property
+    def total_planned(self) -> float:
+        return sum(phase.duration for phase in self.phases)
+
+    def phase_index(self, phase_id: str) -> int:
+        for index, phase in enumerate(self.phases):
+            if phase.id == phase_id:
+                return index
+        raise KeyError(phase_id)
+
+    @property
+    def dose_phase(self) -> Phase | None:
+        return next((phase for phase in self.phases if phase.dose), None)

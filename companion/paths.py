@@ -1,0 +1,54 @@
+"""Where things live. The only module that knows paths; tests override with environment variables.
+
+COMPANION_DATA_DIR   journals and reports (default: the user data dir)
+COMPANION_CONFIG_DIR the user's own scripts, exercises and playlists (default: user config dir)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "session-companion"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _bundled(name: str) -> Path:
+    # An editable install or a checkout runs from the repo; a wheel carries copies in _bundled/.
+    in_repo = _PACKAGE.parent / name
+    return in_repo if in_repo.is_dir() else _PACKAGE / "_bundled" / name
+
+
+def bundled_scripts_dir() -> Path:
+    return _bundled("scripts")
+
+
+def bundled_audio_dir() -> Path:
+    return _bundled("audio")
+
+
+def data_dir() -> Path:
+    override = os.environ.get("COMPANION_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP))
+
+
+def config_dir() -> Path:
+    override = os.environ.get("COMPANION_CONFIG_DIR")
+    return Path(override) if override else Path(platformdirs.user_config_dir(APP))
+
+
+def journals_dir() -> Path:
+    return data_dir() / "journals"
+
+
+def reports_dir() -> Path:
+    return data_dir() / "reports"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` (and parents) readable by the owner only; tighten it if it exists."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
