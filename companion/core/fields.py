@@ -44,13 +44,18 @@ class Checker:
     def __init__(self, doc: Located) -> None:
         self.doc = doc
         self.problems: list[Problem] = []
+        self.misspelt: set[str] = set()  # paths of known keys an unknown key was taken for
 
     @property
     def root(self) -> Field:
         return Field(self, "", self.doc.value)
 
     def report(self, path: str, message: str, *, key: bool = False) -> None:
-        self.problems.append(self.doc.problem(path, message, key=key))
+        if path in self.misspelt and message.startswith("missing"):
+            return  # "unknown key (did you mean ...?)" already says where it went
+        problem = self.doc.problem(path, message, key=key)
+        if problem not in self.problems:  # two readers may notice the same missing field
+            self.problems.append(problem)
 
     def raise_if_any(self) -> None:
         """Raise ScriptError with every problem, in the order they appear in the file."""
@@ -96,7 +101,12 @@ class Field:
     # --- structure -------------------------------------------------------------------------
 
     def mapping(
-        self, known: Collection[str], required: Collection[str] = (), *, what: str = "a mapping"
+        self,
+        known: Collection[str],
+        required: Collection[str] = (),
+        *,
+        what: str = "a mapping",
+        hints: dict[str, str] | None = None,  # likely words that difflib would not match
     ) -> bool:
         """True when this is a mapping; reports unknown keys (with a suggestion) and missing ones."""
         if not isinstance(self.value, dict):
@@ -105,8 +115,13 @@ class Field:
             return False
         for key in self.value:
             if key not in known:
-                guess = did_you_mean(key, known)
-                listed = guess or f"; expected one of: {', '.join(sorted(known))}"
+                guess = (hints or {}).get(key) or closest(key, known)
+                if guess is not None and guess not in self.value:
+                    self.checker.misspelt.add(child_path(self.path, guess))
+                if guess:
+                    listed = f' (did you mean "{guess}"?)'
+                else:
+                    listed = f"; expected one of: {', '.join(sorted(known))}"
                 self.checker.report(child_path(self.path, key), f"unknown key{listed}", key=True)
         for key in required:
             if key not in self.value:
