@@ -1,0 +1,24 @@
+"""`companion report SESSION [--format md|html|json] [-o FILE]`: a session's summary.
+
+Without -o the report is printed (to paste, or to pipe); with -o it is written owner-only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from companion.core.report import ReportError, report_for, write_report
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.output is None:
+            sys.stdout.write(report_for(args.session, args.format, extra_dirs=args.scripts))
+            return 0
+        path = write_report(args.session, args.format, args.output, extra_dirs=args.scripts)
+    except ReportError as error:
+        print(f"companion report: {error}", file=sys.stderr)
+        return 1
+    print(f"Report written to {path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,185 @@
+"""Session reports: the note a therapist files after a session, from its journal.
+
+    render_report(contents, script, "md")   -> the text (md, html or json)
+    write_report("2026-11-26-0902-ab12")    -> reports_dir()/<session id>.md, owner-only
+
+The facts come from report_model.build_report; report_md, report_html and report_json lay
+them out. A journal that was never ended, lost its last line, or whose script can no longer be
+found still gives a report, which says plainly what is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import replace
+from collections.abc import Iterable, Mapping
+from datetime import tzinfo
+from pathlib import Path
+
+from companion import paths
+from companion.core.exercises import GroundingExercise
+from companion.core.journal import JournalContents, JournalError, JournalStore, read_journal
+from companion.core.report_html import render_html
+from companion.core.report_json import render_json
+from companion.core.report_md import render_markdown
+from companion.core.report_model import SessionReport, build_report
+from companion.core.script import SessionScript
+
+RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}
+FORMATS = tuple(RENDERERS)
+
+
+class ReportError(Exception):
+    """A report that cannot be written; the message says why in plain words."""
+
+
+def render_report(
+    contents: JournalContents,
+    script: SessionScript | None,
+    fmt: str = "md",
+    *,
+    exercises: Mapping[str, GroundingExercise] | None = None,
+    tz: tzinfo | None = None,
+    generated_at: float | None = None,
+    script_problem: str = "",
+) -> str:
+    """The report in `fmt` ("md", "html" or "json"). Times are shown in `tz` (default: local)."""
+    report = _report(contents, script, exercises, tz, generated_at, script_problem)
+    return RENDERERS[_checked(fmt)](report)
+
+
+def _report(contents, script, exercises, tz, generated_at, script_problem) -> SessionReport:
+    report = build_report(
+        contents,
+        script,
+        exercises=exercises,
+        generated_at=time.time() if generated_at is None else generated_at,
+        tz=tz,
+    )
+    if script_problem:
+        report = replace(report, gaps=(*report.gaps, script_problem))
+    return report
+
+
+def _checked(fmt: str) -> str:
+    if fmt not in RENDERERS:
+        raise ReportError(f"unknown report format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def resolve_journal(session_ref: str | os.PathLike[str]) -> Path:
+    """The journal file a session id or a path names. Raises ReportError when there is none."""
+    candidate = Path(session_ref).expanduser()
+    if candidate.is_file():
+        return candidate
+    text = str(session_ref)
+    try:
+        found = JournalStore(paths.journals_dir()).path_for(text)
+    except JournalError:
+        found = None
+    if found is not None and found.is_file():
+        return found
+    raise ReportError(
+        f"No session {text!r}: it is neither a journal file nor a session id in {paths.journals_dir()} "
+        "(`companion sessions` lists them)."
+    )
+
+
+def load_session_report(
+    session_ref: str | os.PathLike[str],
+    *,
+    extra_dirs: Iterable[Path] = (),
+) -> tuple[JournalContents, SessionScript | None, dict[str, GroundingExercise], str]:
+    """A journal's contents, its script (None when it cannot be found), known exercises, and why
+    the script is missing when it is."""
+    path = resolve_journal(session_ref)
+    try:
+        contents = read_journal(path)
+    except JournalError as error:
+        raise ReportError(str(error)) from None
+    script, problem, exercises = _find_script(contents, list(extra_dirs))
+    return contents, script, exercises, problem
+
+
+def _find_script(contents: JournalContents, extra_dirs: list[Path]):
+    """The session's script by id from the library, else from the path the journal recorded."""
+    header = contents.header
+    exercises: dict[str, GroundingExercise] = {}
+    try:
+        from companion.core.library import load_library
+
+        library = load_library(extra_dirs)
+    except Exception as error:  # a broken user folder must not cost the therapist the report
+        return None, f"The script library could not be read: {error}", exercises
+    exercises = _exercise_map(library)
+    try:
+        return library.session(header.script_id), "", exercises
+    except Exception:
+        pass
+    if header.script_path and Path(header.script_path).is_file():
+        try:
+            from companion.core.script import load_session
+
+            return load_session(Path(header.script_path)), "", exercises
+        except Exception as error:
+            return None, f"The script at {header.script_path} could not be loaded: {error}", exercises
+    return None, "", exercises
+
+
+def _exercise_map(library) -> dict[str, GroundingExercise]:
+    found = getattr(library, "exercises", None)
+    if callable(found):
+        found = found()
+    if isinstance(found, Mapping):
+        return {str(key): value for key, value in found.items() if isinstance(value, GroundingExercise)}
+    if isinstance(found, Iterable):
+        return {item.id: item for item in found if isinstance(item, GroundingExercise)}
+    return {}
+
+
+def report_for(session_ref: str | os.PathLike[str], fmt: str = "md", *, extra_dirs: Iterable[Path] = ()) -> str:
+    """The report text of a session named by id or journal path."""
+    _checked(fmt)
+    contents, script, exercises, problem = load_session_report(session_ref, extra_dirs=extra_dirs)
+    return render_report(contents, script, fmt, exercises=exercises, script_problem=problem)
+
+
+def write_report(
+    session_ref: str | os.PathLike[str],
+    fmt: str = "md",
+    output: Path | None = None,
+    *,
+    extra_dirs: Iterable[Path] = (),
+) -> Path:
+    """Write the report and return where. Default: reports_dir()/<session id>.<fmt>. Owner-only."""
+    _checked(fmt)
+    contents, script, exercises, problem = load_session_report(session_ref, extra_dirs=extra_dirs)
+    text = render_report(contents, script, fmt, exercises=exercises, script_problem=problem)
+    if output is None:
+        directory = paths.ensure_private_dir(paths.reports_dir())
+        output = directory / f"{contents.header.session_id or Path(session_ref).stem}.{fmt}"
+    write_private(Path(output), text)
+    return Path(output)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace `path` with `text`, readable by the owner only, never leaving half a file."""
+    directory = path.parent
+    if not directory.is_dir():
+        raise ReportError(f"{path}: the folder {directory} does not exist.")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)  # mkstemp is 0600
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise ReportError(f"{path}: cannot be written ({error.strerror or error}).") from None
