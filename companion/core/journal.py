@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import errno
-import fcntl
 import json
 import os
 import time
@@ -23,6 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from companion import paths
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: journals are still written, just not locked against a second window
+    fcntl = None  # type: ignore[assignment]
 from companion.core.clock import Clock
 from companion.core.events import EVENT_TYPES, Event, UnknownEvent, from_record
 from companion.core.script import SessionScript
@@ -328,6 +332,8 @@ class JournalWriter:
 
 
 def _lock(fd: int, path: Path) -> None:
+    if fcntl is None:
+        return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

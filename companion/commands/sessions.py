@@ -1,0 +1,47 @@
+"""`companion sessions`: past sessions from the journal store, newest first, as a plain table."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from companion.core.durations import format_minutes
+from companion.core.journal import JournalStore, SessionSummary
+
+COLUMNS = ("Session", "Started", "Script", "Client", "Duration", "Status")
+
+
+def run(args: argparse.Namespace) -> int:
+    store = JournalStore()
+    sessions = store.list_sessions()
+    if not sessions:
+        print("No sessions recorded yet.")
+    else:
+        print(render_table(sessions))
+    for problem in store.problems:
+        print(f"Skipped: {problem}")
+    return 0
+
+
+def render_table(sessions: list[SessionSummary]) -> str:
+    rows = [COLUMNS, *(_row(summary) for summary in sessions)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _row(summary: SessionSummary) -> tuple[str, ...]:
+    started = summary.started_at if summary.started_at is not None else summary.created
+    duration = summary.duration
+    status = "finished" if summary.finished else "unfinished"
+    if summary.rehearsal:
+        status += f" (rehearsal x{summary.speed:g})"
+    return (
+        summary.session_id,
+        datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M"),
+        summary.script_id,
+        summary.client_code or "-",
+        format_minutes(duration) if duration is not None else "-",
+        status,
+    )
