@@ -1,0 +1,299 @@
+"""The therapist's console: one App, built by `make_app` for the CLI and the tests alike.
+
+The app decides what to open first (a resume offer, the script picker, or the session) and
+owns the long-lived things a screen should not: the library, the journal stores, the session
+and the audio. pygame loads only after the first frame is painted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from companion.core.clock import Clock, MonotonicClock
+from companion.core.journal import JournalError, JournalStore, SessionSummary
+from companion.core.script import SessionScript
+from companion.sound import Player
+from companion.ui.audio_director import AudioDirector
+from companion.ui.dialogs.confirm import ConfirmDialog
+from companion.ui.dialogs.text_prompt import TextPrompt
+from companion.ui.messages import PlayerReady, ReportWritten
+from companion.ui.screens.picker import ScriptPicker
+from companion.ui.screens.session import SessionScreen
+from companion.ui.theme import THEMES
+from companion.ui.timefmt import wall_text
+
+ClockFactory = Callable[[float, float], Clock]
+
+
+class CompanionApp(App[int]):
+    CSS_PATH = "companion.tcss"
+    TITLE = "Session Companion"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        library: Any,
+        *,
+        store: JournalStore,
+        rehearsal_store: JournalStore | None = None,
+        script: SessionScript | None = None,
+        client_code: str | None = None,
+        speed: float = 1.0,
+        resume: SessionSummary | None = None,
+        offer_resume: bool = True,
+        clock_factory: ClockFactory | None = None,
+        player: Player | None = None,
+        open_player: Callable[[], Player] | None = None,
+        real_time: Callable[[], float] = time.time,
+        extra_dirs: Iterable[Path] = (),
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.store = store
+        self.rehearsal_store = rehearsal_store
+        self.script = script
+        self.client_code = client_code
+        self.speed = speed
+        self.resume_summary = resume
+        self.offer_resume = offer_resume
+        self.clock_factory: ClockFactory = clock_factory or (lambda speed, start: MonotonicClock(speed, start))
+        self.real_time = real_time
+        self.extra_dirs = tuple(extra_dirs)
+        self.session: Any = None
+        self.audio = AudioDirector(library.playlists, library.chimes, player)
+        self._open_player = open_player
+        self.animation_level = "none"  # nothing slides or flashes in a dark room
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = "dark-room"
+
+    @property
+    def rehearsal_speed(self) -> float | None:
+        return self.speed if self.speed != 1.0 else None
+
+    # -- start --------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.audio.player is None:
+            self.call_after_refresh(self._load_player)
+        self._begin()
+
+    @work(exclusive=True, group="start")
+    async def _begin(self) -> None:
+        if self.resume_summary is not None:
+            self._resume(self.resume_summary)
+            return
+        if self.offer_resume:
+            unfinished = self._unfinished()
+            if unfinished is not None and await self.push_screen_wait(self._resume_question(unfinished)):
+                self._resume(unfinished)
+                return
+        if self.script is not None:
+            await self._start(self.script)
+            return
+        scripts = sorted(self.library.sessions.values(), key=lambda s: s.title.lower())
+        problems = [str(problem) for problem in self.library.problems]
+        default = _default_session_id()
+        await self.push_screen(ScriptPicker(scripts, default, problems, self.rehearsal_speed))
+
+    @on(ScriptPicker.Chosen)
+    async def _script_chosen(self, message: ScriptPicker.Chosen) -> None:
+        self._start_chosen(message.script)
+
+    @work(exclusive=True, group="start")
+    async def _start_chosen(self, script: SessionScript) -> None:
+        await self._start(script)
+
+    async def _start(self, script: SessionScript) -> None:
+        from companion.core.session import LiveSession
+
+        if self.client_code is None:
+            code = await self.push_screen_wait(TextPrompt(
+                "Client code", "A client code for the journal (free text, no name needed). Enter to skip.",
+                placeholder="e.g. K-014", allow_empty=True, max_length=40, prompt_id="client-code",
+            ))
+            self.client_code = code or ""
+        store = self.rehearsal_store if self.rehearsal_speed and self.rehearsal_store else self.store
+        clock = self.clock_factory(self.speed, time.time())
+        self.session = LiveSession.start(
+            script, store, clock, client_code=self.client_code,
+            rehearsal=self.rehearsal_speed is not None, speed=self.speed,
+        )
+        self._show_session(())
+
+    def _unfinished(self) -> SessionSummary | None:
+        stores = [self.store] + ([self.rehearsal_store] if self.rehearsal_store else [])
+        found = [s for store in stores for s in store.unfinished()]
+        return max(found, key=lambda s: (s.last_event_at or s.created), default=None)
+
+    def _resume_question(self, summary: SessionSummary) -> ConfirmDialog:
+        started = wall_text(summary.started_at) if summary.started_at else wall_text(summary.created)
+        who = f", client {summary.client_code}" if summary.client_code else ""
+        kind = "rehearsal" if summary.rehearsal else "session"
+        return ConfirmDialog(
+            "Unfinished session",
+            f"A {kind} of {summary.script_id}{who}, started {time.strftime('%a %d %b', time.localtime(summary.created))}"
+            f" at {started}, was not ended.\nResume it now?",
+            yes="Resume", no="Start another",
+        )
+
+    def _resume(self, summary: SessionSummary) -> None:
+        from companion.core.session import LiveSession
+
+        try:
+            script = self.library.session(summary.script_id)
+        except LookupError:
+            self.exit(1, message=f"The script {summary.script_id!r} of session {summary.session_id} is not in the library.")
+            return
+        store = self._store_of(summary)
+        try:
+            self.session = LiveSession.resume(script, store, summary.session_id, clock_factory=self.clock_factory)
+        except JournalError as error:
+            self.exit(1, message=str(error))
+            return
+        header = self.session.header
+        if header is not None:
+            self.speed = header.speed
+        if self.session.events:
+            first = self.session.events[0]
+            self.client_code = getattr(first, "client_code", "") or ""
+        notices = []
+        if self.session.script_changed:
+            notices.append("The script has changed since this session started; the timeline follows the new text.")
+        if self.session.torn:
+            notices.append("The journal's last line was cut short by the crash and was left out.")
+        notices += [p for p in self.session.problems if "incomplete" not in p]
+        self._show_session(tuple(notices))
+
+    def _store_of(self, summary: SessionSummary) -> JournalStore:
+        if self.rehearsal_store is not None and Path(summary.path).parent == self.rehearsal_store.root:
+            return self.rehearsal_store
+        return self.store
+
+    def _show_session(self, notices: tuple[str, ...]) -> None:
+        screen = SessionScreen(
+            self.session, self.audio, self.session.clock, client_code=self.client_code or "",
+            rehearsal_speed=self.rehearsal_speed, notices=notices, real_time=self.real_time,
+        )
+        if isinstance(self.screen, ScriptPicker):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    # -- audio --------------------------------------------------------------------------------
+
+    def _load_player(self) -> None:
+        self._player_worker()
+
+    @work(thread=True, exclusive=True, group="player")
+    def _player_worker(self) -> None:
+        from companion.sound import open_player
+
+        player = (self._open_player or open_player)()
+        self.post_message(PlayerReady(player))
+
+    def on_player_ready(self, message: PlayerReady) -> None:
+        self.audio.attach(message.player)
+        if isinstance(self.screen, SessionScreen):
+            self.screen.audio_changed()
+        if message.player.notice:
+            self.notify(message.player.notice, title="Sound", timeout=10)
+
+    # -- the end ------------------------------------------------------------------------------
+
+    async def offer_report(self, session: Any) -> None:
+        try:
+            from companion.core.report import write_report
+        except ImportError:
+            return
+        if not await self.push_screen_wait(ConfirmDialog(
+            "Session ended", "Write the session report now (Markdown, saved beside the journals)?",
+            yes="Write it", no="Later",
+        )):
+            self.notify(f"Later: companion report {session.session_id}")
+            return
+        self._write_report(session.session_id, write_report)
+
+    @work(thread=True, group="report")
+    def _write_report(self, session_id: str, write_report: Callable[..., Path]) -> None:
+        try:
+            path = write_report(session_id, fmt="md", extra_dirs=self.extra_dirs)
+        except Exception as error:  # the session is safe either way; say why in one line
+            self.post_message(ReportWritten(None, f"The report could not be written: {error}"))
+            return
+        self.post_message(ReportWritten(str(path)))
+
+    def on_report_written(self, message: ReportWritten) -> None:
+        if message.path:
+            self.notify(f"Report written to {message.path}", title="Report", timeout=15)
+        else:
+            self.notify(message.problem or "The report could not be written.", severity="warning", timeout=15)
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.close()
+        self.audio.close()
+
+    # -- the command palette ----------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in screen.BINDINGS:
+            if binding.id and binding.description and screen.check_action(binding.action.split("(")[0], ()):
+                yield SystemCommand(
+                    f"{binding.description} ({binding.key_display or binding.key.split(',')[0]})",
+                    binding.tooltip,
+                    lambda action=binding.action, target=screen: target.run_action(action),
+                )
+
+
+def _default_session_id() -> str:
+    try:
+        from companion.core.library import DEFAULT_SESSION_ID
+    except ImportError:
+        return "im-standard"
+    return DEFAULT_SESSION_ID
+
+
+def make_app(
+    library: Any,
+    *,
+    store: JournalStore | None = None,
+    rehearsal_store: JournalStore | None = None,
+    script: SessionScript | None = None,
+    client_code: str | None = None,
+    speed: float = 1.0,
+    resume: SessionSummary | None = None,
+    offer_resume: bool = True,
+    clock: Clock | None = None,
+    player: Player | None = None,
+    real_time: Callable[[], float] | None = None,
+    extra_dirs: Iterable[Path] = (),
+) -> CompanionApp:
+    """The console. Tests pass a FakeClock and a SilentPlayer; the CLI passes neither.
+
+    With `clock`, every session (new or resumed) runs on that clock and the real-time line
+    shows it too, so screenshots are the same on every run.
+    """
+    clock_factory = (lambda speed, start: clock) if clock is not None else None
+    return CompanionApp(
+        library,
+        store=store or JournalStore(),
+        rehearsal_store=rehearsal_store,
+        script=script,
+        client_code=client_code,
+        speed=speed,
+        resume=resume,
+        offer_resume=offer_resume,
+        clock_factory=clock_factory,
+        player=player,
+        real_time=real_time or (clock.now if clock is not None else time.time),
+        extra_dirs=extra_dirs,
+    )

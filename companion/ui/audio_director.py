@@ -1,0 +1,130 @@
+"""The thin adapter between the session and the Player: which playlist, how loud, which chime.
+
+The console asks for what it wants (this phase's music, a chime, a fade); the director keeps
+that wish while no player is open yet (pygame loads after the first frame) and hands it over
+the moment one is. It never imports pygame itself.
+"""
+
+from __future__ import annotations
+
+import time
+
+from companion.core.playlists import Chime, Playlist
+from companion.core.script import Phase
+from companion.sound import Player
+
+VOLUME_STEP = 0.05
+FADE_WINDOW = 12.0  # seconds of brisk player updates after a change: longer than any fade
+
+
+class AudioDirector:
+    def __init__(self, playlists: dict[str, Playlist], chimes: dict[str, Chime], player: Player | None = None) -> None:
+        self.playlists = playlists
+        self.chimes = chimes
+        self.player: Player | None = None
+        self._phase: Phase | None = None
+        self._silenced = False  # distress or `f`: stays quiet until the next phase change
+        self.volume = 0.5
+        self.muted = False
+        self.busy_until = 0.0  # monotonic time by which the fades we asked for are over
+        if player is not None:
+            self.attach(player)
+
+    # -- the player arrives -----------------------------------------------------------------
+
+    def attach(self, player: Player) -> None:
+        self.player = player
+        if self.muted:
+            player.set_muted(True)
+        if self._phase is not None and not self._silenced:
+            self._start(self._phase)
+
+    # -- what the console asks ---------------------------------------------------------------
+
+    def enter_phase(self, phase: Phase) -> None:
+        """The phase's music at the phase's volume (crossfaded by the player), or silence."""
+        self._phase = phase
+        self._silenced = False
+        self.volume = phase.volume
+        if self.player is not None:
+            self._start(phase)
+
+    def _start(self, phase: Phase) -> None:
+        assert self.player is not None
+        self._busy()
+        playlist = self.playlists.get(phase.music) if phase.music else None
+        if playlist is None:
+            self.player.stop()
+        else:
+            self.player.play(playlist, phase.volume)
+
+    def fade_out(self) -> None:
+        self._busy()
+        self._silenced = True
+        if self.player is not None:
+            self.player.stop()
+
+    def distress(self, seconds: float = 4.0) -> None:
+        self._busy()
+        self._silenced = True
+        if self.player is not None:
+            self.player.fade_to_silence(seconds)
+
+    def toggle_mute(self) -> bool:
+        self._busy()
+        self.muted = not self.muted
+        if self.player is not None:
+            self.player.set_muted(self.muted)
+        return self.muted
+
+    def change_volume(self, delta: float) -> float:
+        self._busy()
+        current = self.player.volume if self.player is not None else self.volume
+        self.volume = round(max(0.0, min(1.0, current + delta)), 2)
+        if self.player is not None:
+            self.player.set_volume(self.volume)
+        return self.volume
+
+    def chime(self, chime_id: str | None) -> None:
+        self._busy()
+        chime = self.chimes.get(chime_id) if chime_id else None
+        if chime is not None and self.player is not None:
+            self.player.chime(chime)
+
+    def _busy(self) -> None:
+        self.busy_until = time.monotonic() + FADE_WINDOW
+
+    @property
+    def fading(self) -> bool:
+        """True while the player needs frequent updates (a fade under way)."""
+        if self.player is None:
+            return False
+        return time.monotonic() < self.busy_until or bool(getattr(self.player, "busy", False))
+
+    # -- what the screen shows ---------------------------------------------------------------
+
+    @property
+    def now_playing(self) -> str | None:
+        return self.player.now_playing if self.player is not None else None
+
+    @property
+    def shown_volume(self) -> float:
+        return self.player.volume if self.player is not None else self.volume
+
+    @property
+    def shown_muted(self) -> bool:
+        return self.player.muted if self.player is not None else self.muted
+
+    @property
+    def notice(self) -> str | None:
+        if self.player is None:
+            return None
+        return self.player.notice
+
+    def update(self) -> None:
+        if self.player is not None:
+            self.player.update()
+
+    def close(self) -> None:
+        if self.player is not None:
+            self.player.close()

@@ -1,0 +1,41 @@
+"""What every dialog shares: a centred calm box, Escape cancels, no blinking cursor."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Input
+
+T = TypeVar("T")
+
+
+class Dialog(ModalScreen[T]):
+    DEFAULT_CSS = """
+    Dialog { align: center middle; background: $background 70%; }
+    Dialog > .box {
+        width: 64; max-width: 100%; height: auto; max-height: 100%;
+        padding: 0 1; border: round $primary 60%; background: $surface;
+        border-title-color: $text; border-title-style: bold;
+    }
+    Dialog .message { color: $text-muted; height: auto; }
+    Dialog .refusal { color: $error-lighten-2; height: auto; display: none; }
+    Dialog .refusal.-shown { display: block; }
+    Dialog .row { height: auto; }
+    Dialog .row > Input { width: 1fr; }
+    Dialog .buttons { height: auto; align-horizontal: right; }
+    Dialog Button { margin-left: 1; min-width: 10; }
+    Dialog .hint { color: $text-muted; height: 1; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Close without recording anything"),
+    ]
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = False
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,63 @@
+"""Record the dose: amount, unit, route (from the script), time (now unless changed), lot."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static
+
+from companion.ui.dialogs.base import Dialog
+from companion.ui.dialogs.validation import DoseEntry, FormError, parse_dose
+from companion.ui.timefmt import wall_text
+
+
+class DoseForm(Dialog[DoseEntry | None]):
+    DEFAULT_CSS = """
+    DoseForm .row > Label { width: 10; padding-top: 1; }
+    """
+
+    def __init__(self, route: str, now: float, unit: str = "mg") -> None:
+        super().__init__(id="dose-form")
+        self.route = route
+        self.unit = unit
+        self.now = now
+        self.default_time = wall_text(now)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="box") as box:
+            box.border_title = "Record the dose"
+            with Horizontal(classes="row"):
+                yield Label("Amount")
+                yield Input(placeholder="e.g. 50", id="amount")
+                yield Input(self.unit, placeholder="unit", id="unit", max_length=12)
+            with Horizontal(classes="row"):
+                yield Label("Route")
+                yield Input(self.route, placeholder="IM, SL, IV, IN ...", id="route", max_length=20)
+                yield Input(self.default_time, placeholder="HH:MM", id="time", max_length=5)
+            with Horizontal(classes="row"):
+                yield Label("Lot")
+                yield Input(placeholder="optional", id="lot", max_length=60)
+            yield Static("", id="refusal", classes="refusal")
+            yield Static("Time is now unless changed (HH:MM) · Enter records · Escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#amount", Input).focus()
+
+    def _value(self, name: str) -> str:
+        return self.query_one(f"#{name}", Input).value
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            entry = parse_dose(
+                self._value("amount"), self._value("unit"), self._value("route"),
+                self._value("time"), self._value("lot"), self.now, self.default_time,
+            )
+        except FormError as error:
+            refusal = self.query_one("#refusal", Static)
+            refusal.update(str(error))
+            refusal.add_class("-shown")
+            self.query_one(f"#{error.field}", Input).focus()
+            return
+        self.dismiss(entry)

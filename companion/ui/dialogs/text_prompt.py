@@ -1,0 +1,35 @@
+"""One line of free text: a note, or the client code. Enter keeps it, Escape drops it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from companion.ui.dialogs.base import Dialog
+
+
+class TextPrompt(Dialog[str | None]):
+    def __init__(self, title: str, message: str, placeholder: str = "", allow_empty: bool = False,
+                 max_length: int = 2000, prompt_id: str = "prompt") -> None:
+        super().__init__(id=prompt_id)
+        self.title_text = title
+        self.message = message
+        self.placeholder = placeholder
+        self.allow_empty = allow_empty
+        self.max_length = max_length
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="box") as box:
+            box.border_title = self.title_text
+            yield Static(self.message, classes="message")
+            yield Input(placeholder=self.placeholder, max_length=self.max_length, id="text")
+            yield Static("Enter keeps it · Escape cancels", classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text and not self.allow_empty:
+            self.dismiss(None)
+            return
+        self.dismiss(text)

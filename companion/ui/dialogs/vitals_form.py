@@ -1,0 +1,62 @@
+"""Record vitals. Numbers that cannot be a real reading are refused with a plain message."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static
+
+from companion.ui.dialogs.base import Dialog
+from companion.ui.dialogs.validation import FormError, VitalsEntry, parse_vitals
+
+FIELDS = ("systolic", "diastolic", "heart_rate", "spo2", "note")
+
+
+class VitalsForm(Dialog[VitalsEntry | None]):
+    DEFAULT_CSS = """
+    VitalsForm .row > Label { width: 10; padding-top: 1; }
+    VitalsForm .row > .slash { width: 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="vitals-form")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="box") as box:
+            box.border_title = "Record vitals"
+            with Horizontal(classes="row"):
+                yield Label("BP")
+                yield Input(placeholder="systolic", id="systolic", max_length=4, restrict=r"\d*")
+                yield Label("/", classes="slash")
+                yield Input(placeholder="diastolic", id="diastolic", max_length=4, restrict=r"\d*")
+            with Horizontal(classes="row"):
+                yield Label("HR, SpO2")
+                yield Input(placeholder="heart rate", id="heart_rate", max_length=4, restrict=r"\d*")
+                yield Input(placeholder="SpO2 %", id="spo2", max_length=4, restrict=r"\d*")
+            with Horizontal(classes="row"):
+                yield Label("Note")
+                yield Input(placeholder="optional", id="note", max_length=500)
+            yield Static("", id="refusal", classes="refusal")
+            yield Static("Leave a field empty to skip it · Enter records · Escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#systolic", Input).focus()
+
+    @property
+    def refusal(self) -> str:
+        widget = self.query_one("#refusal", Static)
+        return str(widget.content) if widget.has_class("-shown") else ""
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        values = {name: self.query_one(f"#{name}", Input).value for name in FIELDS}
+        try:
+            entry = parse_vitals(**values)
+        except FormError as error:
+            refusal = self.query_one("#refusal", Static)
+            refusal.update(str(error))
+            refusal.add_class("-shown")
+            self.query_one(f"#{error.field}", Input).focus()
+            return
+        self.dismiss(entry)

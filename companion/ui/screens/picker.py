@@ -1,0 +1,114 @@
+"""Choosing the session script: every script with its route, planned time and phase outline."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from companion.core.script import SessionScript
+from companion.ui.timefmt import clock_text, minutes_text
+from companion.ui.widgets.too_small import TooSmall
+
+
+def outline(script: SessionScript) -> str:
+    """The preview of one script: route, total time, then each phase with its length and music."""
+    lines = [
+        f"[b $primary]{escape(script.title)}[/]",
+        f"[dim]{escape(script.id)} · route {escape(script.route)} · {minutes_text(script.total_planned)} planned[/]",
+    ]
+    if script.description:
+        lines += ["", escape(script.description)]
+    lines.append("")
+    for number, phase in enumerate(script.phases, start=1):
+        extras = []
+        if phase.dose:
+            extras.append("dose")
+        if phase.vitals:
+            extras.append("vitals")
+        if phase.advance == "auto":
+            extras.append("moves on by itself")
+        music = escape(phase.music) if phase.music else "silence"
+        tail = f" · {', '.join(extras)}" if extras else ""
+        lines.append(
+            f"{number:>2}. {escape(phase.title)}  [dim]{clock_text(phase.duration)} · ♪ {music}{tail}[/]"
+        )
+    return "\n".join(lines)
+
+
+class ScriptPicker(Screen[None]):
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny-w"), (60, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-tiny-h"), (16, "-short"), (30, "-tall")]
+
+    BINDINGS = [
+        Binding("D", "toggle_dim", "Dim", id="picker.dim", tooltip="Dim the whole screen, or brighten it back"),
+        Binding("q", "app.quit", "Quit", id="picker.quit", tooltip="Close without starting a session"),
+    ]
+
+    class Chosen(Message):
+        def __init__(self, script: SessionScript) -> None:
+            super().__init__()
+            self.script = script
+
+    def __init__(self, scripts: list[SessionScript], selected: str | None, problems: list[str],
+                 rehearsal_speed: float | None = None) -> None:
+        super().__init__(id="picker")
+        self.scripts = scripts
+        self.selected = selected
+        self.problems = problems
+        self.rehearsal_speed = rehearsal_speed
+
+    def compose(self) -> ComposeResult:
+        yield TooSmall()
+        with Vertical(id="console"):
+            heading = "Choose the session script   [dim]Enter starts it[/]"
+            if self.rehearsal_speed:
+                heading = f"[reverse $warning] REHEARSAL x{self.rehearsal_speed:g} [/]  " + heading
+            yield Static(heading, id="picker-heading")
+            with Horizontal(id="picker-body"):
+                yield OptionList(
+                    *[Option(f"{escape(s.title)}\n[dim]{escape(s.route)} · {minutes_text(s.total_planned)}[/]", id=s.id)
+                      for s in self.scripts],
+                    id="scripts",
+                )
+                yield Static(id="outline")
+            if self.problems:
+                shown = self.problems[:6]
+                more = len(self.problems) - len(shown)
+                text = "\n".join(escape(p) for p in shown)
+                if more > 0:
+                    text += f"\n[dim]... and {more} more: `companion validate` lists them all.[/]"
+                yield Static(f"[b]Some files could not be used:[/]\n{text}", id="problems")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if not self.scripts:
+            self.query_one("#outline", Static).update(
+                "No session script could be loaded. `companion validate` says why."
+            )
+            return
+        ids = [s.id for s in self.scripts]
+        options.highlighted = ids.index(self.selected) if self.selected in ids else 0
+        options.focus()
+
+    @on(OptionList.OptionHighlighted)
+    def _preview(self, event: OptionList.OptionHighlighted) -> None:
+        script = self._script(event.option.id)
+        self.query_one("#outline", Static).update(outline(script))
+
+    @on(OptionList.OptionSelected)
+    def _choose(self, event: OptionList.OptionSelected) -> None:
+        self.post_message(self.Chosen(self._script(event.option.id)))
+
+    def _script(self, script_id: str | None) -> SessionScript:
+        return next(s for s in self.scripts if s.id == script_id)
+
+    def action_toggle_dim(self) -> None:
+        self.app.theme = "dark-room" if self.app.theme == "dark-room-dim" else "dark-room-dim"

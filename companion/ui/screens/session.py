@@ -1,0 +1,339 @@
+"""The session screen: everything the therapist needs at a glance, every action one key away."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from companion.core.timeline import SessionState
+from companion.ui.audio_director import VOLUME_STEP, AudioDirector
+from companion.ui.dialogs.checklist import ChecklistDialog
+from companion.ui.dialogs.confirm import ConfirmDialog
+from companion.ui.dialogs.dose_form import DoseForm
+from companion.ui.dialogs.text_prompt import TextPrompt
+from companion.ui.dialogs.vitals_form import VitalsForm
+from companion.ui.widgets.audio_panel import AudioPanel
+from companion.ui.widgets.dose_clock import DoseClock
+from companion.ui.widgets.guide_panel import GuidePanel
+from companion.ui.widgets.journal_warning import JournalWarning
+from companion.ui.widgets.notes_panel import NotesPanel
+from companion.ui.widgets.phase_header import PhaseHeader
+from companion.ui.widgets.reminders import DueReminder, NextReminder
+from companion.ui.widgets.status_line import StatusLine
+from companion.ui.widgets.timeline_bar import TimelineBar
+from companion.ui.widgets.vitals_panel import VitalsPanel
+from companion.ui.widgets.too_small import TooSmall
+from companion.ui import exercises_link
+
+ADJUST_STEP = 300.0  # + and - move the phase's end by five minutes
+
+# Actions that change the session; refused (and shown disabled) once it has ended.
+SESSION_ACTIONS = {
+    "toggle_pause", "next_phase", "previous_phase", "extend", "shorten", "dose", "distress",
+    "exercise", "end_session",
+}
+
+
+class SessionScreen(Screen[None]):
+    """Shows SessionState; turns keys into session events. Holds no session state of its own."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny-w"), (60, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-tiny-h"), (16, "-short"), (30, "-tall")]
+
+    BINDINGS = [
+        Binding("space", "toggle_pause", "Pause", id="session.pause", tooltip="Pause or resume the phase clock"),
+        Binding("n", "next_phase", "Next", id="session.next", tooltip="Move on to the next phase"),
+        Binding("a", "acknowledge", "Done", id="session.acknowledge", tooltip="Mark the due reminder as done"),
+        Binding("d", "dose", "Dose", id="session.dose", tooltip="Record the dose (amount, route, time, lot)"),
+        Binding("v", "vitals", "Vitals", id="session.vitals", tooltip="Record blood pressure, heart rate, SpO2"),
+        Binding("t", "note", "Note", id="session.note", tooltip="Add a timestamped note"),
+        Binding("c", "checklist", "Checklist", id="session.checklist", tooltip="Tick the phase's checklist"),
+        Binding("x", "distress", "Distress", id="session.distress",
+                tooltip="Fade the music to silence, mark the moment, open a grounding exercise"),
+        Binding("g", "exercise", "Exercise", id="session.exercise", tooltip="Open a grounding exercise"),
+        Binding("b", "previous_phase", "Back", id="session.back", tooltip="Go back to the previous phase"),
+        Binding("plus,equals_sign", "extend", "+5m", key_display="+", id="session.extend",
+                tooltip="Extend this phase by 5 minutes"),
+        Binding("minus", "shorten", "-5m", key_display="-", id="session.shorten",
+                tooltip="Shorten this phase by 5 minutes"),
+        Binding("m", "mute", "Mute", id="session.mute", tooltip="Mute or unmute the music"),
+        Binding("left_square_bracket", "volume(-1)", "Vol-", key_display="[", id="session.volume_down",
+                tooltip="Lower the music a little"),
+        Binding("right_square_bracket", "volume(1)", "Vol+", key_display="]", id="session.volume_up",
+                tooltip="Raise the music a little"),
+        Binding("f", "fade_out", "Fade", id="session.fade", tooltip="Fade the music out"),
+        Binding("D", "toggle_dim", "Dim", id="session.dim", tooltip="Dim the whole screen, or brighten it back"),
+        Binding("e", "end_session", "End", id="session.end", tooltip="End the session (then offers the report)"),
+        Binding("q", "quit_console", "Quit", id="session.quit",
+                tooltip="Close the console; the journal is safe and the session can be resumed"),
+    ]
+
+    def __init__(self, session: Any, audio: AudioDirector, clock: Any, *, client_code: str = "",
+                 rehearsal_speed: float | None = None, notices: tuple[str, ...] = (),
+                 real_time=time.time) -> None:
+        super().__init__(id="session")
+        self.session = session
+        self.audio = audio
+        self.clock = clock
+        self.client_code = client_code
+        self.rehearsal_speed = rehearsal_speed
+        self.notices = notices
+        self.real_time = real_time
+        self.state: SessionState | None = None
+        self._visit_key: tuple | None = None
+        self._chimed: set[str] = set()
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TooSmall()
+        with Vertical(id="console"):
+            yield StatusLine(self.client_code, self.rehearsal_speed, id="status")
+            yield JournalWarning(id="journal-warning")
+            if self.notices:
+                yield Static("\n".join(self.notices), id="notices")
+            yield PhaseHeader(id="phase")
+            yield TimelineBar(id="timeline")
+            with Horizontal(id="clocks"):
+                yield DoseClock(id="dose-clock")
+            yield DueReminder(id="due")
+            yield NextReminder(id="next-reminder")
+            with Horizontal(id="panels"):
+                yield GuidePanel(id="guide")
+                with Vertical(id="side"):
+                    yield VitalsPanel(id="vitals")
+                    yield AudioPanel(id="audio")
+                    yield NotesPanel(id="notes")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        state = self.refresh_state(first=True)
+        self._chimed = {status.reminder.id for status in state.reminders_due}
+        speed = self.rehearsal_speed or 1.0
+        self.set_interval(1.0 if speed <= 1 else 0.25, self.tick)
+        self._audio_timer = self.set_interval(0.25, self._update_audio, pause=True)
+
+    # -- the tick -------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        self.refresh_state()
+        if not self.audio.fading:
+            self.audio.update()
+
+    def _update_audio(self) -> None:
+        self.audio.update()
+        if not self.audio.fading:
+            self._audio_timer.pause()
+        self._show_audio()
+
+    def audio_changed(self) -> None:
+        """Something asked the player for a fade: update it briskly until the fade is over."""
+        self._audio_timer.resume()
+        self._show_audio()
+
+    def refresh_state(self, first: bool = False) -> SessionState:
+        state = self.session.state()
+        self.state = state
+        self._follow_phase(state, first)
+        self._chime_new_reminders(state)
+        self.query_one(StatusLine).render_state(state, self.real_time())
+        self.query_one(JournalWarning).render_problem(getattr(self.session, "write_problem", None))
+        self.query_one(PhaseHeader).render_state(state)
+        self.query_one(TimelineBar).render_state(state)
+        self.query_one(DoseClock).render_state(state)
+        self.query_one(DueReminder).render_state(state)
+        self.query_one(NextReminder).render_state(state)
+        self.query_one(GuidePanel).render_state(state)
+        self.query_one(VitalsPanel).render_state(state)
+        self.query_one(NotesPanel).render_state(state)
+        self._show_audio()
+        return state
+
+    def _show_audio(self) -> None:
+        self.query_one(AudioPanel).render_audio(
+            self.audio.now_playing, self.audio.shown_volume, self.audio.shown_muted, self.audio.notice
+        )
+
+    def _follow_phase(self, state: SessionState, first: bool) -> None:
+        """A new phase (by key, by itself, or on resume) gets its music."""
+        key = (state.phase.id, state.phase_started_at)
+        if key == self._visit_key:
+            return
+        self._visit_key = key
+        if state.ended:
+            if not first:
+                self.audio.fade_out()
+                self.audio_changed() if self.is_mounted else None
+            return
+        self.audio.enter_phase(state.phase)
+        if self.is_mounted and not first:
+            self.audio_changed()
+
+    def _chime_new_reminders(self, state: SessionState) -> None:
+        for status in state.reminders_due:
+            if status.reminder.id not in self._chimed:
+                self._chimed.add(status.reminder.id)
+                if status.reminder.chime:
+                    self.audio.chime(status.reminder.chime)
+                    self.audio_changed()
+
+    # -- keys -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in SESSION_ACTIONS and self.state is not None and self.state.ended:
+            return None  # shown greyed out in the footer
+        return True
+
+    def _record(self, fn, *args, **kwargs) -> None:
+        fn(*args, **kwargs)
+        self.refresh_state()
+
+    def action_toggle_pause(self) -> None:
+        state = self.refresh_state()
+        self._record(self.session.resume_clock if state.paused else self.session.pause)
+
+    @work(exclusive=True, group="dialog")
+    async def action_next_phase(self) -> None:
+        state = self.refresh_state()
+        if state.next_phase is None:
+            self.notify("This is the last phase; e ends the session.", title="Last phase")
+            return
+        if not state.checklist_complete:
+            missing = [item for item in state.phase.checklist
+                       if item not in state.checklist.get(state.phase.id, frozenset())]
+            listed = "\n".join(f"  □ {item}" for item in missing)
+            if not await self.app.push_screen_wait(ConfirmDialog(
+                "Checklist not complete",
+                f"Not ticked yet:\n{listed}\n\nMove on to {state.next_phase.title} anyway?",
+                yes="Move on", no="Stay",
+            )):
+                return
+        self._record(self.session.next_phase)
+        if self.state is not None and self.state.phase.dose and self.state.dose is None:
+            await self._ask_dose()
+
+    def action_previous_phase(self) -> None:
+        if self.refresh_state().phase_index == 0:
+            self.notify("This is the first phase.")
+            return
+        self._record(self.session.previous_phase)
+
+    def action_extend(self) -> None:
+        self._record(self.session.adjust, ADJUST_STEP)
+
+    def action_shorten(self) -> None:
+        self._record(self.session.adjust, -ADJUST_STEP)
+
+    def action_acknowledge(self) -> None:
+        state = self.refresh_state()
+        if not state.reminders_due:
+            self.notify("No reminder is due.")
+            return
+        self._record(self.session.acknowledge, state.reminders_due[0].reminder.id)
+
+    @work(exclusive=True, group="dialog")
+    async def action_dose(self) -> None:
+        await self._ask_dose()
+
+    async def _ask_dose(self) -> None:
+        state = self.refresh_state()
+        entry = await self.app.push_screen_wait(DoseForm(route=state.script.route, now=self.clock.now()))
+        if entry is None:
+            return
+        self._record(self.session.give_dose, entry.amount, entry.unit, entry.route,
+                     given_at=entry.given_at, lot=entry.lot)
+
+    @work(exclusive=True, group="dialog")
+    async def action_vitals(self) -> None:
+        entry = await self.app.push_screen_wait(VitalsForm())
+        if entry is None:
+            return
+        self._record(self.session.record_vitals, entry.systolic, entry.diastolic, entry.heart_rate,
+                     entry.spo2, entry.note)
+        if self.state is not None and self.state.vitals and self.state.vitals[-1].flags:
+            self.notify("\n".join(self.state.vitals[-1].flags), title="Beyond this protocol's numbers",
+                        severity="warning", timeout=12)
+
+    @work(exclusive=True, group="dialog")
+    async def action_note(self) -> None:
+        text = await self.app.push_screen_wait(
+            TextPrompt("Note", "What happened? The time is added for you.", placeholder="a note", prompt_id="note")
+        )
+        if text:
+            self._record(self.session.add_note, text)
+
+    @work(exclusive=True, group="dialog")
+    async def action_checklist(self) -> None:
+        state = self.refresh_state()
+        if not state.phase.checklist:
+            self.notify("This phase has no checklist.")
+            return
+        changes = await self.app.push_screen_wait(ChecklistDialog(
+            state.phase.title, state.phase.checklist, state.checklist.get(state.phase.id, frozenset())
+        ))
+        for item, done in changes or ():
+            self.session.tick(item, done)
+        self.refresh_state()
+
+    @work(exclusive=True, group="dialog")
+    async def action_exercise(self) -> None:
+        exercise_id = await exercises_link.pick(self.app, self.refresh_state())
+        if exercise_id:
+            await exercises_link.run(self.app, self.session, exercise_id, self.audio)
+        self.refresh_state()
+
+    @work(exclusive=True, group="dialog")
+    async def action_distress(self) -> None:
+        self.audio.distress(4.0)
+        self.audio_changed()
+        self._record(self.session.mark_distress, "")
+        exercise_id = exercises_link.first_for(self.refresh_state())
+        if exercise_id is None:
+            self.notify("Music fading to silence. This phase names no exercise; g opens the library.")
+            return
+        await exercises_link.run(self.app, self.session, exercise_id, self.audio)
+        self.refresh_state()
+
+    def action_mute(self) -> None:
+        self.audio.toggle_mute()
+        self.audio_changed()
+
+    def action_volume(self, direction: int) -> None:
+        self.audio.change_volume(direction * VOLUME_STEP)
+        self.audio_changed()
+
+    def action_fade_out(self) -> None:
+        self.audio.fade_out()
+        self.audio_changed()
+
+    def action_toggle_dim(self) -> None:
+        self.app.theme = "dark-room" if self.app.theme == "dark-room-dim" else "dark-room-dim"
+
+    @work(exclusive=True, group="dialog")
+    async def action_end_session(self) -> None:
+        if not await self.app.push_screen_wait(ConfirmDialog(
+            "End the session", "End the session now? The journal is closed and the timeline stops.",
+            yes="End it", no="Not yet",
+        )):
+            return
+        self._record(self.session.end)
+        await self.app.offer_report(self.session)
+
+    @work(exclusive=True, group="dialog")
+    async def action_quit_console(self) -> None:
+        state = self.refresh_state()
+        if not state.ended and not await self.app.push_screen_wait(ConfirmDialog(
+            "Close the console",
+            "Close the console? Everything is already saved in the journal; "
+            "`companion resume` picks the session up where it is.",
+            yes="Close", no="Stay",
+        )):
+            return
+        self.app.exit()

@@ -1,0 +1,24 @@
+"""What is playing, the volume and mute state, and the player's one-line notice if any."""
+
+from __future__ import annotations
+
+from textual.markup import escape
+
+from companion.ui.widgets.quiet import QuietStatic
+
+
+class AudioPanel(QuietStatic):
+    DEFAULT_CSS = """
+    AudioPanel { height: auto; padding: 0 1; border: round $panel-lighten-1; border-title-color: $text-muted; }
+    """
+
+    def on_mount(self) -> None:
+        self.border_title = "Sound"
+
+    def render_audio(self, playing: str | None, volume: float, muted: bool, notice: str | None) -> None:
+        what = f"♪ {escape(playing)}" if playing else "[dim]silence[/]"
+        level = "[b]muted[/]" if muted else f"vol {round(volume * 100)}%"
+        lines = [f"{what}  {level}"]
+        if notice:
+            lines.append(f"[dim]{escape(notice)}[/]")
+        self.show("\n".join(lines))

@@ -1,0 +1,49 @@
+"""TIME SINCE DOSE, large: the clock that matters clinically once a dose is recorded."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.markup import escape
+from textual.widgets import Digits
+
+from companion.core.timeline import SessionState
+from companion.ui.timefmt import clock_text, wall_text
+from companion.ui.widgets.quiet import QuietStatic
+
+
+class DoseClock(Vertical):
+    DEFAULT_CSS = """
+    DoseClock { height: auto; width: 1fr; padding: 0 1; }
+    DoseClock > #dose-label { color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    DoseClock > Digits { width: auto; color: $primary; }
+    DoseClock.-none > Digits { display: none; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield QuietStatic(id="dose-label")
+        yield Digits("0:00", id="dose-digits")
+
+    def on_mount(self) -> None:
+        self._digits = self.query_one(Digits)
+        self._label = self.query_one("#dose-label", QuietStatic)
+        self.set_class(True, "-none")
+
+    @property
+    def digits_value(self) -> str | None:
+        return None if self.has_class("-none") else self._digits.value
+
+    def render_state(self, state: SessionState) -> None:
+        if state.dose is None or state.since_dose is None:
+            self.set_class(True, "-none")
+            self._label.show("[dim]No dose recorded yet.[/]  [b]d[/] records it" if state.script.dose_phase else "")
+            return
+        self.set_class(False, "-none")
+        dose = state.dose
+        route = f" {escape(dose.route)}" if dose.route else ""
+        self._label.show(
+            f"[b]TIME SINCE DOSE[/]  [dim]{dose.amount:g} {escape(dose.unit)}{route} at {wall_text(dose.given_at)}[/]"
+        )
+        value = clock_text(state.since_dose)
+        if self._digits.value != value:
+            self._digits.update(value)

@@ -1,0 +1,32 @@
+"""The therapist's guide text for the phase and its checklist, ticked or not."""
+
+from __future__ import annotations
+
+from textual.markup import escape
+
+from companion.core.timeline import SessionState
+from companion.ui.widgets.quiet import QuietStatic
+
+
+class GuidePanel(QuietStatic):
+    DEFAULT_CSS = """
+    GuidePanel { height: 1fr; padding: 0 1; border: round $panel-lighten-1; border-title-color: $text-muted; }
+    """
+
+    def on_mount(self) -> None:
+        self.border_title = "Guide"
+
+    def render_state(self, state: SessionState) -> None:
+        phase = state.phase
+        lines = [escape(phase.guide)] if phase.guide else ["[dim]No guide text for this phase.[/]"]
+        if phase.checklist:
+            ticked = state.checklist.get(phase.id, frozenset())
+            lines.append("")
+            for item in phase.checklist:
+                mark = "[$success]■[/]" if item in ticked else "[dim]□[/]"
+                style = "dim" if item in ticked else ""
+                lines.append(f"{mark} [{style}]{escape(item)}[/]" if style else f"{mark} {escape(item)}")
+            lines.append("[dim]c ticks items[/]")
+        if phase.exercises:
+            lines.append(f"[dim]g exercises: {escape(', '.join(phase.exercises))}[/]")
+        self.show("\n".join(lines))

@@ -1,0 +1,62 @@
+"""Cues: a due reminder stays in view, calmly highlighted, until it is acknowledged; then the next one."""
+
+from __future__ import annotations
+
+from textual.markup import escape
+
+from companion.core.timeline import ReminderStatus, SessionState
+from companion.ui.timefmt import minutes_text, wall_text
+from companion.ui.widgets.quiet import QuietStatic
+
+
+def _when(status: ReminderStatus) -> str:
+    reminder = status.reminder
+    if reminder.after_dose is not None:
+        return f"{minutes_text(reminder.after_dose)} after the dose"
+    if reminder.at is not None:
+        return f"{minutes_text(reminder.at)} into {status.phase_id}"
+    return ""
+
+
+class DueReminder(QuietStatic):
+    """Visible only while a reminder is due; persistent, never blinking."""
+
+    DEFAULT_CSS = """
+    DueReminder { height: auto; padding: 0 1; background: $warning 18%; color: $text; display: none; }
+    DueReminder.-due { display: block; }
+    """
+
+    def render_state(self, state: SessionState) -> None:
+        due = state.reminders_due
+        self.set_class(bool(due), "-due")
+        if not due:
+            self.show("")
+            return
+        first = due[0]
+        since = max(0.0, state.now - (first.due_at or state.now))
+        line = f"[b]Due:[/] {escape(first.reminder.text)}  [dim]since {wall_text(first.due_at or state.now)}"
+        if since >= 60:
+            line += f" ({minutes_text(since)})"
+        line += "[/]   [b]a[/] done"
+        if len(due) > 1:
+            line += f"   [dim]+{len(due) - 1} more due[/]"
+        self.show(line)
+
+
+class NextReminder(QuietStatic):
+    DEFAULT_CSS = """
+    NextReminder { height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
+    def render_state(self, state: SessionState) -> None:
+        upcoming = state.reminders_upcoming
+        if not upcoming:
+            self.show("[dim]No more reminders planned.[/]")
+            return
+        status = upcoming[0]
+        text = escape(status.reminder.text)
+        if status.due_at is None:
+            self.show(f"Next: {text}  [dim]{_when(status)} (once the dose is recorded)[/]")
+            return
+        wait = max(0.0, status.due_at - state.now)
+        self.show(f"Next: {text}  [dim]at {wall_text(status.due_at)}, in {minutes_text(wait)}[/]")

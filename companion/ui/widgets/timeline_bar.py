@@ -1,0 +1,71 @@
+"""All phases as one bar, each as long as its plan, with the current position marked."""
+
+from __future__ import annotations
+
+from textual.markup import escape
+
+from companion.core.timeline import SessionState
+from companion.ui.widgets.quiet import QuietStatic
+
+
+def phase_lengths(state: SessionState) -> list[float]:
+    """Planned seconds of each phase: the current one with its adjustments."""
+    lengths = [phase.duration for phase in state.script.phases]
+    lengths[state.phase_index] = max(state.phase_planned, state.phase_elapsed)
+    return [max(length, 1.0) for length in lengths]
+
+
+def layout(lengths: list[float], width: int) -> list[tuple[int, int]]:
+    """Column span (start, end) of each phase across `width` columns; every phase gets one."""
+    total = sum(lengths)
+    spans, start, acc = [], 0, 0.0
+    count = len(lengths)
+    for index, length in enumerate(lengths):
+        acc += length
+        end = round(acc / total * width)
+        end = max(end, start + 1)
+        end = min(end, width - (count - index - 1))
+        spans.append((start, end))
+        start = end
+    return spans
+
+
+class TimelineBar(QuietStatic):
+    DEFAULT_CSS = """
+    TimelineBar { height: 2; padding: 0 1; text-wrap: nowrap; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._state: SessionState | None = None
+
+    def render_state(self, state: SessionState) -> None:
+        self._state = state
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        state = self._state
+        width = self.content_size.width
+        if state is None or width < len(state.script.phases):
+            return
+        lengths = phase_lengths(state)
+        spans = layout(lengths, width)
+        bar, labels = [], []
+        for index, (start, end) in enumerate(spans):
+            size = end - start
+            if index < state.phase_index:
+                bar.append(f"[$secondary 60%]{'━' * size}[/]")
+            elif index > state.phase_index:
+                bar.append(f"[dim]{'─' * size}[/]")
+            else:
+                fraction = 1.0 if state.ended else min(1.0, state.phase_elapsed / lengths[index])
+                done = min(size - 1, int(fraction * size)) if size > 1 else 0
+                bar.append(f"[$primary]{'━' * done}[/][b $primary]●[/][dim]{'─' * (size - done - 1)}[/]")
+            title = state.script.phases[index].title
+            label = title[: max(0, size - 1)].ljust(size)
+            style = "b" if index == state.phase_index else "dim"
+            labels.append(f"[{style}]{escape(label)}[/]")
+        self.show("".join(bar) + "\n" + "".join(labels))

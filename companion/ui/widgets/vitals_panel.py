@@ -1,0 +1,45 @@
+"""The last vitals reading, with any flag against the protocol's own numbers (never advice)."""
+
+from __future__ import annotations
+
+from textual.markup import escape
+
+from companion.core.timeline import SessionState, VitalsReading
+from companion.ui.timefmt import wall_text
+from companion.ui.widgets.quiet import QuietStatic
+
+
+def reading_text(reading: VitalsReading) -> str:
+    parts = []
+    if reading.systolic is not None or reading.diastolic is not None:
+        parts.append(f"BP {reading.systolic or '?'}/{reading.diastolic or '?'}")
+    if reading.heart_rate is not None:
+        parts.append(f"HR {reading.heart_rate}")
+    if reading.spo2 is not None:
+        parts.append(f"SpO2 {reading.spo2}%")
+    return "  ".join(parts) or "(no numbers)"
+
+
+class VitalsPanel(QuietStatic):
+    DEFAULT_CSS = """
+    VitalsPanel { height: auto; padding: 0 1; border: round $panel-lighten-1; border-title-color: $text-muted; }
+    """
+
+    def on_mount(self) -> None:
+        self.border_title = "Vitals"
+
+    def render_state(self, state: SessionState) -> None:
+        lines = []
+        asked = state.phase.vitals and not any(v.at >= state.phase_started_at for v in state.vitals)
+        if not state.vitals:
+            lines.append("[dim]None recorded.[/]  [b]v[/] records")
+        else:
+            last = state.vitals[-1]
+            lines.append(f"[b]{reading_text(last)}[/]  [dim]{wall_text(last.at)}[/]")
+            for flag in last.flags:
+                lines.append(f"[$warning]▲ {escape(flag)}[/]")
+            if last.note:
+                lines.append(f"[dim]{escape(last.note)}[/]")
+        if asked:
+            lines.append("[$secondary]This phase asks for vitals.[/]")
+        self.show("\n".join(lines))

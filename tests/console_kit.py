@@ -1,0 +1,81 @@
+"""Shared pieces for the console tests: a small script, a library around it, an app factory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from companion.core.clock import FakeClock
+from companion.core.journal import JournalStore
+from companion.core.playlists import Chime, Playlist, Track
+from companion.core.script import Phase, Reminder, Safety, SessionScript
+from companion.sound import SilentPlayer
+from companion.ui.app import make_app
+
+START = 1_800_000_000.0  # 2027-01-15 08:00:00 UTC
+
+
+def make_script(script_id: str = "test-im") -> SessionScript:
+    return SessionScript(
+        id=script_id,
+        title="Intramuscular test session",
+        route="IM",
+        phases=(
+            Phase(
+                id="arrival", title="Arrival and intention", duration=900, guide="Review intention and consent.",
+                music="settling", volume=0.35, checklist=("Blood pressure taken", "Eyeshades ready"), vitals=True,
+            ),
+            Phase(id="dosing", title="Dosing", duration=300, dose=True, music="journey", volume=0.5),
+            Phase(
+                id="journey", title="Journey", duration=2700, music="journey", volume=0.45,
+                reminders=(Reminder(id="journey.bp", text="Blood pressure check", after_dose=2400, chime="soft-bell"),),
+                exercises=("five-senses",),
+            ),
+            Phase(id="settle", title="Settling", duration=600, advance="auto", music="settling"),
+            Phase(id="integration", title="Integration", duration=1800, music=None, exercises=("five-senses",)),
+        ),
+        safety=Safety(systolic_max=160, diastolic_max=100, heart_rate_max=120, spo2_min=92,
+                      source="the example protocol"),
+        text_hash="abc",
+    )
+
+
+@dataclass
+class FakeLibrary:
+    sessions: dict[str, SessionScript]
+    exercises: dict = field(default_factory=dict)
+    playlists: dict[str, Playlist] = field(default_factory=dict)
+    chimes: dict[str, Chime] = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+
+    def session(self, ref: str) -> SessionScript:
+        try:
+            return self.sessions[ref]
+        except KeyError:
+            raise LookupError(f"no session script {ref!r}") from None
+
+
+def make_library(*scripts: SessionScript, problems: list | None = None) -> FakeLibrary:
+    scripts = scripts or (make_script(),)
+    track = Track(path=Path("/nonexistent/pad.ogg"), title="Slow pad", seconds=600)
+    return FakeLibrary(
+        sessions={s.id: s for s in scripts},
+        playlists={
+            "settling": Playlist(id="settling", title="Settling pads", tracks=(track,)),
+            "journey": Playlist(id="journey", title="Journey", tracks=(track,)),
+        },
+        chimes={"soft-bell": Chime(id="soft-bell", path=Path("/nonexistent/bell.ogg"))},
+        problems=problems or [],
+    )
+
+
+def console(tmp_path: Path, clock: FakeClock | None = None, player: SilentPlayer | None = None, **kwargs):
+    """A console on the test script, a FakeClock and a SilentPlayer, journals under tmp_path."""
+    clock = clock or FakeClock(START)
+    player = player or SilentPlayer()
+    library = kwargs.pop("library", None) or make_library()
+    kwargs.setdefault("script", library.sessions["test-im"] if "test-im" in library.sessions else None)
+    kwargs.setdefault("client_code", "K-7")
+    store = kwargs.pop("store", None) or JournalStore(tmp_path / "journals")
+    app = make_app(library, store=store, clock=clock, player=player, **kwargs)
+    return app, clock, player, store

@@ -1,0 +1,307 @@
+"""Every key of the session screen, driven through the real app: the state and the journal after."""
+
+from __future__ import annotations
+
+from companion.core.events import (
+    ChecklistTicked,
+    DistressMarked,
+    DoseGiven,
+    NoteAdded,
+    Paused,
+    PhaseAdjusted,
+    PhaseStarted,
+    ReminderAcknowledged,
+    Resumed,
+    SessionEnded,
+    VitalsRecorded,
+)
+from companion.core.journal import read_journal
+from companion.ui.screens.session import SessionScreen
+
+from console_kit import console
+
+SIZE = (100, 30)
+
+
+def journal(app, store):
+    return read_journal(store.path_for(app.session.session_id)).events
+
+
+def kinds(app, store, kind):
+    return [event for event in journal(app, store) if isinstance(event, kind)]
+
+
+async def started(pilot):
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, SessionScreen)
+
+
+async def test_starts_on_the_first_phase_with_its_music(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert app.session.state().phase.id == "arrival"
+        assert ("play", "settling", 0.35) in player.calls
+        first = journal(app, store)[0]
+        assert first.client_code == "K-7"
+
+
+async def test_space_pauses_and_resumes(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        clock.advance(60)
+        await pilot.press("space")
+        assert app.session.state().paused
+        assert "PAUSED" in app.screen.query_one("#status").plain
+        clock.advance(600)
+        await pilot.press("space")
+        state = app.session.state()
+        assert not state.paused
+        assert state.phase_elapsed == 60
+    assert len(kinds(app, store, Paused)) == 1 and len(kinds(app, store, Resumed)) == 1
+
+
+async def test_next_asks_when_the_checklist_is_incomplete_and_stays_on_no(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Checklist not complete" in str(app.screen.query_one(".box").border_title)
+        await pilot.press("n")  # stay
+        await pilot.pause()
+        assert app.session.state().phase.id == "arrival"
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("y")  # move on anyway
+        await pilot.pause()
+        assert app.session.state().phase.id == "dosing"
+        # entering the dose phase asks for the dose
+        assert app.screen.id == "dose-form"
+        await pilot.press("escape")
+        await pilot.pause()
+    assert [e.phase_id for e in kinds(app, store, PhaseStarted)] == ["arrival", "dosing"]
+    assert ("play", "journey", 0.5) in player.calls
+
+
+async def test_checklist_ticks_then_next_goes_straight_on(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("space", "down", "space", "enter")
+        await pilot.pause()
+        state = app.session.state()
+        assert state.checklist_complete
+        assert "■ Blood pressure taken" in app.screen.query_one("#guide").plain
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.session.state().phase.id == "dosing"
+    ticks = kinds(app, store, ChecklistTicked)
+    assert [(t.item, t.done) for t in ticks] == [("Blood pressure taken", True), ("Eyeshades ready", True)]
+
+
+async def test_back_returns_to_the_previous_phase(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.session.next_phase()
+        await pilot.press("b")
+        assert app.session.state().phase.id == "arrival"
+    assert kinds(app, store, PhaseStarted)[-1].move == "back"
+
+
+async def test_plus_and_minus_move_the_phase_end_by_five_minutes(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("plus")
+        assert app.session.state().phase_planned == 900 + 300
+        await pilot.press("minus", "minus")
+        assert app.session.state().phase_planned == 900 - 300
+        assert "10:00 left" in app.screen.query_one("#phase").plain
+    assert [e.seconds for e in kinds(app, store, PhaseAdjusted)] == [300, -300, -300]
+
+
+async def test_dose_form_records_the_dose_and_shows_time_since_dose(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("5", "0", "enter")
+        await pilot.pause()
+        clock.advance(125)
+        app.screen.tick()
+        await pilot.pause()
+        state = app.session.state()
+        assert state.dose is not None and state.since_dose == 125
+        assert app.screen.query_one("DoseClock").digits_value == "2:05"
+    (dose,) = kinds(app, store, DoseGiven)
+    assert (dose.amount, dose.unit, dose.route, dose.given_at) == (50, "mg", "IM", clock.now() - 125)
+
+
+async def test_dose_time_can_be_typed_earlier(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        from companion.ui.timefmt import wall_text
+
+        form.query_one("#time").value = wall_text(clock.now() - 600)
+        form.query_one("#lot").value = "LOT-9"
+        await pilot.press("4", "0", "enter")
+        await pilot.pause()
+    (dose,) = kinds(app, store, DoseGiven)
+    assert clock.now() - 660 < dose.given_at <= clock.now() - 600
+    assert dose.lot == "LOT-9"
+
+
+async def test_vitals_refuses_an_implausible_number_then_records_and_flags(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("4", "0", "0", "tab", "8", "0", "enter")
+        await pilot.pause()
+        form = app.screen
+        assert form.id == "vitals-form"
+        assert "Systolic pressure 400 is outside 50-300" in form.refusal
+        assert not kinds(app, store, VitalsRecorded)
+        form.query_one("#systolic").value = "172"
+        form.query_one("#heart_rate").value = "80"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        shown = app.screen.query_one("#vitals").plain
+        assert "BP 172/80" in shown and "HR 80" in shown
+        assert "160" in shown  # the protocol's own number is named beside the flag
+    (vitals,) = kinds(app, store, VitalsRecorded)
+    assert (vitals.systolic, vitals.diastolic, vitals.heart_rate, vitals.spo2) == (172, 80, 80, None)
+
+
+async def test_note_is_added_with_its_time(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        for key in "calm":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "calm" in app.screen.query_one("#notes").plain
+    (note,) = kinds(app, store, NoteAdded)
+    assert note.text == "calm" and note.at == clock.now()
+
+
+async def test_due_reminder_chimes_stays_until_acknowledged(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.session.give_dose(50, "mg", "IM")
+        clock.advance(2400)
+        app.screen.tick()
+        await pilot.pause()
+        due = app.screen.query_one("#due")
+        assert due.has_class("-due") and "Blood pressure check" in due.plain
+        assert ("chime", "soft-bell") in player.calls
+        clock.advance(300)
+        app.screen.tick()
+        assert due.has_class("-due")
+        assert player.calls.count(("chime", "soft-bell")) == 1
+        await pilot.press("a")
+        assert not due.has_class("-due")
+    assert [e.reminder_id for e in kinds(app, store, ReminderAcknowledged)] == ["journey.bp"]
+
+
+async def test_auto_phase_moves_on_by_itself_and_changes_the_music(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.session.jump("settle")
+        app.screen.tick()
+        clock.advance(601)
+        app.screen.tick()
+        await pilot.pause()
+        assert app.session.state().phase.id == "integration"
+        assert player.calls[-1][0] == "stop"  # integration is silent
+
+
+async def test_distress_fades_marks_and_opens_the_exercise(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.session.jump("journey")
+        await pilot.press("x")
+        await pilot.pause()
+        fade = [call for call in player.calls if call[0] == "fade_to_silence"]
+        assert fade and fade[0][1] <= 5
+    assert len(kinds(app, store, DistressMarked)) == 1
+
+
+async def test_mute_volume_and_fade(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("m")
+        assert player.muted and "muted" in app.screen.query_one("#audio").plain
+        await pilot.press("m", "right_square_bracket")
+        assert not player.muted and player.volume == 0.4
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert player.volume == 0.3
+        assert "vol 30%" in app.screen.query_one("#audio").plain
+        await pilot.press("f")
+        assert player.calls[-1][0] == "stop"
+        assert "silence" in app.screen.query_one("#audio").plain
+
+
+async def test_dim_toggles_the_theme(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("D")
+        assert app.theme == "dark-room-dim"
+        await pilot.press("D")
+        assert app.theme == "dark-room"
+
+
+async def test_quit_asks_and_leaves_the_session_resumable(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, SessionScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert not app.is_running
+    assert [s.session_id for s in store.unfinished()] == [app.session.session_id]
+
+
+async def test_end_closes_the_session_and_offers_the_report(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.session.state().ended
+        assert "Write the session report" in str(app.screen.query_one(".message").content)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("n", "space", "plus")  # refused once ended
+        assert app.session.state().phase.id == "arrival"
+    assert len(kinds(app, store, SessionEnded)) == 1
+    assert not kinds(app, store, Paused)
+    assert store.unfinished() == []
