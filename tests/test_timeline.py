@@ -390,3 +390,59 @@ def test_events_stamped_out_of_order_do_not_run_the_clock_backwards():
 def test_remaining_and_elapsed_add_up(offset):
     state = started().state(offset)
     assert state.phase_elapsed + state.phase_remaining - state.overrun == state.phase_planned
+
+
+def test_ticking_once_a_second_every_boundary_and_reminder_lands_on_its_second():
+    """What the console sees: the state once a second for 3 h 42 min, events at their seconds."""
+    script = make_script()
+    schedule = [
+        (0, SessionStarted(at=at(0), script_id="test-3h")),
+        (0, PhaseStarted(at=at(0), phase_id="arrival", move="start")),
+        (300, Paused(at=at(300))),
+        (420, Resumed(at=at(420))),
+        (1000, ReminderAcknowledged(at=at(1000), reminder_id="arrival.0")),
+        (1080, PhaseStarted(at=at(1080), phase_id="dosing", move="next")),
+        (1200, DoseGiven(at=at(1200), amount=50, given_at=at(1140))),
+        (1380, PhaseStarted(at=at(1380), phase_id="onset", move="next")),
+        (2100, PhaseAdjusted(at=at(2100), phase_id="journey", seconds=600)),
+        (8100, PhaseStarted(at=at(8100), phase_id="return", move="back")),
+        (12000, PhaseStarted(at=at(12000), phase_id="discharge", move="next")),
+        (13300, SessionEnded(at=at(13300))),
+    ]
+    events: list = []
+    phase_changes: list[tuple[int, str]] = []
+    first_due: dict[str, int] = {}
+    for second in range(0, 13400):
+        while schedule and schedule[0][0] <= second:
+            events.append(schedule.pop(0)[1])
+        state = compute_state(script, events, at(second))
+        if not phase_changes or phase_changes[-1][1] != state.phase.id:
+            phase_changes.append((second, state.phase.id))
+        for status in state.reminders_due:
+            first_due.setdefault(status.reminder.id, second)
+            assert status.due_at == at(first_due[status.reminder.id])
+    assert phase_changes == [
+        (0, "arrival"),
+        (1080, "dosing"),
+        (1380, "onset"),
+        (1980, "journey"),
+        (6180, "return"),
+        (7980, "integration"),
+        (8100, "return"),
+        (9900, "integration"),
+        (12000, "discharge"),
+    ]
+    assert first_due == {
+        "arrival.0": 720,
+        "onset.0": 1680,
+        "journey.0": 3180,
+        "journey.bp": 3540,
+        "return.0": 6540,
+        "integration.0": 11700,
+        "discharge.0": 12900,
+    }
+
+
+def test_a_script_without_phases_is_refused_plainly():
+    with pytest.raises(ValueError, match="at least one phase"):
+        compute_state(make_script(phases=()), [], at(0))

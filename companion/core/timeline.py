@@ -142,6 +142,8 @@ def compute_state(script: SessionScript, events: list[Event] | tuple[Event, ...]
       written afterwards (the paperwork) are kept.
     - Before SessionStarted the state is the plan as if the session started at `now`.
     """
+    if not script.phases:
+        raise ValueError(f"the session script {script.id!r} needs at least one phase")
     walk = _Walk(script)
     for event in events:
         walk.apply(event)
