@@ -6,6 +6,8 @@ player advances fades, crossfades and track changes from the monotonic clock.
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -118,6 +120,43 @@ class SilentPlayer:
         return self._muted
 
 
-def open_player() -> Player:
-    """The pygame player when a sound device answers, else a SilentPlayer with a notice."""
-    return SilentPlayer(notice="Audio is not wired yet: the session runs silently.")
+NO_DEVICE = "No sound device found: the session goes on silently."
+
+
+def open_player(volume: float = 0.5) -> Player:
+    """The pygame player when a sound device answers, else a SilentPlayer with a notice.
+
+    pygame is imported here, not at module top: importing it costs about 0.3 s of start-up.
+    """
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    try:
+        import pygame.mixer as mixer
+
+        from companion.pygame_player import PygamePlayer
+    except ImportError:
+        return SilentPlayer(notice=NO_DEVICE)
+    try:
+        with _quiet_stderr():  # ALSA writes straight onto the terminal when there is no device
+            mixer.pre_init(44100, -16, 2, 2048, allowedchanges=0)
+            mixer.init()
+            mixer.set_num_channels(max(2, mixer.get_num_channels()))
+    except Exception:  # pygame.error, or an SDL failure surfacing differently
+        return SilentPlayer(notice=NO_DEVICE)
+    return PygamePlayer(mixer, volume=volume)
+
+
+@contextmanager
+def _quiet_stderr():
+    """Send file descriptor 2 to /dev/null for the duration (C libraries write there directly)."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)

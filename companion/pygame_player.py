@@ -1,0 +1,199 @@
+"""The Player that is heard: the music engine's blocks fed to one pygame channel, chimes on another.
+
+pygame.mixer.music is a single stream and cannot crossfade, and `Sound(file)` decodes a whole
+file; so the engine decodes and mixes in short blocks itself and this class queues each block
+on a channel (a channel plays its queued sound gaplessly after the current one). A small feeder
+thread keeps the queue full, so a busy UI never starves the sound; `update()` from the UI timer
+also feeds and surfaces notices. Any pygame.error (the device went away) degrades to silence.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from companion.audio_engine import RATE, Engine, Status
+from companion.core.playlists import Chime, Playlist
+
+BLOCK = 8192  # frames per queued block (0.19 s): the most a command waits before it is heard
+FEED_INTERVAL = 0.02  # seconds between feeder wake-ups
+DEVICE_LOST = "The sound device stopped answering: the session goes on silently."
+
+
+class PygamePlayer:
+    available = True
+
+    def __init__(self, mixer: Any, volume: float = 0.5, feeder: bool = True) -> None:
+        self._mixer = mixer  # pygame.mixer, initialised by open_player
+        self._error = _pygame_error()
+        self.notice: str | None = None
+        self._seen = 0  # engine notices already surfaced
+        self._engine = Engine(rate=RATE, volume=volume)
+        self._lock = threading.RLock()
+        self._music = mixer.Channel(0)
+        self._bell = mixer.Channel(1)
+        self._chimes: dict[Path, Any] = {}
+        self._closed = False
+        self._stop_feeding = threading.Event()
+        self._thread: threading.Thread | None = None
+        if feeder:
+            self._thread = threading.Thread(target=self._feed_forever, name="companion-audio", daemon=True)
+            self._thread.start()
+
+    # -- Player protocol ---------------------------------------------------------------------------
+
+    def play(self, playlist: Playlist, volume: float | None = None) -> None:
+        self._command(self._engine.play, playlist, volume)
+
+    def stop(self, fade: float | None = None) -> None:
+        self._command(self._engine.stop, fade)
+
+    def fade_to_silence(self, seconds: float = 4.0) -> None:
+        # What is already queued still plays: start the fade that much shorter to keep the promise.
+        fade = max(0.3, seconds - 2 * BLOCK / RATE)
+        self._command(self._engine.stop, fade)
+        with self._lock:
+            self._guard(lambda: self._bell.fadeout(int(fade * 1000)))
+
+    def set_volume(self, volume: float) -> None:
+        self._command(self._engine.set_volume, volume)
+
+    def set_muted(self, muted: bool) -> None:
+        self._command(self._engine.set_muted, muted)
+
+    def duck(self, decibels: float) -> None:
+        self._command(self._engine.duck, decibels)
+
+    def restore(self) -> None:
+        self._command(self._engine.restore)
+
+    def next_track(self) -> None:
+        """Crossfade to the next track of the playlist (the preview's `n` key)."""
+        self._command(self._engine.next_track)
+
+    def chime(self, chime: Chime) -> None:
+        with self._lock:
+            if not self.available:
+                return
+            sound = self._chime_sound(chime.path)
+            if sound is None or self._engine.muted:
+                return
+            level = max(0.0, min(1.0, chime.volume * self._engine.target_volume * 2))
+            self._guard(lambda: (sound.set_volume(level), self._bell.play(sound)))
+
+    def update(self) -> None:
+        self._feed()
+        with self._lock:
+            notices = self._engine.notices
+            if len(notices) > self._seen:
+                self.notice = notices[-1]
+                self._seen = len(notices)
+
+    def close(self) -> None:
+        self._stop_feeding.set()
+        if self._thread is not None:
+            self._thread.join(timeout=1.0)
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self.available = False
+            try:
+                self._mixer.quit()
+            except self._error:
+                pass
+
+    @property
+    def now_playing(self) -> str | None:
+        return self._engine.now_playing
+
+    @property
+    def volume(self) -> float:
+        return self._engine.target_volume
+
+    @property
+    def muted(self) -> bool:
+        return self._engine.muted
+
+    def status(self) -> Status:
+        with self._lock:
+            return self._engine.status(latency_frames=self._queued_frames())
+
+    # -- feeding -----------------------------------------------------------------------------------
+
+    def _feed_forever(self) -> None:
+        while not self._stop_feeding.wait(FEED_INTERVAL):
+            self._feed()
+
+    def _feed(self) -> None:
+        with self._lock:
+            if not self.available or self._closed:
+                return
+            self._guard(self._top_up)
+
+    def _top_up(self) -> None:
+        if not self._music.get_busy():
+            if self._engine.silent_now:
+                return
+            self._music.play(self._block())
+        if self._music.get_queue() is None and not self._engine.silent_now:
+            self._music.queue(self._block())
+
+    def _block(self) -> Any:
+        samples = self._engine.render(BLOCK)
+        pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype(np.int16)
+        return self._mixer.Sound(buffer=pcm.tobytes())
+
+    def _queued_frames(self) -> int:
+        try:
+            return BLOCK * ((1 if self._music.get_busy() else 0) + (1 if self._music.get_queue() else 0))
+        except self._error:
+            return 0
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    def _command(self, action, *args) -> None:
+        with self._lock:
+            if self.available:
+                action(*args)
+        self._feed()
+
+    def _chime_sound(self, path: Path) -> Any:
+        if path not in self._chimes:
+            try:
+                self._chimes[path] = self._mixer.Sound(str(path))  # chimes are short: decoded once
+            except (self._error, FileNotFoundError, OSError):
+                self._engine.notices.append(f"The chime {path.name} could not be played.")
+                self._chimes[path] = None
+        return self._chimes[path]
+
+    def _guard(self, action) -> None:
+        """Run a pygame call; if the device is gone, go silent and say so once."""
+        try:
+            action()
+        except self._error:
+            self.available = False
+            self.notice = DEVICE_LOST
+            self._engine.stop(0.0)
+
+
+def _pygame_error() -> type[BaseException]:
+    import pygame
+
+    return pygame.error
+
+
+def wait_for_silence(player: PygamePlayer, timeout: float) -> bool:
+    """Block until the music has faded and drained (for the command line preview and tests)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        player.update()
+        with player._lock:
+            if player._engine.silent_now and not player._music.get_busy():
+                return True
+        time.sleep(0.05)
+    return False
