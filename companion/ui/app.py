@@ -96,6 +96,10 @@ class CompanionApp(App[int]):
                 self._resume(unfinished)
                 return
         if self.script is not None:
+            if self.library.problems:
+                count = len(self.library.problems)
+                self.notify(f"{count} problem(s) in the script files; `companion validate` lists them.",
+                            title="Scripts", timeout=8)
             await self._start(self.script)
             return
         scripts = sorted(self.library.sessions.values(), key=lambda s: s.title.lower())
@@ -150,13 +154,13 @@ class CompanionApp(App[int]):
         try:
             script = self.library.session(summary.script_id)
         except LookupError:
-            self.exit(1, message=f"The script {summary.script_id!r} of session {summary.session_id} is not in the library.")
+            self.exit(return_code=1, message=f"The script {summary.script_id!r} of session {summary.session_id} is not in the library.")
             return
         store = self._store_of(summary)
         try:
             self.session = LiveSession.resume(script, store, summary.session_id, clock_factory=self.clock_factory)
         except JournalError as error:
-            self.exit(1, message=str(error))
+            self.exit(return_code=1, message=str(error))
             return
         header = self.session.header
         if header is not None:
@@ -274,6 +278,7 @@ def make_app(
     offer_resume: bool = True,
     clock: Clock | None = None,
     player: Player | None = None,
+    open_player: Callable[[], Player] | None = None,
     real_time: Callable[[], float] | None = None,
     extra_dirs: Iterable[Path] = (),
 ) -> CompanionApp:
@@ -294,6 +299,7 @@ def make_app(
         offer_resume=offer_resume,
         clock_factory=clock_factory,
         player=player,
+        open_player=open_player,
         real_time=real_time or (clock.now if clock is not None else time.time),
         extra_dirs=extra_dirs,
     )

@@ -1,0 +1,49 @@
+"""`companion resume [ID]`: reopen an unfinished session (the latest when no id is given)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from companion.commands.run import load_library_or_explain, rehearsal_store
+from companion.core.journal import JournalError, JournalStore, SessionSummary
+
+
+def find_session(session_id: str | None, stores: list[JournalStore]) -> SessionSummary | str:
+    """The session to resume, or a plain sentence saying why there is none."""
+    summaries = [summary for store in stores for summary in store.list_sessions()]
+    if session_id is None:
+        unfinished = [s for s in summaries if not s.finished]
+        if not unfinished:
+            return "There is no unfinished session to resume."
+        return max(unfinished, key=lambda s: (s.last_event_at or s.created))
+    for summary in summaries:
+        if summary.session_id == session_id:
+            if summary.finished:
+                return (f"The session {session_id} has ended; "
+                        f"`companion report {session_id}` writes its summary.")
+            return summary
+    try:
+        stores[0].path_for(session_id)
+    except JournalError as error:
+        return str(error)
+    return f"No session {session_id!r} was found; `companion sessions` lists them."
+
+
+def run(args: argparse.Namespace) -> int:
+    stores = [JournalStore(), rehearsal_store()]
+    found = find_session(args.session, stores)
+    if isinstance(found, str):
+        print(f"companion resume: {found}", file=sys.stderr)
+        return 1
+    library = load_library_or_explain(args.scripts)
+    if library is None:
+        return 1
+    from companion.ui.app import make_app
+
+    app = make_app(
+        library, store=stores[0], rehearsal_store=stores[1], resume=found, offer_resume=False,
+        extra_dirs=args.scripts,
+    )
+    app.run()
+    return app.return_code or 0

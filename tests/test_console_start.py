@@ -1,0 +1,169 @@
+"""Starting the console: the picker, the client code, the resume offer, resume, rehearsal."""
+
+from __future__ import annotations
+
+from companion.core.clock import FakeClock
+from companion.core.journal import JournalStore, read_journal
+from companion.core.session import LiveSession
+from companion.sound import SilentPlayer
+from companion.ui.app import make_app
+from companion.ui.screens.picker import ScriptPicker
+from companion.ui.screens.session import SessionScreen
+
+from console_kit import START, console, make_library, make_script
+
+SIZE = (100, 30)
+
+
+async def test_picker_lists_every_script_with_its_outline_and_enter_starts(tmp_path):
+    other = make_script("other")
+    library = make_library(make_script(), other, problems=["scripts/sessions/bad.yaml:4:3: phases[0].duration: expected a duration"])
+    app, clock, player, store = console(tmp_path, library=library, script=None, client_code=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ScriptPicker)
+        outline = str(app.screen.query_one("#outline").content)
+        assert "route IM" in outline and "Arrival and intention" in outline and "15:00" in outline
+        assert "bad.yaml:4:3" in str(app.screen.query_one("#problems").content)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.id == "client-code"
+        for key in "K-22":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert "client K-22" in app.screen.query_one("#status").plain
+    events = read_journal(store.path_for(app.session.session_id)).events
+    assert events[0].client_code == "K-22"
+
+
+async def test_client_code_can_be_skipped_with_enter(tmp_path):
+    app, clock, player, store = console(tmp_path, client_code=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert app.session.events[0].client_code == ""
+
+
+async def _interrupted_session(tmp_path, clock):
+    """A session with a dose, vitals, a tick and a note, left without ending (as by a crash)."""
+    store = JournalStore(tmp_path / "journals")
+    script = make_script()
+    session = LiveSession.start(script, store, clock, client_code="K-9")
+    session.tick("Blood pressure taken")
+    session.record_vitals(150, 90, 72, 98, "before dose")
+    clock.advance(300)
+    session.next_phase()
+    session.give_dose(50, "mg", "IM")
+    clock.advance(120)
+    session.add_note("eyes closed, breathing slowly")
+    session.close()
+    return store, session.session_id
+
+
+async def test_resume_offer_restores_phase_clocks_notes_vitals_and_checklist(tmp_path):
+    clock = FakeClock(START)
+    store, session_id = await _interrupted_session(tmp_path, clock)
+    clock.advance(60)
+    app, _, player, _ = console(tmp_path, clock=clock, store=store, script=None, client_code=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Resume it now?" in str(app.screen.query_one(".message").content)
+        await pilot.press("y")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        assert app.session.session_id == session_id
+        state = app.session.state()
+        assert state.phase.id == "dosing" and state.since_dose == 180
+        assert "eyes closed" in screen.query_one("#notes").plain
+        assert "BP 150/90" in screen.query_one("#vitals").plain
+        assert "client K-9" in screen.query_one("#status").plain
+        assert screen.query_one("DoseClock").digits_value == "3:00"
+        assert ("play", "journey", 0.5) in player.calls
+
+
+async def test_declining_the_offer_opens_the_picker(tmp_path):
+    clock = FakeClock(START)
+    store, _ = await _interrupted_session(tmp_path, clock)
+    app, *_ = console(tmp_path, clock=clock, store=store, script=None, client_code=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ScriptPicker)
+
+
+async def test_resume_says_when_the_script_changed(tmp_path):
+    clock = FakeClock(START)
+    store, session_id = await _interrupted_session(tmp_path, clock)
+    changed = make_script()
+    import dataclasses
+
+    changed = dataclasses.replace(changed, text_hash="different")
+    library = make_library(changed)
+    summary = next(s for s in store.unfinished() if s.session_id == session_id)
+    app = make_app(library, store=store, resume=summary, clock=clock, player=SilentPlayer())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "script has changed" in str(app.screen.query_one("#notices").content)
+
+
+async def test_resume_says_when_the_last_line_was_torn(tmp_path):
+    clock = FakeClock(START)
+    store, session_id = await _interrupted_session(tmp_path, clock)
+    path = store.path_for(session_id)
+    with open(path, "ab") as journal:
+        journal.write(b'{"kind":"note_added","at":18000')
+    summary = next(s for s in store.unfinished() if s.session_id == session_id)
+    app = make_app(make_library(), store=store, resume=summary, clock=clock, player=SilentPlayer())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "cut short" in str(app.screen.query_one("#notices").content)
+        assert "eyes closed" in app.screen.query_one("#notes").plain
+
+
+async def test_rehearsal_is_marked_and_journaled_apart(tmp_path):
+    rehearsals = JournalStore(tmp_path / "rehearsals")
+    app, clock, player, store = console(tmp_path, speed=60, rehearsal_store=rehearsals)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "REHEARSAL x60" in app.screen.query_one("#status").plain
+    assert store.list_sessions() == []
+    (summary,) = rehearsals.list_sessions()
+    assert summary.rehearsal and summary.speed == 60
+
+
+async def test_an_unfinished_rehearsal_is_offered_and_resumed_as_rehearsal(tmp_path):
+    rehearsals = JournalStore(tmp_path / "rehearsals")
+    clock = FakeClock(START)
+    LiveSession.start(make_script(), rehearsals, clock, rehearsal=True, speed=60).close()
+    app, *_ = console(tmp_path, clock=clock, script=None, client_code=None, rehearsal_store=rehearsals)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "rehearsal" in str(app.screen.query_one(".message").content)
+        await pilot.press("y")
+        await pilot.pause()
+        assert "REHEARSAL x60" in app.screen.query_one("#status").plain
+
+
+async def test_player_opens_after_the_first_frame(tmp_path):
+    opened = []
+    library = make_library()
+
+    def open_player():
+        opened.append(True)
+        return SilentPlayer(notice="No sound device was found: the session runs silently.")
+
+    app = make_app(library, store=JournalStore(tmp_path / "j"), script=library.sessions["test-im"],
+                   client_code="", clock=FakeClock(START), open_player=open_player)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert opened and app.audio.player is not None
+        assert app.audio.player.calls[0] == ("play", "settling", 0.35)
+        assert "runs silently" in app.screen.query_one("#audio").plain
