@@ -346,3 +346,36 @@ def test_encode_event_matches_to_record():
 
     event = NoteAdded(at=T0, text="héllo\nworld")
     assert json.loads(journal_module.encode_event(event)) == to_record(event)
+
+
+@pytest.mark.parametrize(
+    "line, why",
+    [
+        (b'{"kind":"note_added","at":"noon","text":"x"}', "at has the wrong type (str)"),
+        (b'{"kind":"vitals_recorded","at":1,"systolic":"high"}', "systolic has the wrong type"),
+        (b'{"kind":"paused","at":NaN}', "not valid JSON"),
+        (b'{"kind":"paused"}', "no time"),
+        (b'{"kind":"note_added","at":1,"text":"x","mood":"ok"}', "unexpected fields"),
+        (b'[1, 2]', "not a JSON object"),
+    ],
+)
+def test_damaged_records_are_skipped_with_a_reason(jpath, line, why):
+    writer = JournalWriter.create(jpath, header())
+    writer.close()
+    with open(jpath, "ab") as f:
+        f.write(line + b"\n")
+    writer = JournalWriter.open_existing(jpath)
+    writer.append(note(1))
+    writer.close()
+    contents = read_journal(jpath)
+    assert contents.events == (note(1),)
+    assert contents.problems[0].startswith("line 2 could not be read and was skipped") and why in contents.problems[0]
+
+
+def test_an_older_record_missing_a_field_takes_its_default(jpath):
+    writer = JournalWriter.create(jpath, header())
+    writer.close()
+    with open(jpath, "ab") as f:
+        f.write(b'{"kind":"session_started","at":5,"script_id":"im-standard"}\n')
+    (event,) = read_journal(jpath).events
+    assert event == SessionStarted(at=5, script_id="im-standard") and event.speed == 1.0

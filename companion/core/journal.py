@@ -100,17 +100,48 @@ def _line(record: dict[str, Any]) -> bytes:
     return (json.dumps(record, separators=(",", ":"), ensure_ascii=False, allow_nan=False) + "\n").encode()
 
 
+_NUMBER = frozenset({int, float})
+_ALLOWED_TYPES = {  # field annotation -> JSON value types a journal may hold for it
+    "float": _NUMBER,
+    "str": frozenset({str}),
+    "bool": frozenset({bool}),
+    "int": frozenset({int}),
+    "int | None": frozenset({int, type(None)}),
+    "PhaseMove": frozenset({str}),
+}
+_CHECKS: dict[type[Event], tuple[tuple[str, frozenset[type]], ...]] = {
+    cls: tuple(
+        (f.name, _ALLOWED_TYPES[str(f.type)]) for f in dataclasses.fields(cls) if str(f.type) in _ALLOWED_TYPES
+    )
+    for cls in EVENT_TYPES.values()
+}
+
+
 def _decode_event(record: Any) -> Event:
-    """from_record, with a fast path for well-formed records (replay runs on every resume)."""
-    if isinstance(record, dict):
-        cls = EVENT_TYPES.get(record.get("kind"))  # type: ignore[arg-type]
-        if cls is not None and len(record) == len(_FIELDS[cls]) + 1:
-            try:
-                return cls(**{name: record[name] for name in _FIELDS[cls]})
-            except (KeyError, TypeError):
-                pass
-        return from_record(record)
-    raise UnknownEvent("not a JSON object")
+    """events.from_record, plus a check of every value's type: a hand-edited or damaged line
+    must be skipped with a message, not reach the timeline and fail there."""
+    if not isinstance(record, dict):
+        raise UnknownEvent("not a JSON object")
+    cls = EVENT_TYPES.get(record.get("kind"))  # type: ignore[arg-type]
+    if cls is None:
+        raise UnknownEvent(f"unknown event kind {record.get('kind')!r}")
+    if "at" not in record:
+        raise UnknownEvent(f"{cls.KIND}: no time")
+    if len(record) != len(_FIELDS[cls]) + 1:
+        from_record(record)  # raises UnknownEvent naming any unexpected field
+    values = {name: record[name] for name in _FIELDS[cls] if name in record}
+    for name, allowed in _CHECKS[cls]:
+        value = values.get(name, None)
+        if type(value) not in allowed and name in values:
+            raise UnknownEvent(f"{cls.KIND}: {name} has the wrong type ({type(value).__name__})")
+    try:
+        return cls(**values)  # a field an older journal lacks takes its default
+    except TypeError as error:
+        raise UnknownEvent(f"{cls.KIND}: {error}") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a time or a reading")
 
 
 def header_record(header: JournalHeader) -> dict[str, Any]:
@@ -169,7 +200,7 @@ def read_journal(path: Path) -> JournalContents:
     last = len(lines) - 1
     for number, line in enumerate(lines[1:], start=2):
         try:
-            events.append(_decode_event(json.loads(line)))
+            events.append(_decode_event(json.loads(line, parse_constant=_refuse_constant)))
         except (ValueError, UnknownEvent) as error:
             if number - 1 == last and not torn:
                 torn = True  # the last line is garbage: a crash mid-write
