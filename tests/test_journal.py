@@ -379,3 +379,44 @@ def test_an_older_record_missing_a_field_takes_its_default(jpath):
         f.write(b'{"kind":"session_started","at":5,"script_id":"im-standard"}\n')
     (event,) = read_journal(jpath).events
     assert event == SessionStarted(at=5, script_id="im-standard") and event.speed == 1.0
+
+
+def test_a_long_journal_is_listed_from_its_ends_and_still_correct(clock, monkeypatch):
+    monkeypatch.setattr(journal_module, "_WINDOW", 512)
+    store = JournalStore()
+    ended = _start(store, clock, client="LONG")
+    writer = JournalWriter.open_existing(store.path_for(ended))
+    for i in range(100):
+        writer.append(NoteAdded(at=clock.now() + i, text=f"note {i} " + "x" * 40))
+    writer.append(SessionEnded(at=clock.now() + 200))
+    for i in range(50):  # long paperwork after the end: the end is no longer in the tail window
+        writer.append(NoteAdded(at=clock.now() + 300 + i, text="afterwards " + "y" * 40))
+    writer.close()
+    clock.advance(60)
+    running = _start(store, clock, client="RUN")
+    writer = JournalWriter.open_existing(store.path_for(running))
+    for i in range(100):
+        writer.append(NoteAdded(at=clock.now() + i, text="z" * 60))
+    writer.close()
+    with open(store.path_for(running), "ab") as f:
+        f.write(b'{"kind":"note_added","at":99')  # torn
+    by_id = {s.session_id: s for s in store.list_sessions()}
+    assert by_id[ended].finished and by_id[ended].client_code == "LONG"
+    assert by_id[ended].last_event_at == clock.now() - 60 + 349
+    assert not by_id[running].finished and by_id[running].client_code == "RUN"
+    assert by_id[running].last_event_at == clock.now() + 99
+    assert store.path_for(ended).stat().st_size > 4 * 512
+
+
+def test_a_long_finished_journal_is_listed_without_reading_it_all(clock, monkeypatch):
+    monkeypatch.setattr(journal_module, "_WINDOW", 512)
+    store = JournalStore()
+    session_id = _start(store, clock, client="C")
+    writer = JournalWriter.open_existing(store.path_for(session_id))
+    for i in range(100):
+        writer.append(NoteAdded(at=clock.now() + i, text="n" * 60))
+    writer.append(SessionEnded(at=clock.now() + 500))
+    writer.close()
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read the whole journal"))
+    (summary,) = store.list_sessions()
+    assert summary.finished and summary.duration == 500 and summary.client_code == "C"

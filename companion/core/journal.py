@@ -33,7 +33,9 @@ from companion.core.script import SessionScript
 
 FORMAT_VERSION = 1
 SUFFIX = ".jsonl"
-_ENDED_MARK = b'{"kind":"session_ended"'  # how _encode writes a SessionEnded record
+# How a SessionEnded record begins: compact as encode_event writes it, or with json.dumps'
+# default spacing. Inside a note's text the quotes would be escaped, so a note cannot match.
+_ENDED_MARKS = (b'{"kind":"session_ended"', b'{"kind": "session_ended"')
 
 
 class JournalError(Exception):
@@ -480,49 +482,83 @@ def _safe(text: str) -> str:
     return cleaned.strip("-") or "session"
 
 
+_WINDOW = 64 * 1024  # bytes read from each end of a journal to list it
+
+
 def summarise(path: Path) -> SessionSummary:
     """The listing line of one journal, without decoding every event.
 
-    The header and the first event give the start and the client code; the last complete line
-    gives the last event's time; a SessionEnded record anywhere marks the session finished.
+    The header and the first event (at the head) give the start and the client code; the last
+    complete line gives the last event's time; a SessionEnded record anywhere marks the session
+    finished. Only the head and the tail are read, unless the tail shows no end (then the whole
+    file is searched: paperwork written after the end can be long).
     """
+    path = Path(path)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            head = f.read(_WINDOW)
+            whole = size <= len(head)
+            if whole:
+                tail = head
+            else:
+                f.seek(max(0, size - _WINDOW))
+                tail = f.read()
     except OSError as error:
         raise JournalError(f"{path} could not be read ({error.strerror or error}).") from None
-    first_end = data.find(b"\n")
+    first_end = head.find(b"\n")
     if first_end < 0:
-        raise JournalError(f"{path}: the journal header was never completely written.")
-    header = _parse_header(data[:first_end], Path(path))
-    complete = data[: data.rfind(b"\n") + 1]
+        if whole:
+            raise JournalError(f"{path}: the journal header was never completely written.")
+        raise JournalError(f"{path}: the first line is not a session journal header.")
+    header = _parse_header(head[:first_end], path)
     started_at: float | None = None
     client_code = ""
-    second_end = complete.find(b"\n", first_end + 1)
+    second_end = head.find(b"\n", first_end + 1)
     if second_end > 0:
-        record = _record_or_none(complete[first_end + 1 : second_end])
+        record = _record_or_none(head[first_end + 1 : second_end])
         if record is not None and record.get("kind") == "session_started":
             started_at = _float_or_none(record.get("at"))
             client_code = str(record.get("client_code", ""))
-    last_event_at = None
-    end = len(complete) - 1
-    while end > first_end and last_event_at is None:
-        start = complete.rfind(b"\n", 0, end) + 1
-        record = _record_or_none(complete[start:end])
-        if record is not None:
-            last_event_at = _float_or_none(record.get("at"))
-        end = start - 1
+    # In the tail window the first line may be cut by the window's edge: only what follows the
+    # window's first newline is whole. In a whole file, everything after the header.
+    complete = tail[: tail.rfind(b"\n") + 1]
+    boundary = first_end if whole else complete.find(b"\n")
+    last_event_at = _last_time(complete, boundary)
+    finished = any(mark in complete for mark in _ENDED_MARKS)
+    if not whole and (last_event_at is None or not finished):
+        try:
+            everything = path.read_bytes()
+        except OSError as error:
+            raise JournalError(f"{path} could not be read ({error.strerror or error}).") from None
+        everything = everything[: everything.rfind(b"\n") + 1]
+        finished = any(mark in everything for mark in _ENDED_MARKS)
+        if last_event_at is None:
+            last_event_at = _last_time(everything, everything.find(b"\n"))
     return SessionSummary(
         session_id=header.session_id,
-        path=Path(path),
+        path=path,
         script_id=header.script_id,
         client_code=client_code,
         started_at=started_at,
         last_event_at=last_event_at,
-        finished=_ENDED_MARK in complete,
+        finished=finished,
         created=header.created,
         rehearsal=header.rehearsal,
         speed=header.speed,
     )
+
+
+def _last_time(complete: bytes, boundary: int) -> float | None:
+    """`at` of the last readable record in `complete` (whole lines) after index `boundary`."""
+    end = len(complete) - 1
+    while end > boundary:
+        start = complete.rfind(b"\n", 0, end) + 1
+        record = _record_or_none(complete[start:end])
+        if record is not None and "kind" in record:
+            return _float_or_none(record.get("at"))
+        end = start - 1
+    return None
 
 
 def _record_or_none(line: bytes) -> dict[str, Any] | None:
