@@ -149,6 +149,15 @@ def test_a_refused_write_is_named_and_the_session_goes_on(clock, monkeypatch):
     monkeypatch.undo()
     assert s.retry_writes() and s.write_problem is None
     assert read_journal(store.path_for(s.session_id)).events[-1].text == "kept"
+    assert s.close() is True
+
+
+def test_closing_with_events_still_waiting_says_so(clock, monkeypatch):
+    store = JournalStore()
+    s = LiveSession.start(make_script(), store, clock)
+    monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.EIO, "io")))
+    s.add_note("not on disk")
+    assert s.close() is False and "input/output error" in s.write_problem
 
 
 # -- property: replay equals live -------------------------------------------------------------

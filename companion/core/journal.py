@@ -330,11 +330,12 @@ class JournalWriter:
         self.last_error = None
         return True
 
-    def close(self) -> None:
-        """Try a last time to write what waits, then close. Safe to call twice."""
+    def close(self) -> bool:
+        """Try a last time to write what waits, then close. True when nothing was left unwritten
+        (the caller should say so plainly otherwise). Safe to call twice."""
         if self.closed:
-            return
-        self.retry()
+            return not self._pending
+        written = self.retry()
         self.closed = True
         if self._fd is not None:
             try:
@@ -342,6 +343,7 @@ class JournalWriter:
             except OSError:
                 pass
             self._fd = None
+        return written
 
     def _open_new(self) -> int:
         paths.ensure_private_dir(self.path.parent)

@@ -173,10 +173,12 @@ class LiveSession:
         return self.writer.last_error if self.writer.pending else None
 
     def retry_writes(self) -> bool:
+        """Try the waiting events again (call it on a timer while write_problem is set)."""
         return self.writer.retry()
 
-    def close(self) -> None:
-        self.writer.close()
+    def close(self) -> bool:
+        """Close the journal. False when some events could not be written (see write_problem)."""
+        return self.writer.close()
 
     # -- what a therapist does (each returns the event recorded, or None if nothing to do) --
 
