@@ -420,3 +420,9 @@ def test_a_long_finished_journal_is_listed_without_reading_it_all(clock, monkeyp
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read the whole journal"))
     (summary,) = store.list_sessions()
     assert summary.finished and summary.duration == 500 and summary.client_code == "C"
+
+
+def test_decode_line_reads_one_line_as_replay_does():
+    assert journal_module.decode_line(journal_module.encode_event(note(3)).rstrip(b"\n")) == note(3)
+    with pytest.raises(ValueError, match="wrong type"):
+        journal_module.decode_line(b'{"kind":"paused","at":"later"}')

@@ -142,6 +142,15 @@ def _decode_event(record: Any) -> Event:
         raise UnknownEvent(f"{cls.KIND}: {error}") from None
 
 
+def decode_line(line: bytes) -> Event:
+    """The event one journal line records (without its newline), type-checked as replay does.
+
+    Raises ValueError (UnknownEvent is one) naming what is wrong. For readers that follow a
+    journal as it grows, such as the client display.
+    """
+    return _decode_event(json.loads(line, parse_constant=_refuse_constant))
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a time or a reading")
 
@@ -202,7 +211,7 @@ def read_journal(path: Path) -> JournalContents:
     last = len(lines) - 1
     for number, line in enumerate(lines[1:], start=2):
         try:
-            events.append(_decode_event(json.loads(line, parse_constant=_refuse_constant)))
+            events.append(decode_line(line))
         except (ValueError, UnknownEvent) as error:
             if number - 1 == last and not torn:
                 torn = True  # the last line is garbage: a crash mid-write
