@@ -57,10 +57,14 @@ class Checker:
         if problem not in self.problems:  # two readers may notice the same missing field
             self.problems.append(problem)
 
+    def sorted_problems(self) -> list[Problem]:
+        """Every problem, in the order they appear in the file."""
+        return sorted(self.problems, key=lambda p: (p.line, p.column))
+
     def raise_if_any(self) -> None:
         """Raise ScriptError with every problem, in the order they appear in the file."""
         if self.problems:
-            raise ScriptError(sorted(self.problems, key=lambda p: (p.line, p.column)))
+            raise ScriptError(self.sorted_problems())
 
 
 class Field:

@@ -31,7 +31,7 @@ from companion.core.exercises import GroundingExercise, parse_exercise
 from companion.core.fields import Reference, closest
 from companion.core.playlists import Chime, Playlist, parse_playlists
 from companion.core.problems import Problem, ScriptError, file_problem
-from companion.core.script import SessionScript, parse_session, read_session
+from companion.core.script import SessionScript, check_session, read_session
 from companion.core.yamlio import Located, load_yaml_file
 
 DEFAULT_SESSION_ID = "im-standard"
@@ -205,8 +205,13 @@ class _Builder:
         # (kind, id) -> (layer rank, path) of the winner, to tell an override from a duplicate
         self.owners: dict[tuple[str, str], tuple[int, Path]] = {}
         self.rank = 0
+        self.seen: set[str] = set()
 
     def add(self, kind: str | None, path: Path, origin: str, rank: int) -> None:
+        key = os.path.realpath(path)
+        if key in self.seen:  # `validate scripts/sessions/demo.yaml` names a bundled file again
+            return
+        self.seen.add(key)
         self.rank = rank
         library = self.library
         try:
@@ -230,10 +235,12 @@ class _Builder:
         library.files.append(SourceFile(kind, path, origin))
         try:
             if kind == SESSION:
-                script, references = parse_session(doc)
+                script, references, problems = check_session(doc)
+                self.references.extend(references)  # checked even when the script is broken
+                if problems or script is None:
+                    raise ScriptError(problems)
                 if self._claim("session", script.id, doc):
                     library.sessions[script.id] = script
-                self.references.extend(references)
             elif kind == EXERCISE:
                 exercise = parse_exercise(doc)
                 if self._claim("exercise", exercise.id, doc):

@@ -11,6 +11,7 @@ from typing import Literal
 
 from companion.core.durations import format_duration
 from companion.core.fields import Checker, Field, Reference
+from companion.core.problems import Problem, ScriptError
 from companion.core.yamlio import Located, load_yaml_file
 
 Advance = Literal["manual", "auto"]
@@ -115,11 +116,20 @@ def read_session(path: Path | str) -> tuple[SessionScript, tuple[Reference, ...]
 
 
 def parse_session(doc: Located) -> tuple[SessionScript, tuple[Reference, ...]]:
+    script, references, problems = check_session(doc)
+    if problems or script is None:
+        raise ScriptError(problems)
+    return script, references
+
+
+def check_session(doc: Located) -> tuple[SessionScript | None, tuple[Reference, ...], list[Problem]]:
+    """The script (None when it has problems), the ids it refers to, and its problems in file
+    order. References are returned even from a broken script, so they can be checked too."""
     checker = Checker(doc)
     root = checker.root
     references: list[Reference] = []
     if not root.mapping(SESSION_KEYS, ("id", "title", "route", "phases"), what="a session script (a mapping)"):
-        checker.raise_if_any()
+        return None, (), checker.sorted_problems()
     ident = root["id"].ident()
     title = root["title"].text(required=True)
     route = root["route"].text(required=True)
@@ -131,7 +141,8 @@ def parse_session(doc: Located) -> tuple[SessionScript, tuple[Reference, ...]]:
         if phase is not None:
             phases.append((phase, item))
     _check_phases(phases)
-    checker.raise_if_any()
+    if checker.problems:
+        return None, tuple(references), checker.sorted_problems()
     script = SessionScript(
         id=ident or "",
         title=title,
@@ -142,7 +153,7 @@ def parse_session(doc: Located) -> tuple[SessionScript, tuple[Reference, ...]]:
         source=doc.file,
         text_hash=doc.text_hash,
     )
-    return script, tuple(references)
+    return script, tuple(references), []
 
 
 def _safety(node: Field) -> Safety:
