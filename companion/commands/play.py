@@ -1,0 +1,50 @@
+"""`companion play PLAYLIST [--seconds N] [--scripts DIR]`: preview a playlist in the terminal.
+
+So a therapist can hear the music before a session (and check their own folder of music), with
+the track name, position, volume and mute. With --seconds it fades out and ends by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping
+
+from companion.core.playlists import Playlist
+
+
+def run(args: argparse.Namespace) -> int:
+    playlists = _load_playlists(list(getattr(args, "scripts", []) or []))
+    if playlists is None:
+        return 1
+    playlist = playlists.get(args.playlist)
+    if playlist is None:
+        print(unknown_playlist_message(args.playlist, playlists), file=sys.stderr)
+        return 1
+    seconds = getattr(args, "seconds", None)
+    if seconds is not None and seconds <= 0:
+        print("--seconds needs a number of seconds above zero.", file=sys.stderr)
+        return 1
+
+    from companion.ui.play_app import PlayApp
+
+    app = PlayApp(playlist, seconds=seconds)
+    app.run()
+    return app.return_code or 0
+
+
+def unknown_playlist_message(wanted: str, playlists: Mapping[str, Playlist]) -> str:
+    known = ", ".join(sorted(playlists)) or "(none)"
+    return f"There is no playlist called {wanted!r}. Playlists: {known}."
+
+
+def _load_playlists(extra_dirs: list) -> dict[str, Playlist] | None:
+    """Every playlist the library knows, by id; None (after saying why) when it cannot be read."""
+    from companion.core import library
+
+    try:
+        loaded = library.load_library(extra_dirs)
+    except Exception as error:  # a problem in a file: said plainly, never a traceback
+        print(f"Could not read the playlists: {error}", file=sys.stderr)
+        return None
+    return dict(loaded.playlists)

@@ -1,0 +1,152 @@
+"""The small app behind `companion play`: hear a playlist, see what plays, try volume and mute."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
+
+from companion.core.playlists import Playlist
+from companion.sound import Player, open_player
+from companion.ui.theme import THEMES
+from companion.ui.timefmt import clock_text
+
+VOLUME_STEP = 0.05
+TICK = 0.1  # seconds between player updates
+DRAIN = 0.6  # after a fade ends, what is already queued still plays
+
+
+class PlayApp(App[None]):
+    """Plays one playlist until q (with a fade-out) or, with `seconds`, until that time is up."""
+
+    TITLE = "Session Companion: playlist preview"
+    CSS = """
+    Screen { align: center middle; }
+    #panel { width: 64; height: auto; border: round $primary 40%; padding: 1 2; }
+    #playlist { color: $primary; text-style: bold; }
+    #track, #position, #volume { margin-top: 1; }
+    #notice { margin-top: 1; color: $warning; }
+    """
+    BINDINGS = [
+        Binding("left_square_bracket", "volume(-1)", "Quieter", key_display="["),
+        Binding("right_square_bracket", "volume(1)", "Louder", key_display="]"),
+        Binding("m", "mute", "Mute"),
+        Binding("n", "next", "Next track"),
+        Binding("q", "quit_gently", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        playlist: Playlist,
+        *,
+        seconds: float | None = None,
+        volume: float = 0.5,
+        player_factory: Callable[[float], Player] = open_player,
+    ) -> None:
+        super().__init__()
+        self.playlist = playlist
+        self.seconds = seconds
+        self.start_volume = volume
+        self.player_factory = player_factory
+        self.player: Player | None = None
+        self._started = 0.0
+        self._leave_at: float | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="panel"):
+            yield Static(self.playlist.title, id="playlist")
+            yield Static("Starting the sound...", id="track")
+            yield Static("", id="position")
+            yield Static("", id="volume")
+            yield Static("", id="notice")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = THEMES[0].name
+        # Open the device after the first frame: importing pygame takes a moment.
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        self.player = self.player_factory(self.start_volume)
+        self.player.play(self.playlist, volume=self.start_volume)
+        self._started = time.monotonic()
+        self.set_interval(TICK, self._tick)
+        self._tick()
+
+    # -- keys --------------------------------------------------------------------------------------
+
+    def action_volume(self, direction: int) -> None:
+        if self.player is not None:
+            self.player.set_volume(round(self.player.volume + direction * VOLUME_STEP, 2))
+            self._show()
+
+    def action_mute(self) -> None:
+        if self.player is not None:
+            self.player.set_muted(not self.player.muted)
+            self._show()
+
+    def action_next(self) -> None:
+        skip = getattr(self.player, "next_track", None)
+        if skip is not None:
+            skip()
+
+    def action_quit_gently(self) -> None:
+        if self.player is None:
+            self.exit()
+        elif self._leave_at is None:
+            self._fade_out(self.playlist.fade_out)
+        else:  # a second q: do not make them wait, but still no hard cut
+            self._fade_out(0.4)
+
+    # -- ticking -----------------------------------------------------------------------------------
+
+    def _fade_out(self, fade: float) -> None:
+        assert self.player is not None
+        self.player.stop(fade)
+        self._leave_at = time.monotonic() + fade + DRAIN
+        self.query_one("#track", Static).update("Fading out...")
+
+    def _tick(self) -> None:
+        player = self.player
+        if player is None:
+            return
+        player.update()
+        now = time.monotonic()
+        if self.seconds is not None and self._leave_at is None:
+            fade = min(self.playlist.fade_out, self.seconds / 2)
+            if now - self._started >= self.seconds - fade:
+                self._fade_out(fade)
+        if self._leave_at is not None and now >= self._leave_at:
+            player.close()
+            self.exit()
+            return
+        self._show()
+
+    def _show(self) -> None:
+        player = self.player
+        if player is None:
+            return
+        if self._leave_at is None:
+            title = player.now_playing
+            self.query_one("#track", Static).update(f"Now: {title}" if title else "Nothing is playing.")
+        status = getattr(player, "status", None)
+        if status is not None:
+            current = status()
+            length = f" / {clock_text(current.length)}" if current.length else ""
+            self.query_one("#position", Static).update(f"{clock_text(current.position)}{length}")
+        level = round(player.volume * 20)
+        bar = "#" * level + "." * (20 - level)
+        muted = "  muted" if player.muted else ""
+        self.query_one("#volume", Static).update(f"Volume [{bar}] {round(player.volume * 100)}%{muted}")
+        notice = player.notice or ("" if player.available else "No sound device: nothing is heard.")
+        self.query_one("#notice", Static).update(notice)
+
+    def on_unmount(self) -> None:
+        if self.player is not None:
+            self.player.close()
