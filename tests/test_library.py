@@ -206,3 +206,25 @@ def test_a_copy_of_the_bundled_scripts_as_user_dir_overrides_everything(tmp_path
     hidden = {(o.kind, o.id) for o in library.overrides}
     assert {("session", s) for s in BUNDLED_SESSIONS} <= hidden
     assert all(s.source.is_relative_to(config) for s in library.sessions.values())
+
+
+def test_the_annotated_examples_in_scripts_readme_are_valid(tmp_path, monkeypatch):
+    readme = (paths.bundled_scripts_dir() / "README.md").read_text()
+    blocks = [block.split("```", 1)[0] for block in readme.split("```yaml\n")[1:]]
+    placed = []
+    for block in blocks:
+        first = block.splitlines()[0]  # "# sessions/my-im.yaml — ..." names where it goes
+        relative = first.lstrip("# ").split()[0]
+        put(tmp_path, relative, block)
+        placed.append(relative)
+    assert placed == ["sessions/my-im.yaml", "exercises/five-senses.yaml",
+                      "exercises/box-breathing.yaml", "playlists.yaml"]  # fmt: skip
+    for audio in ["settling/warm-pad.ogg", "settling/soft-rain.ogg", "chimes/soft-bell.ogg",
+                  "home/Music/kap/track.mp3"]:  # fmt: skip
+        put(tmp_path, audio, "x")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    library = load_library([tmp_path])
+    assert [str(p) for p in library.problems] == []
+    script = library.sessions["my-im"]
+    assert [r.id for p in script.phases for r in p.reminders] == ["bp-40", "journey.2"]
+    assert library.playlists["my-music"].tracks[0].path == tmp_path / "home/Music/kap/track.mp3"
