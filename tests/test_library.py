@@ -194,6 +194,10 @@ def test_session_by_id_or_path_and_plain_lookup_errors(tmp_path):
     with pytest.raises(ScriptError) as scripterror:
         library.session(str(bad))
     assert "unknown playlist" in str(scripterror.value)
+    assert isinstance(scripterror.value, LookupError)  # callers catching LookupError show it
+    with pytest.raises(LookupError) as missing:
+        library.session(str(tmp_path / "gone.yaml"))
+    assert str(missing.value) == f"{tmp_path / 'gone.yaml'}:1:1: no such file"
     with pytest.raises(LookupError):
         library.exercise("nope")
 

@@ -50,6 +50,11 @@ class Override(NamedTuple):
     hidden: Path
 
 
+class SessionFileError(ScriptError, LookupError):
+    """`Library.session(path)` on a file with problems: a ScriptError, and a LookupError too, so
+    a caller that only expects "no such session" still shows the problems instead of crashing."""
+
+
 class SourceFile(NamedTuple):
     kind: str  # SESSION, EXERCISE, CATALOGUE, or UNKNOWN when it could not be told
     path: Path
@@ -71,17 +76,21 @@ class Library:
     def session(self, ref: str | os.PathLike[str]) -> SessionScript:
         """A session by id, or loaded from a YAML file when `ref` is a path.
 
-        Raises LookupError (an unknown id; the message lists the known ones) or ScriptError
-        (the file has problems, its references to playlists, exercises and chimes included).
+        Raises LookupError: for an unknown id the message lists the known ones; for a file with
+        problems (its references to playlists, exercises and chimes included) it is a
+        SessionFileError, also a ScriptError, whose message lists every problem.
         """
         text = os.fspath(ref)
         if text in self.sessions:
             return self.sessions[text]
         if _looks_like_path(text):
-            script, references = read_session(Path(text).expanduser())
+            try:
+                script, references = read_session(Path(text).expanduser())
+            except ScriptError as error:
+                raise SessionFileError(error.problems) from None
             problems = self.check_references(references)
             if problems:
-                raise ScriptError(problems)
+                raise SessionFileError(problems)
             return script
         raise LookupError(_unknown("session script", text, self.sessions))
 
