@@ -178,3 +178,11 @@ def test_nesting_deeper_than_any_script_is_refused(tmp_path):
     with pytest.raises(ScriptError) as excinfo:
         parse_yaml(b"a: " + b"[" * 200 + b"]" * 200 + b"\n", tmp_path / "x.yaml")
     assert "nested too deeply" in only_problem(excinfo).message
+
+
+def test_a_huge_plain_list_is_refused_without_blaming_aliases(tmp_path):
+    path = write(tmp_path, b"a:\n" + b"- 1\n" * (MAX_NODES + 10))
+    with pytest.raises(ScriptError) as excinfo:
+        load_yaml_file(path)
+    message = only_problem(excinfo).message
+    assert f"more than {MAX_NODES:,} values" in message and "alias" not in message

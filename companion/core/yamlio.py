@@ -191,19 +191,17 @@ class _Converter:
         self.positions: dict[str, Position] = {}
         self.key_positions: dict[str, Position] = {}
         self.problems: list[Problem] = []
+        self.aliased = False
 
     def convert(self, root: Node) -> Any:
-        size = self._expanded_size(root, {}, set(), 0)
+        sizes: dict[int, int] = {}
+        size = self._expanded_size(root, sizes, set(), 0)
         if size > MAX_NODES:
-            raise ScriptError(
-                [
-                    file_problem(
-                        self.file,
-                        f"aliases expand to more than {MAX_NODES:,} values "
-                        "(an alias bomb?); refusing to load it",
-                    )
-                ]
-            )
+            if self.aliased:
+                message = f"aliases expand to more than {MAX_NODES:,} values (an alias bomb?); refusing to load it"
+            else:
+                message = f"holds more than {MAX_NODES:,} values; far too many for a script"
+            raise ScriptError([file_problem(self.file, message)])
         value = self._value(root, "")
         if self.problems:
             raise ScriptError(self.problems)
@@ -213,6 +211,7 @@ class _Converter:
         """Values the graph holds once aliases are expanded, counted without expanding them."""
         key = id(node)
         if key in sizes:
+            self.aliased = True  # only an alias reaches the same node twice
             return sizes[key]
         if key in active:
             raise ScriptError([self._at(node, "", "an alias refers to itself (a recursive structure)")])
