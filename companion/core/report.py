@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from dataclasses import replace
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import tzinfo
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from companion.core.report_json import render_json
 from companion.core.report_md import render_markdown
 from companion.core.report_model import SessionReport, build_report
 from companion.core.script import SessionScript
+from companion.core.script_lookup import find_script
 
 RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}
 FORMATS = tuple(RENDERERS)
@@ -99,44 +100,8 @@ def load_session_report(
         contents = read_journal(path)
     except JournalError as error:
         raise ReportError(str(error)) from None
-    script, problem, exercises = _find_script(contents, list(extra_dirs))
-    return contents, script, exercises, problem
-
-
-def _find_script(contents: JournalContents, extra_dirs: list[Path]):
-    """The session's script by id from the library, else from the path the journal recorded."""
-    header = contents.header
-    exercises: dict[str, GroundingExercise] = {}
-    try:
-        from companion.core.library import load_library
-
-        library = load_library(extra_dirs)
-    except Exception as error:  # a broken user folder must not cost the therapist the report
-        return None, f"The script library could not be read: {error}", exercises
-    exercises = _exercise_map(library)
-    try:
-        return library.session(header.script_id), "", exercises
-    except Exception:
-        pass
-    if header.script_path and Path(header.script_path).is_file():
-        try:
-            from companion.core.script import load_session
-
-            return load_session(Path(header.script_path)), "", exercises
-        except Exception as error:
-            return None, f"The script at {header.script_path} could not be loaded: {error}", exercises
-    return None, "", exercises
-
-
-def _exercise_map(library) -> dict[str, GroundingExercise]:
-    found = getattr(library, "exercises", None)
-    if callable(found):
-        found = found()
-    if isinstance(found, Mapping):
-        return {str(key): value for key, value in found.items() if isinstance(value, GroundingExercise)}
-    if isinstance(found, Iterable):
-        return {item.id: item for item in found if isinstance(item, GroundingExercise)}
-    return {}
+    found = find_script(contents.header, extra_dirs)
+    return contents, found.script, found.exercises, found.problem
 
 
 def report_for(session_ref: str | os.PathLike[str], fmt: str = "md", *, extra_dirs: Iterable[Path] = ()) -> str:

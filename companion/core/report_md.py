@@ -12,7 +12,6 @@ import re
 from companion.core import report_text as words
 from companion.core.report_model import SessionReport
 
-
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 

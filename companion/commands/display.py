@@ -1,0 +1,26 @@
+"""`companion display [SESSION] [--serve [--host H] [--port N]]`: the client-facing view."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from companion.core.report import ReportError, resolve_journal
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.session:
+        try:
+            resolve_journal(args.session)  # a mistyped id should not wait for ever
+        except ReportError as error:
+            print(f"companion display: {error}", file=sys.stderr)
+            return 1
+    if args.serve:
+        from companion.display_serve import serve
+
+        return serve(args.session, args.host, args.port, args.scripts)
+    from companion.display import make_display
+
+    app = make_display(args.session, extra_dirs=args.scripts)
+    app.run()
+    return app.return_code or 0

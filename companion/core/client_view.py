@@ -1,0 +1,102 @@
+"""What the client's screen shows, from the journal's events: the only door from a session to it.
+
+`client_view` reads the session through compute_state and passes on nothing but what a script
+wrote for the client: the phase's `client:` words and the running exercise. The fields of
+ClientView are all there is, so a client code, a note, a vital sign or a dose cannot reach the
+client's screen by accident.
+
+An exercise's place is worked out from its start time and its steps' lengths (the stepper's
+rules); the therapist's skips are not journaled, so the display keeps to the exercise's own pace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from companion.core.events import Event, ExerciseStarted
+from companion.core.exercises import GroundingExercise
+from companion.core.script import SessionScript
+from companion.core.stepper import ExerciseRun, StageKind
+from companion.core.timeline import compute_state
+
+Mode = Literal["waiting", "session", "exercise", "ended"]
+
+WAITING = "Waiting for a session to start."
+ENDED = "The session has ended. Take your time."
+
+
+@dataclass(frozen=True)
+class ExerciseView:
+    exercise: GroundingExercise
+    stage: StageKind
+    text: str  # the stage's words (the step, the intro or the outro); empty while breathing
+    step_index: int  # 0-based step, -1 outside the steps
+    step_total: int
+    stage_started_at: float  # session time the stage began
+    stage_seconds: float
+
+
+@dataclass(frozen=True)
+class ClientView:
+    mode: Mode
+    text: str = ""  # the phase's client words (the calm screen when empty)
+    exercise: ExerciseView | None = None
+
+    @property
+    def key(self) -> tuple:
+        """What changes the picture (the time inside a stage does not)."""
+        if self.exercise is None:
+            return (self.mode, self.text)
+        e = self.exercise
+        return (self.mode, self.text, e.exercise.id, e.stage, e.step_index, e.stage_started_at)
+
+
+def client_view(
+    script: SessionScript | None,
+    events: Sequence[Event],
+    exercises: Mapping[str, GroundingExercise],
+    now: float,
+) -> ClientView:
+    if not events:
+        return ClientView("waiting")
+    if script is None:
+        # Without the script there are no client words to show; the end is still in the events.
+        ended = any(event.KIND == "session_ended" for event in events)
+        return ClientView("ended" if ended else "session")
+    state = compute_state(script, list(events), now)
+    if state.ended:
+        return ClientView("ended")
+    if state.started_at is None:
+        return ClientView("waiting")
+    text = state.phase.client.strip()
+    running = state.exercise_running
+    exercise = exercises.get(running) if running else None
+    if exercise is not None:
+        started = next(
+            (e.at for e in reversed(events) if isinstance(e, ExerciseStarted) and e.exercise_id == running),
+            now,
+        )
+        view = _exercise_view(exercise, started, now)
+        if view is not None:
+            return ClientView("exercise", text, view)
+    return ClientView("session", text)
+
+
+def _exercise_view(exercise: GroundingExercise, started_at: float, now: float) -> ExerciseView | None:
+    run = ExerciseRun(exercise, started_at)
+    run.update(now)
+    if run.finished:
+        return None  # its time is over; the therapist's screen will journal the finish
+    stage = run.stage
+    total = exercise.rounds if exercise.kind == "breathing" else len(exercise.steps)
+    return ExerciseView(
+        exercise=exercise,
+        stage=stage.kind,
+        text=stage.text,
+        step_index=stage.step_index,
+        step_total=total,
+        stage_started_at=run.stage_started,
+        stage_seconds=stage.seconds,
+    )
