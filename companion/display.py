@@ -122,7 +122,7 @@ class ClientDisplay(App[None]):
     """The client-facing view. `wall` is injectable so tests drive the time."""
 
     TITLE = "Session Companion"
-    ENABLE_COMMAND_PALETTE = False
+    ENABLE_COMMAND_PALETTE = False  # nothing on the client's screen but the view
     CSS = """
     Screen { background: #0b1013; align: center middle; }
     #stage { width: 1fr; height: 1fr; align: center middle; background: transparent; }

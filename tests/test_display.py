@@ -225,3 +225,4 @@ async def test_polling_is_cheap_when_nothing_changes(demo, clock, monkeypatch):
         monkeypatch.setattr(builtins, "open", real_open)
         assert [r for r in reads if r.endswith(".jsonl")] == []
     session.close()
+

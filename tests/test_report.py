@@ -280,3 +280,25 @@ def test_cli_unknown_session_is_a_plain_error(capsys):
     assert done.value.code == 1
     err = capsys.readouterr().err
     assert "No session 'no-such-session'" in err and "Traceback" not in err
+
+
+def test_cli_finds_the_script_in_a_scripts_folder_and_notes_it_changed(capsys):
+    with pytest.raises(SystemExit) as done:
+        cli_main(["report", str(FIXTURES / "complete.jsonl"), "--scripts", str(FIXTURES / "scripts")])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "- **Script:** Intramuscular ketamine, fixture session (report-fixture)" in text
+    assert "Systolic 168 is above this protocol's 160" in text
+    assert "| Offer water | " in text and "missed: due and not acknowledged" in text
+    # The journal recorded another text of the script (its hash differs): the report says so.
+    assert "The script has changed since this session" in text
+
+
+def test_a_report_written_by_session_id_uses_the_store_and_the_library():
+    session_id = _store_fixture("complete")
+    path = write_report(session_id, "json", extra_dirs=[FIXTURES / "scripts"])
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["session"]["script_found"] is True
+    assert [p["phase_id"] for p in document["phases"]] == ["arrival", "dosing", "journey", "integration"]
+    assert document["exercises"][1]["title"] == "5-4-3-2-1 senses"  # from the bundled exercises
+    _validate(document)
