@@ -26,7 +26,7 @@ class Dialog(ModalScreen[T]):
     Dialog .row > Input { width: 1fr; }
     Dialog .buttons { height: auto; align-horizontal: right; }
     Dialog Button { margin-left: 1; min-width: 10; }
-    Dialog .hint { color: $text-muted; height: 1; }
+    Dialog .hint { color: $text-muted; height: auto; }
     """
 
     BINDINGS = [

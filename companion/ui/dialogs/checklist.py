@@ -1,42 +1,73 @@
-"""Tick the phase's checklist items: space toggles, Enter keeps the changes."""
+"""Tick the phase's checklist: each tick is recorded at once; Escape closes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import SelectionList, Static
+from textual.markup import escape
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
 from companion.ui.dialogs.base import Dialog
 
-Changes = list[tuple[str, bool]]
+Toggle = Callable[[str, bool], None]
 
 
-class ChecklistDialog(Dialog[Changes | None]):
+def _prompt(item: str, done: bool) -> str:
+    return f"[$success]■[/] [dim]{escape(item)}[/]" if done else f"□ {escape(item)}"
+
+
+class ChecklistDialog(Dialog[None]):
     BINDINGS = [
-        Binding("enter", "keep", "Keep", id="checklist.keep", tooltip="Record the ticks", priority=True),
+        Binding("space", "toggle", "Tick", id="checklist.tick", tooltip="Tick or untick the highlighted item"),
+        Binding("escape,c", "close", "Close", id="checklist.close", tooltip="Close the checklist"),
     ]
     DEFAULT_CSS = """
-    ChecklistDialog SelectionList { height: auto; max-height: 16; border: none; background: $surface; }
+    ChecklistDialog OptionList { height: auto; max-height: 16; border: none; background: $surface; }
     """
 
-    def __init__(self, phase_title: str, items: tuple[str, ...], ticked: frozenset[str]) -> None:
+    def __init__(self, phase_title: str, items: tuple[str, ...], ticked: frozenset[str], on_toggle: Toggle) -> None:
         super().__init__(id="checklist")
         self.phase_title = phase_title
         self.items = items
-        self.ticked = ticked
+        self.ticked = set(ticked)
+        self.on_toggle = on_toggle
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="box") as box:
             box.border_title = f"Checklist: {self.phase_title}"
-            yield SelectionList[str](*[(item, item, item in self.ticked) for item in self.items])
-            yield Static("Space ticks or unticks · Enter keeps · Escape cancels", classes="hint")
+            yield OptionList(*[Option(_prompt(item, item in self.ticked), id=item) for item in self.items])
+            yield Static("Space or Enter ticks and unticks (recorded at once) · Escape closes", classes="hint")
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one(SelectionList).focus()
+        choices = self.query_one(OptionList)
+        choices.highlighted = 0
+        choices.focus()
 
-    def action_keep(self) -> None:
-        selected = set(self.query_one(SelectionList).selected)
-        changes = [(item, item in selected) for item in self.items if (item in selected) != (item in self.ticked)]
-        self.dismiss(changes)
+    def action_toggle(self) -> None:
+        choices = self.query_one(OptionList)
+        if choices.highlighted is not None:
+            self._toggle(choices.highlighted)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._toggle(event.option_index)
+
+    def _toggle(self, index: int) -> None:
+        item = self.items[index]
+        done = item not in self.ticked
+        self.on_toggle(item, done)
+        if done:
+            self.ticked.add(item)
+        else:
+            self.ticked.discard(item)
+        self.query_one(OptionList).replace_option_prompt_at_index(index, _prompt(item, done))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

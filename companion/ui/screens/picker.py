@@ -47,6 +47,8 @@ class ScriptPicker(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-tiny-h"), (16, "-short"), (30, "-tall")]
 
     BINDINGS = [
+        Binding("enter", "start", "Start", id="picker.start", tooltip="Start a session of the highlighted script",
+                priority=True),
         Binding("D", "toggle_dim", "Dim", id="picker.dim", tooltip="Dim the whole screen, or brighten it back"),
         Binding("q", "app.quit", "Quit", id="picker.quit", tooltip="Close without starting a session"),
     ]
@@ -106,6 +108,13 @@ class ScriptPicker(Screen[None]):
     @on(OptionList.OptionSelected)
     def _choose(self, event: OptionList.OptionSelected) -> None:
         self.post_message(self.Chosen(self._script(event.option.id)))
+
+    def action_start(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return
+        option = options.get_option_at_index(options.highlighted)
+        self.post_message(self.Chosen(self._script(option.id)))
 
     def _script(self, script_id: str | None) -> SessionScript:
         return next(s for s in self.scripts if s.id == script_id)

@@ -275,11 +275,14 @@ class SessionScreen(Screen[None]):
         if not state.phase.checklist:
             self.notify("This phase has no checklist.")
             return
-        changes = await self.app.push_screen_wait(ChecklistDialog(
-            state.phase.title, state.phase.checklist, state.checklist.get(state.phase.id, frozenset())
-        ))
-        for item, done in changes or ():
+
+        def record(item: str, done: bool) -> None:
             self.session.tick(item, done)
+            self.refresh_state()
+
+        await self.app.push_screen_wait(ChecklistDialog(
+            state.phase.title, state.phase.checklist, state.checklist.get(state.phase.id, frozenset()), record
+        ))
         self.refresh_state()
 
     @work(exclusive=True, group="dialog")

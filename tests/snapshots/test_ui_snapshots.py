@@ -1,0 +1,80 @@
+"""Screenshots of the screens that matter, at 80x24 and 120x36, on a fixed clock and time zone."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from companion.core.clock import FakeClock
+
+from console_kit import START, console, make_library, make_script
+
+SIZES = [(80, 24), (120, 36)]
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def _app(tmp_path, **kwargs):
+    app, clock, player, store = console(tmp_path, clock=FakeClock(START), **kwargs)
+    return app, clock
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_picker(snap_compare, tmp_path, size):
+    library = make_library(
+        make_script(),
+        problems=["scripts/sessions/mine.yaml:12:7: phases[2].duration: expected a duration such as \"15m\""],
+    )
+    app, _ = _app(tmp_path, library=library, script=None, client_code=None)
+    assert snap_compare(app, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_session_before_dose(snap_compare, tmp_path, size):
+    app, clock = _app(tmp_path)
+
+    async def run_before(pilot):
+        await pilot.pause()
+        clock.advance(200)
+        app.session.tick("Blood pressure taken")
+        app.screen.tick()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_session_after_dose_with_a_reminder_due(snap_compare, tmp_path, size):
+    app, clock = _app(tmp_path)
+
+    async def run_before(pilot):
+        await pilot.pause()
+        session = app.session
+        session.record_vitals(138, 86, 74, 98, "")
+        clock.advance(900)
+        session.next_phase()
+        session.give_dose(50, "mg", "IM")
+        clock.advance(300)
+        session.next_phase()
+        session.add_note("Settled, eyes closed.")
+        clock.advance(2100 + 75)
+        app.screen.tick()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_vitals_form_refusing_a_reading(snap_compare, tmp_path, size):
+    app, _ = _app(tmp_path)
+    assert snap_compare(
+        app, terminal_size=size, press=["v", "4", "0", "0", "tab", "8", "0", "enter"],
+    )
