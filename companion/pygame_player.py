@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from companion.audio_engine import RATE, Engine, Status
+from companion.audio_engine import MUTE_SECONDS, RATE, Engine, Status
 from companion.core.playlists import Chime, Playlist
 
-BLOCK = 8192  # frames per queued block (0.19 s): the most a command waits before it is heard
+BLOCK = 4096  # frames per queued block (93 ms): the most a command waits before it is heard
 FEED_INTERVAL = 0.02  # seconds between feeder wake-ups
 DEVICE_LOST = "The sound device stopped answering: the session goes on silently."
 
@@ -57,13 +57,18 @@ class PygamePlayer:
         fade = max(0.3, seconds - 2 * BLOCK / RATE)
         self._command(self._engine.stop, fade)
         with self._lock:
-            self._guard(lambda: self._bell.fadeout(int(fade * 1000)))
+            if self.available:
+                self._guard(lambda: self._bell.fadeout(int(fade * 1000)))
 
     def set_volume(self, volume: float) -> None:
         self._command(self._engine.set_volume, volume)
 
     def set_muted(self, muted: bool) -> None:
         self._command(self._engine.set_muted, muted)
+        if muted:  # a chime still ringing goes quiet with the music
+            with self._lock:
+                if self.available:
+                    self._guard(lambda: self._bell.fadeout(int(MUTE_SECONDS * 1000)))
 
     def duck(self, decibels: float) -> None:
         self._command(self._engine.duck, decibels)
@@ -136,11 +141,12 @@ class PygamePlayer:
             self._guard(self._top_up)
 
     def _top_up(self) -> None:
-        if not self._music.get_busy():
-            if self._engine.silent_now:
+        # Only ever queue(): on an idle channel it starts at once, on a busy one it follows
+        # gaplessly. Calling play() on a channel seen "not busy" races with pygame promoting the
+        # queued block in the audio thread and splices the sound (a click).
+        for _ in range(2):  # the block playing now and the one after it
+            if self._engine.silent_now or self._music.get_queue() is not None:
                 return
-            self._music.play(self._block())
-        if self._music.get_queue() is None and not self._engine.silent_now:
             self._music.queue(self._block())
 
     def _block(self) -> Any:
@@ -149,6 +155,8 @@ class PygamePlayer:
         return self._mixer.Sound(buffer=pcm.tobytes())
 
     def _queued_frames(self) -> int:
+        if not self.available or not self._mixer.get_init():
+            return 0
         try:
             return BLOCK * ((1 if self._music.get_busy() else 0) + (1 if self._music.get_queue() else 0))
         except self._error:
@@ -174,6 +182,8 @@ class PygamePlayer:
     def _guard(self, action) -> None:
         """Run a pygame call; if the device is gone, go silent and say so once."""
         try:
+            if not self._mixer.get_init():  # channel calls on a closed mixer crash the process
+                raise self._error("the mixer is not running")
             action()
         except self._error:
             self.available = False
@@ -193,7 +203,7 @@ def wait_for_silence(player: PygamePlayer, timeout: float) -> bool:
     while time.monotonic() < deadline:
         player.update()
         with player._lock:
-            if player._engine.silent_now and not player._music.get_busy():
+            if not player.available or (player._engine.silent_now and not player._music.get_busy()):
                 return True
         time.sleep(0.05)
     return False
