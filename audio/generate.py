@@ -177,7 +177,8 @@ def render_bell(fundamental: float, partials: tuple[tuple[float, float, float], 
             pair = np.sin(2 * np.pi * freq * t + number) + 0.6 * np.sin(2 * np.pi * (freq + spread * beat) * t)
             out[:, side] += env * pair
     attack = np.minimum(1.0, t / 0.012)  # a soft mallet, not a click
-    release = np.clip((seconds - t) / 1.5, 0, 1)  # the tail reaches true silence
+    # The natural decay, eased to true silence over the last third (a file cannot ring forever).
+    release = np.cos(0.5 * np.pi * np.clip((t - seconds * 2 / 3) / (seconds / 3), 0, 1)) ** 2
     return out * (np.sin(0.5 * np.pi * attack) ** 2 * release)[:, None]
 
 
@@ -244,8 +245,8 @@ TRACKS: dict[str, tuple[str, Callable[[np.random.Generator], np.ndarray]]] = {
     "gentle-shore": ("return/gentle-shore.ogg", gentle_shore),
 }
 CHIMES: dict[str, tuple[str, Callable[[], np.ndarray]]] = {
-    "bowl": ("chimes/bowl.ogg", lambda: render_bell(196.0, BOWL, 14.0)),
-    "soft-bell": ("chimes/soft-bell.ogg", lambda: render_bell(523.25, SOFT_BELL, 8.0)),
+    "bowl": ("chimes/bowl.ogg", lambda: render_bell(196.0, BOWL, 16.0)),
+    "soft-bell": ("chimes/soft-bell.ogg", lambda: render_bell(523.25, SOFT_BELL, 9.0)),
 }
 
 
