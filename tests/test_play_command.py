@@ -1,0 +1,103 @@
+"""`companion play`: the preview app driven by the pilot, and the whole command heard end to end."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_audio_helpers import RATE, playlist, read_disk_output, tone_file, tone_level
+
+from companion.audio_measure import max_step, windowed_rms
+from companion.commands import play
+from companion.sound import SilentPlayer
+from companion.ui.play_app import PlayApp
+
+
+def args(name: str, seconds: float | None = None, scripts: list[Path] | None = None) -> argparse.Namespace:
+    return argparse.Namespace(playlist=name, seconds=seconds, scripts=scripts or [])
+
+
+def test_an_unknown_playlist_is_named_with_the_known_ones(capsys):
+    assert play.run(args("nope")) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "There is no playlist called 'nope'. Playlists: journey, return, settling."
+
+
+def test_seconds_must_be_above_zero(capsys):
+    assert play.run(args("settling", seconds=0)) == 1
+    assert "above zero" in capsys.readouterr().err
+
+
+class RecordingFactory:
+    def __init__(self) -> None:
+        self.player: SilentPlayer | None = None
+
+    def __call__(self, volume: float) -> SilentPlayer:
+        self.player = SilentPlayer(_volume=volume)
+        return self.player
+
+
+async def test_keys_change_volume_mute_and_quit_with_a_fade(tmp_path):
+    tone = tone_file(tmp_path / "tone.wav", 220, 1.0)
+    factory = RecordingFactory()
+    app = PlayApp(playlist(tone, fade_out=0.2), volume=0.5, player_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        player = factory.player
+        assert player is not None and player.calls[0] == ("play", "test", 0.5)
+        assert "Now: Test" in str(app.query_one("#track").render())
+        await pilot.press("right_square_bracket", "right_square_bracket", "left_square_bracket")
+        assert player.volume == pytest.approx(0.55)
+        assert "55%" in str(app.query_one("#volume").render())
+        await pilot.press("m")
+        assert player.muted and "muted" in str(app.query_one("#volume").render())
+        await pilot.press("q")
+        assert ("stop", 0.2) in player.calls
+        await pilot.pause(1.2)
+    assert ("close",) in player.calls
+    assert app.return_code in (0, None)
+
+
+async def test_no_device_is_said_on_screen(tmp_path):
+    tone = tone_file(tmp_path / "tone.wav", 220, 1.0)
+    factory = lambda volume: SilentPlayer(notice="No sound device found: the session goes on silently.")  # noqa: E731
+    app = PlayApp(playlist(tone), player_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        assert "No sound device found" in str(app.query_one("#notice").render())
+
+
+def test_companion_play_is_heard_and_ends_by_itself_with_a_fade(tmp_path):
+    """The real command in a terminal-less process, heard through SDL's disk driver."""
+    tone_file(tmp_path / "tone.wav", 220, 4.0)
+    (tmp_path / "playlists.yaml").write_text(
+        "playlists:\n"
+        "  - id: check\n    title: Check\n    fade_in: 0.5s\n    fade_out: 0.5s\n"
+        "    tracks:\n      - file: tone.wav\n        title: A tone\n"
+    )
+    disk = tmp_path / "heard.raw"
+    env = dict(os.environ, SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(disk))
+    env.pop("SDL_DISKAUDIODELAY", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "companion", "play", "check", "--seconds", "2", "--scripts", str(tmp_path)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=30,
+    )
+    assert run.returncode == 0, run.stderr.decode(errors="replace")[-1500:]
+    x = read_disk_output(disk)
+    onset = np.flatnonzero(np.abs(x[:, 0]) > 1e-4)[0]
+    music = x[onset:]
+    levels = windowed_rms(music, RATE, 0.1)
+    assert np.all(np.diff(levels[:4]) > 0)  # fades in
+    assert tone_level(music, 220)[6:12].min() > 0.15  # the tone at volume 0.5
+    last = np.flatnonzero(levels > 1e-4)[-1]
+    assert 1.6 <= (last + 1) * 0.1 <= 2.6  # stopped by itself at about 2 s
+    assert np.all(np.diff(levels[last - 3 : last + 1]) < 0)  # with a fade-out
+    assert max_step(music) < 0.02
