@@ -19,6 +19,7 @@ StageKind = Literal["intro", "step", "breathing", "outro"]
 INTRO_SECONDS = 8.0  # at least: long enough to read a sentence aloud, short enough not to stall
 OUTRO_SECONDS = 12.0  # at least
 QUIET_OUTRO_SECONDS = 4.0  # an exercise with no outro still ends gently, not with a jump cut
+CHIME_AFTER_SECONDS = 10.0  # steps shorter than this (a paced sigh's 2 s) pass without a chime
 WORDS_PER_SECOND = 2.5  # read aloud slowly, as a calm voice would
 
 
@@ -53,8 +54,15 @@ def stages_of(exercise: GroundingExercise) -> tuple[Stage, ...]:
 
 
 def chimes_between(before: Stage, after: Stage) -> bool:
-    """A soft chime marks moving on from a step (or the breathing) to the next step or the end."""
-    return before.kind in ("step", "breathing") and after.kind in ("step", "outro")
+    """A soft chime marks moving on from a step (or the breathing) to the next step or the end.
+
+    Not after a step of a few seconds: a chime every two seconds would be a metronome.
+    """
+    return (
+        before.kind in ("step", "breathing")
+        and after.kind in ("step", "outro")
+        and before.seconds >= CHIME_AFTER_SECONDS
+    )
 
 
 class ExerciseRun:
