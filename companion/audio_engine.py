@@ -22,6 +22,7 @@ RATE = 44100
 MUTE_SECONDS = 0.6
 VOLUME_SECONDS = 0.8
 DUCK_SECONDS = 1.5
+TAIL_FRAMES = 1024  # a file that ends unannounced is eased out over this many frames (23 ms)
 
 
 class Ramp:
@@ -221,6 +222,11 @@ class Engine:
                 self._drop(voice)
                 continue
             gains = voice.gain.render(frames)[: block.shape[0], None]
+            if block.shape[0] < frames:
+                # The file ended sooner than its header said: ease the last frames to zero.
+                tail = min(block.shape[0], TAIL_FRAMES)
+                gains = gains.copy()
+                gains[block.shape[0] - tail :, 0] *= np.cos(0.5 * np.pi * np.arange(1, tail + 1) / tail) ** 2
             out[: block.shape[0]] += block * gains
             if voice.finished or block.shape[0] < frames:
                 self._drop(voice)

@@ -13,6 +13,31 @@ import numpy as np
 import soundfile as sf
 
 
+def _read_frames(file: sf.SoundFile, count: int) -> np.ndarray:
+    """The next `count` frames (fewer at the end), as float32 frames x channels.
+
+    soundfile's own read() seeks back to where it thinks it is after every read; libsndfile's
+    seek is not exact for MP3 (and not always for Vorbis: libsndfile#885), which scrambles a
+    file read in blocks. So read through libsndfile directly, without any seek; fall back to
+    read() if a future soundfile hides the handle.
+    """
+    handle = getattr(file, "_file", None)
+    reader = getattr(_sf_lib, "sf_readf_float", None)
+    if handle is None or reader is None or _sf_ffi is None:
+        return file.read(count, dtype="float32", always_2d=True)
+    out = np.empty((count, file.channels), dtype=np.float32)
+    got = reader(handle, _sf_ffi.cast("float *", _sf_ffi.from_buffer(out)), count)
+    if got < 0:
+        raise RuntimeError("libsndfile read failed")
+    return out[:got]
+
+
+_sf_lib = getattr(sf, "_snd", None)
+_sf_ffi = getattr(sf, "_ffi", None)
+# MP3 headers only estimate the length (libsndfile#1001): plan the fade-out to end this early.
+MP3_LENGTH_MARGIN = 1.0
+
+
 class TrackError(Exception):
     """A file that cannot be played; the message is one plain sentence naming it."""
 
@@ -46,8 +71,11 @@ class TrackStream:
 
     @property
     def frames(self) -> int:
-        """Total length in output frames (as the file's header reports it)."""
-        return int(self._file.frames / self._step)
+        """Total length in output frames, as the file's header reports it (MP3: a safe guess)."""
+        frames = int(self._file.frames / self._step)
+        if self._file.format == "MP3":
+            frames = max(self.frames_read, frames - int(MP3_LENGTH_MARGIN * self.rate))
+        return frames
 
     @property
     def remaining(self) -> int:
@@ -57,7 +85,7 @@ class TrackStream:
         if self._source_done or count <= 0:
             return
         try:
-            block = self._file.read(count, dtype="float32", always_2d=True)
+            block = _read_frames(self._file, count)
         except Exception as error:
             self._source_done = True
             raise TrackError(f"Stopped {self.path.name} early: the rest of the file could not be read.") from error

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import soundfile as sf
 from test_audio_helpers import RATE, playlist, tone_file, tone_level
 
 from companion.audio_engine import Engine, Ramp
@@ -209,3 +210,36 @@ def test_stream_refuses_a_text_file_plainly(tmp_path):
     notes.write_text("not audio")
     with pytest.raises(TrackError, match="Skipped notes.wav: it could not be read as audio."):
         TrackStream(notes)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "options"),
+    [
+        (".ogg", dict(format="OGG", subtype="VORBIS")),
+        (".mp3", dict(format="MP3", subtype="MPEG_LAYER_III")),
+        (".flac", dict(format="FLAC")),
+        (".wav", dict(format="WAV")),
+    ],
+)
+def test_every_supported_format_streams_at_48k_too(tmp_path, suffix, options):
+    t = np.arange(48000 * 2) / 48000
+    x = 0.3 * np.sin(2 * np.pi * 300 * t)
+    path = tmp_path / f"tone{suffix}"
+    sf.write(path, np.stack([x, x], axis=1), 48000, **options)
+    stream = TrackStream(path)
+    heard = np.concatenate([stream.read(8192) for _ in range(12)])
+    assert abs(heard.shape[0] - 2 * RATE) <= 1200  # MP3 adds a little padding
+    assert tone_level(heard, 300)[3:15].min() == pytest.approx(0.3, abs=0.03)
+
+
+def test_a_file_shorter_than_its_header_says_ends_without_a_click(tmp_path, monkeypatch):
+    t = np.arange(int(3.0 * RATE) + RATE // 880) / RATE  # ends on a crest, not a zero crossing
+    wave = 0.4 * np.sin(2 * np.pi * 220 * t)
+    sf.write(tmp_path / "crest.wav", np.stack([wave, wave], axis=1), RATE)
+    monkeypatch.setattr(TrackStream, "frames", property(lambda self: 10 * RATE))  # a wrong header
+    engine = Engine(volume=1.0)
+    engine.play(playlist(tmp_path / "crest.wav", fade_in=0.1))
+    x = render(engine, 3.5)
+    assert np.abs(x[int(2.9 * RATE) : int(2.95 * RATE)]).max() > 0.3  # still at full level at 2.9 s
+    assert max_step(x) <= sine_step(220) * 1.2
+    assert np.max(np.abs(x[int(3.01 * RATE) :])) == 0.0
