@@ -61,8 +61,8 @@ def _empty_folders(targets: Sequence[Path], files: Sequence) -> list[Problem]:
         if not Path(target).expanduser().is_dir():
             continue
         if Path(target).suffix.lower() in YAML_SUFFIXES:
-            problems.append(file_problem(Path(target), "is a folder; expected a YAML file"))
-        elif not any(_under(f.path, [os.path.realpath(Path(target).expanduser())]) for f in files):
+            continue  # the library already says it is a folder
+        if not any(_under(f.path, [os.path.realpath(Path(target).expanduser())]) for f in files):
             problems.append(file_problem(Path(target), "no session, exercise or playlist files here"))
     return problems
 

@@ -199,6 +199,9 @@ def load_library(extra_dirs: Sequence[Path] = ()) -> Library:
         if layer.origin == "scripts" and not layer.root.exists():
             library.problems.append(file_problem(layer.root, "no such file or folder"))
             continue
+        if layer.origin == "scripts" and layer.root.is_dir() and layer.root.suffix.lower() in YAML_SUFFIXES:
+            library.problems.append(file_problem(layer.root, "is a folder; expected a YAML file"))
+            continue
         for kind, path in layer.files:
             builder.add(kind, path, layer.origin, rank)
     builder.finish()
