@@ -21,7 +21,9 @@ EXPECTED = 'a duration such as "90s", "15m", "1h30m" or a number of seconds'
 def parse_duration(value: object, *, allow_zero: bool = False) -> float:
     """Seconds for a script duration. Raises DurationError saying what was expected."""
     if isinstance(value, bool):
-        raise DurationError(f"expected {EXPECTED}, got {value!r}")
+        raise DurationError(f"expected {EXPECTED}, got {_kind(value)}")
+    if isinstance(value, int) and abs(value) > _LIMIT:
+        raise DurationError(f"expected a duration under 24h, got {_shown(value)}")  # float() would overflow
     if isinstance(value, (int, float)):
         seconds = float(value)
     elif isinstance(value, str):
@@ -31,19 +33,36 @@ def parse_duration(value: object, *, allow_zero: bool = False) -> float:
         elif _WHOLE.match(text):
             units = [unit for _, unit in _PART.findall(text)]
             if len(set(units)) != len(units) or units != sorted(units, key="hms".index):
-                raise DurationError(f"expected {EXPECTED}, got {value!r} (units out of order)")
+                raise DurationError(f"expected {EXPECTED}, got {_shown(value)} (units out of order)")
             seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in _PART.findall(text))
         else:
-            raise DurationError(f"expected {EXPECTED}, got {value!r}")
+            raise DurationError(f"expected {EXPECTED}, got {_shown(value)}")
     else:
-        raise DurationError(f"expected {EXPECTED}, got {type(value).__name__}")
+        raise DurationError(f"expected {EXPECTED}, got {_kind(value)}")
     if not math.isfinite(seconds):
-        raise DurationError(f"expected {EXPECTED}, got {value!r}")
+        raise DurationError(f"expected {EXPECTED}, got {_shown(value)}")
     if seconds < 0 or (seconds == 0 and not allow_zero):
-        raise DurationError(f"expected a duration above zero, got {value!r}")
+        raise DurationError(f"expected a duration above zero, got {_shown(value)}")
     if seconds > _LIMIT:
-        raise DurationError(f"expected a duration under 24h, got {value!r}")
+        raise DurationError(f"expected a duration under 24h, got {_shown(value)}")
     return seconds
+
+
+def _kind(value: object) -> str:
+    """A value that is not a duration at all, in the words of a script's author."""
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if value is None:
+        return "nothing"
+    return {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, int):
+        text = str(value)
+        return text if len(text) <= 20 else f"a number {len(text.lstrip('-'))} digits long"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def format_duration(seconds: float) -> str:

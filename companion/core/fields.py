@@ -208,11 +208,14 @@ class Field:
                 self.problem("missing; this field is required")
             return default
         value = self.value
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        # math.isfinite and :g would overflow on a huge integer; it is simply out of range.
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+            isinstance(value, float) and not math.isfinite(value)
+        ):
             self._wrong(_range_words("a number", minimum, maximum))
             return default
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            self.problem(f"expected {_range_words('a number', minimum, maximum)}, got {value:g}")
+            self.problem(f"expected {_range_words('a number', minimum, maximum)}, got {_number_text(value)}")
             return default
         return float(value)
 
@@ -226,7 +229,7 @@ class Field:
             self._wrong(_range_words("a whole number", minimum, maximum))
             return default
         if not minimum <= value <= maximum:
-            self.problem(f"expected {_range_words('a whole number', minimum, maximum)}, got {value}")
+            self.problem(f"expected {_range_words('a whole number', minimum, maximum)}, got {_number_text(value)}")
             return default
         return value
 
@@ -259,6 +262,12 @@ class Field:
         if self.present and isinstance(self.value, str):
             return (self.text(required=True),)
         return tuple(t for t in (item.text(required=True) for item in self.items()) if t)
+
+
+def _number_text(value: float) -> str:
+    if isinstance(value, int):
+        return str(value) if abs(value) < 10**15 else describe(value)
+    return f"{value:g}"
 
 
 def _range_words(noun: str, minimum: float | None, maximum: float | None) -> str:

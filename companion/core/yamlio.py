@@ -7,8 +7,9 @@ together with the 1-based line and column of every node, keyed by field path
 Refused, with a message naming the file and line: files over 1 MB, anything that is not a
 regular UTF-8 text file, several documents in one file, tags other than the plain YAML types
 (`!!python/...` and custom `!tags`), merge keys, repeated keys, recursive aliases and alias
-"bombs" that would expand past MAX_NODES values. Aliases themselves are allowed (a checklist
-written once and reused is legitimate); their expanded size is counted before anything is built.
+"bombs" that would expand past MAX_NODES values or MAX_EXPANDED_CHARS characters of text.
+Aliases themselves are allowed (a checklist written once and reused is legitimate); their
+expanded size is counted before anything is built.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -34,6 +36,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 100_000
 MAX_DEPTH = 100
+MAX_EXPANDED_CHARS = 4_000_000  # a file is at most 1 MB; aliases may repeat a list, not a book
 
 _STD = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_STD + name for name in ("str", "int", "float", "bool", "null"))
@@ -133,9 +136,12 @@ def parse_yaml(data: bytes, file: Path) -> Located:
     if not text.strip():
         raise ScriptError([file_problem(file, "the file is empty; expected a YAML mapping")])
     try:
+        _count_values(text, file)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         raise ScriptError([_syntax_problem(file, error)]) from None
+    except yaml.reader.ReaderError as error:  # a character YAML refuses: no mark, a position
+        raise ScriptError([_character_problem(file, text, error)]) from None
     except yaml.YAMLError as error:
         raise ScriptError([file_problem(file, f"not valid YAML: {error}")]) from None
     except RecursionError:  # the pure-Python parser on absurd nesting
@@ -151,6 +157,31 @@ def parse_yaml(data: bytes, file: Path) -> Located:
         key_positions=converter.key_positions,
         text_hash=hashlib.sha256(data).hexdigest(),
     )
+
+
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+
+
+def _count_values(text: str, file: Path) -> None:
+    """Refuse a file of too many values before composing it: parsing is several times cheaper
+    than building the node graph, so a 1 MB file of tiny values is refused in a fraction of a
+    second. (Aliases are counted later, when their expanded size is known.)"""
+    count = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _VALUE_EVENTS):
+            count += 1
+            if count > MAX_NODES:
+                message = f"holds more than {MAX_NODES:,} values; far too many for a script"
+                raise ScriptError([file_problem(file, message)])
+
+
+def _character_problem(file: Path, text: str, error: yaml.reader.ReaderError) -> Problem:
+    position = max(0, min(error.position, len(text)))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    character = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
+    message = f"not valid YAML: a control character (0x{character:02x}) that text cannot hold; is this a text file?"
+    return file_problem(file, message, line, column)
 
 
 def _decode(data: bytes, file: Path) -> str:
@@ -194,21 +225,29 @@ class _Converter:
         self.aliased = False
 
     def convert(self, root: Node) -> Any:
-        sizes: dict[int, int] = {}
-        size = self._expanded_size(root, sizes, set(), 0)
+        sizes: dict[int, tuple[int, int]] = {}
+        size, chars = self._expanded_size(root, sizes, set(), 0)
         if size > MAX_NODES:
             if self.aliased:
                 message = f"aliases expand to more than {MAX_NODES:,} values (an alias bomb?); refusing to load it"
             else:
                 message = f"holds more than {MAX_NODES:,} values; far too many for a script"
             raise ScriptError([file_problem(self.file, message)])
+        if chars > MAX_EXPANDED_CHARS:
+            # Few values, but a long text repeated by aliases: the screens would draw it all.
+            message = (f"aliases expand to more than {MAX_EXPANDED_CHARS // 1_000_000} million characters "
+                       "of text (an alias bomb?); refusing to load it")
+            raise ScriptError([file_problem(self.file, message)])
         value = self._value(root, "")
         if self.problems:
             raise ScriptError(self.problems)
         return value
 
-    def _expanded_size(self, node: Node, sizes: dict[int, int], active: set[int], depth: int) -> int:
-        """Values the graph holds once aliases are expanded, counted without expanding them."""
+    def _expanded_size(
+        self, node: Node, sizes: dict[int, tuple[int, int]], active: set[int], depth: int
+    ) -> tuple[int, int]:
+        """Values and characters of text the graph holds once aliases are expanded, counted
+        without expanding them."""
         key = id(node)
         if key in sizes:
             self.aliased = True  # only an alias reaches the same node twice
@@ -217,17 +256,20 @@ class _Converter:
             raise ScriptError([self._at(node, "", "an alias refers to itself (a recursive structure)")])
         if depth > MAX_DEPTH:
             raise ScriptError([self._at(node, "", "nested too deeply to be a script")])
-        total = 1
-        if isinstance(node, (SequenceNode, MappingNode)):
+        total, chars = 1, 0
+        if isinstance(node, ScalarNode):
+            chars = len(node.value)
+        elif isinstance(node, (SequenceNode, MappingNode)):
             active.add(key)
             children = node.value if isinstance(node, SequenceNode) else [v for _, v in node.value]
             for child in children:
-                total += self._expanded_size(child, sizes, active, depth + 1)
-                if total > MAX_NODES:
+                size, text = self._expanded_size(child, sizes, active, depth + 1)
+                total, chars = total + size, chars + text
+                if total > MAX_NODES or chars > MAX_EXPANDED_CHARS:
                     break  # no need to count further
             active.discard(key)
-        sizes[key] = total
-        return total
+        sizes[key] = (total, chars)
+        return total, chars
 
     def _at(self, node: Node, path: str, message: str) -> Problem:
         mark = node.start_mark
@@ -258,7 +300,7 @@ class _Converter:
         try:
             return build(_constructor, node)
         except (ValueError, yaml.YAMLError):
-            self.problems.append(self._at(node, path, f"cannot read {node.value!r}"))
+            self.problems.append(self._at(node, path, f"cannot read {shorten(node.value)!r}"))
             return None
 
     def _mapping(self, node: MappingNode, path: str) -> dict[str, Any]:
@@ -293,12 +335,19 @@ class _Converter:
         )
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """`text` cut to `limit` characters for a message (a 5,000-digit number helps nobody)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def describe(value: Any) -> str:
     """How a value reads in a message: 'text "abc"', 'a number (42)', 'a list', 'nothing'."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
         return f"true/false ({str(value).lower()})"
+    if isinstance(value, int) and abs(value) >= 10**15:
+        return f"a number {len(str(abs(value)))} digits long"
     if isinstance(value, (int, float)):
         return f"a number ({value:g})" if isinstance(value, float) else f"a number ({value})"
     if isinstance(value, str):
