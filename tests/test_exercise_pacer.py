@@ -24,6 +24,15 @@ class PacerHost(App[None]):
         self.finished.append(message.pacer)
 
 
+async def settle_until(pilot, condition, tries: int = 20) -> bool:
+    """Let queued messages run until `condition()` holds (Show and Hide arrive a message later)."""
+    for _ in range(tries):
+        if condition():
+            return True
+        await pilot.pause()
+    return condition()
+
+
 def text_of(pacer: BreathingPacer) -> list[str]:
     return [pacer.render_line(y).text.rstrip() for y in range(pacer.size.height)]
 
@@ -114,10 +123,6 @@ async def test_hidden_pacer_does_not_tick():
         await pilot.pause()
         assert pacer.running
         pacer.display = False
-        await pilot.pause()
-        await pilot.pause()
-        assert not pacer.running
+        assert await settle_until(pilot, lambda: not pacer.running)
         pacer.display = True
-        await pilot.pause()
-        await pilot.pause()
-        assert pacer.running
+        assert await settle_until(pilot, lambda: pacer.running)

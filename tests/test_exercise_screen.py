@@ -13,6 +13,15 @@ from companion.ui.pacer import BreathingPacer
 from companion.ui.step_prompt import StepDots, StepPrompt, TimeLeftLine
 
 
+async def settle_until(pilot, condition, tries: int = 20) -> bool:
+    """Let queued messages run until `condition()` holds (signals arrive a message later)."""
+    for _ in range(tries):
+        if condition():
+            return True
+        await pilot.pause()
+    return condition()
+
+
 async def advance(pilot, app: ExerciseHost, seconds: float) -> None:
     app.clock.advance(seconds)
     app.exercise_screen.refresh_from_clock()
@@ -177,17 +186,13 @@ async def test_pacer_timer_stops_when_its_screen_is_covered(clock):
         pacer = app.exercise_screen.query_one(BreathingPacer)
         assert pacer.running
         app.push_screen(Screen())
-        await pilot.pause()
-        await pilot.pause()
-        assert not pacer.running
+        assert await settle_until(pilot, lambda: not pacer.running)
         drawn = pacer.frames_drawn
         clock.advance(2)
         await pilot.pause(0.3)  # a few frame intervals of real time: nothing may be drawn
         assert pacer.frames_drawn == drawn
         app.pop_screen()
-        await pilot.pause()
-        await pilot.pause()
-        assert pacer.running
+        assert await settle_until(pilot, lambda: pacer.running)
 
 
 async def test_pacer_timer_stops_when_unmounted(clock):
