@@ -248,7 +248,7 @@ class BreathingPacer(Widget):
 
     # -- drawing ---------------------------------------------------------------------------
 
-    def _geometry(self) -> tuple[int, int, int, float, float, float]:
+    def _geometry(self) -> tuple[int, int, int, float, float]:
         """Width, blank rows above, disc rows, full radius and radius now (in half-cell pixels).
 
         The disc and its words sit together in the middle, whatever the widget's height.
