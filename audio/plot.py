@@ -23,18 +23,33 @@ WIDTH, HEIGHT, STRIP = 900, 260, 80
 
 def write_png(path: Path, rgb: np.ndarray) -> None:
     height, width, _ = rgb.shape
-    raw = b"".join(b"\x00" + rgb[row].astype(np.uint8).tobytes() for row in range(height))
+    raw = b"".join(
+        b"\x00" + rgb[row].astype(np.uint8).tobytes() for row in range(height)
+    )
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 6))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _colour(level: np.ndarray) -> np.ndarray:
     """0..1 -> dark blue, through orange, to pale yellow."""
-    stops = np.array([[8, 8, 30], [60, 30, 110], [200, 80, 60], [250, 200, 90], [255, 255, 220]], float)
+    stops = np.array(
+        [[8, 8, 30], [60, 30, 110], [200, 80, 60], [250, 200, 90], [255, 255, 220]],
+        float,
+    )
     position = np.clip(level, 0, 1) * (len(stops) - 1)
     low = np.floor(position).astype(int).clip(0, len(stops) - 2)
     frac = (position - low)[..., None]
@@ -71,7 +86,9 @@ def render(path: Path, out: Path) -> None:
     strip[int(3 / 60 * STRIP), :] = (255, 80, 80)
     write_png(out, np.concatenate([rgb, np.full((4, WIDTH, 3), 255.0), strip]))
     peak = 20 * np.log10(np.max(np.abs(x)) + 1e-12)
-    print(f"{path.relative_to(AUDIO) if path.is_relative_to(AUDIO) else path}: peak {peak:.1f} dBFS -> {out}")
+    print(
+        f"{path.relative_to(AUDIO) if path.is_relative_to(AUDIO) else path}: peak {peak:.1f} dBFS -> {out}"
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -37,7 +37,9 @@ def child(kind: str, path: Path) -> None:
         while time.monotonic() - started < SECONDS:
             time.sleep(0.1)  # what a UI timer would do
     else:
-        playlist = Playlist("bench", "Bench", (Track(path, "t"),), loop=True, fade_in=1.0)
+        playlist = Playlist(
+            "bench", "Bench", (Track(path, "t"),), loop=True, fade_in=1.0
+        )
         started = time.monotonic()
         cpu = time.process_time()
         player.play(playlist)
@@ -54,9 +56,20 @@ def child(kind: str, path: Path) -> None:
 
 
 def measure(kind: str, path: Path) -> float:
-    env = dict(os.environ, SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=os.devnull, PYGAME_HIDE_SUPPORT_PROMPT="1")
+    env = dict(
+        os.environ,
+        SDL_AUDIODRIVER="disk",
+        SDL_DISKAUDIOFILE=os.devnull,
+        PYGAME_HIDE_SUPPORT_PROMPT="1",
+    )
     env.pop("SDL_DISKAUDIODELAY", None)
-    run = subprocess.run([sys.executable, __file__, kind, str(path)], env=env, capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, __file__, kind, str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(run.stdout.split()[-1])
 
 
@@ -68,8 +81,10 @@ def main() -> int:
         track = write_track(Path(tmp) / "track.ogg", 60, 3)
         music = min(measure("music", track) for _ in range(2))
         ours = min(measure("player", track) for _ in range(2))
-    print(f"CPU while playing ({SECONDS:.0f} s, best of 2): player {ours:.1f} % of one core, "
-          f"pygame.mixer.music alone {music:.1f} %; ratio {ours / music:.2f}")
+    print(
+        f"CPU while playing ({SECONDS:.0f} s, best of 2): player {ours:.1f} % of one core, "
+        f"pygame.mixer.music alone {music:.1f} %; ratio {ours / music:.2f}"
+    )
     return 0
 
 

@@ -9,9 +9,9 @@ block. All gain changes are ramps shaped like half a sine, so nothing ever jumps
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -22,7 +22,9 @@ RATE = 44100
 MUTE_SECONDS = 0.6
 VOLUME_SECONDS = 0.8
 DUCK_SECONDS = 1.5
-TAIL_FRAMES = 1024  # a file that ends unannounced is eased out over this many frames (23 ms)
+TAIL_FRAMES = (
+    1024  # a file that ends unannounced is eased out over this many frames (23 ms)
+)
 
 
 class Ramp:
@@ -83,7 +85,9 @@ class Voice:
 
     @property
     def finished(self) -> bool:
-        return self.stream.remaining == 0 or (self.leaving and not self.gain.moving and self.gain.value == 0.0)
+        return self.stream.remaining == 0 or (
+            self.leaving and not self.gain.moving and self.gain.value == 0.0
+        )
 
 
 @dataclass
@@ -121,7 +125,7 @@ class Engine:
     # -- commands ------------------------------------------------------------------------------
 
     def seconds(self, value: float) -> int:
-        return int(round(value * self.rate))
+        return round(value * self.rate)
 
     def play(self, playlist: Playlist, volume: float | None = None) -> None:
         if volume is not None:
@@ -135,7 +139,9 @@ class Engine:
         self._next = 0
         self._failures_in_a_row = 0
         if not playlist.tracks:
-            self._say(f"The playlist {playlist.title} has no tracks: the music stays silent.")
+            self._say(
+                f"The playlist {playlist.title} has no tracks: the music stays silent."
+            )
             self._playlist = None
             return
         if entering:
@@ -226,18 +232,26 @@ class Engine:
                 # The file ended sooner than its header said: ease the last frames to zero.
                 tail = min(block.shape[0], TAIL_FRAMES)
                 gains = gains.copy()
-                gains[block.shape[0] - tail :, 0] *= np.cos(0.5 * np.pi * np.arange(1, tail + 1) / tail) ** 2
+                gains[block.shape[0] - tail :, 0] *= (
+                    np.cos(0.5 * np.pi * np.arange(1, tail + 1) / tail) ** 2
+                )
             out[: block.shape[0]] += block * gains
             if voice.finished or block.shape[0] < frames:
                 self._drop(voice)
-        master = self._volume.render(frames) * self._mute.render(frames) * self._duck.render(frames)
+        master = (
+            self._volume.render(frames)
+            * self._mute.render(frames)
+            * self._duck.render(frames)
+        )
         out *= master[:, None]
         return out
 
     # -- internals -----------------------------------------------------------------------------
 
     def _say(self, notice: str) -> None:
-        if notice not in self.notices:  # a looping playlist must not repeat the same complaint
+        if (
+            notice not in self.notices
+        ):  # a looping playlist must not repeat the same complaint
             self.notices.append(notice)
 
     def _current(self) -> Voice | None:
@@ -271,7 +285,9 @@ class Engine:
         if self._next >= len(self._order) and not playlist.loop:
             # The last track: let it end with the playlist's fade-out, then the playlist is done.
             current.leaving = True
-            current.gain.to(0.0, min(self.seconds(playlist.fade_out), current.stream.remaining))
+            current.gain.to(
+                0.0, min(self.seconds(playlist.fade_out), current.stream.remaining)
+            )
             self._playlist = None
             return
         current.leaving = True
@@ -291,7 +307,9 @@ class Engine:
                     self._random.shuffle(self._order)
                 self._next = 0
             if self._failures_in_a_row >= len(self._order):
-                self._say(f"None of the tracks of {playlist.title} could be played: the music stays silent.")
+                self._say(
+                    f"None of the tracks of {playlist.title} could be played: the music stays silent."
+                )
                 self._playlist = None
                 return
             track = playlist.tracks[self._order[self._next]]
@@ -304,6 +322,8 @@ class Engine:
                 continue
             self._failures_in_a_row = 0
             gain = Ramp(0.0)
-            gain.to(1.0, min(self.seconds(fade_in), stream.frames // 2), power=crossfade)
+            gain.to(
+                1.0, min(self.seconds(fade_in), stream.frames // 2), power=crossfade
+            )
             self._voices.append(Voice(track, stream, gain))
             return

@@ -19,7 +19,9 @@ import numpy as np
 from companion.audio_engine import MUTE_SECONDS, RATE, Engine, Status
 from companion.core.playlists import Chime, Playlist
 
-BLOCK = 4096  # frames per queued block (93 ms): the most a command waits before it is heard
+BLOCK = (
+    4096  # frames per queued block (93 ms): the most a command waits before it is heard
+)
 FEED_INTERVAL = 0.02  # seconds between feeder wake-ups
 DEVICE_LOST = "The sound device stopped answering: the session goes on silently."
 
@@ -41,7 +43,9 @@ class PygamePlayer:
         self._stop_feeding = threading.Event()
         self._thread: threading.Thread | None = None
         if feeder:
-            self._thread = threading.Thread(target=self._feed_forever, name="companion-audio", daemon=True)
+            self._thread = threading.Thread(
+                target=self._feed_forever, name="companion-audio", daemon=True
+            )
             self._thread.start()
 
     # -- Player protocol ---------------------------------------------------------------------------
@@ -158,7 +162,10 @@ class PygamePlayer:
         if not self.available or not self._mixer.get_init():
             return 0
         try:
-            return BLOCK * ((1 if self._music.get_busy() else 0) + (1 if self._music.get_queue() else 0))
+            return BLOCK * (
+                (1 if self._music.get_busy() else 0)
+                + (1 if self._music.get_queue() else 0)
+            )
         except self._error:
             return 0
 
@@ -173,16 +180,22 @@ class PygamePlayer:
     def _chime_sound(self, path: Path) -> Any:
         if path not in self._chimes:
             try:
-                self._chimes[path] = self._mixer.Sound(str(path))  # chimes are short: decoded once
+                self._chimes[path] = self._mixer.Sound(
+                    str(path)
+                )  # chimes are short: decoded once
             except (self._error, FileNotFoundError, OSError):
-                self._engine.notices.append(f"The chime {path.name} could not be played.")
+                self._engine.notices.append(
+                    f"The chime {path.name} could not be played."
+                )
                 self._chimes[path] = None
         return self._chimes[path]
 
     def _guard(self, action) -> None:
         """Run a pygame call; if the device is gone, go silent and say so once."""
         try:
-            if not self._mixer.get_init():  # channel calls on a closed mixer crash the process
+            if (
+                not self._mixer.get_init()
+            ):  # channel calls on a closed mixer crash the process
                 raise self._error("the mixer is not running")
             action()
         except self._error:
@@ -203,7 +216,9 @@ def wait_for_silence(player: PygamePlayer, timeout: float) -> bool:
     while time.monotonic() < deadline:
         player.update()
         with player._lock:
-            if not player.available or (player._engine.silent_now and not player._music.get_busy()):
+            if not player.available or (
+                player._engine.silent_now and not player._music.get_busy()
+            ):
                 return True
         time.sleep(0.05)
     return False

@@ -16,7 +16,9 @@ from companion.core.playlists import Chime, Playlist
 
 class Player(Protocol):
     available: bool  # False: no device; everything is accepted and nothing is heard
-    notice: str | None  # one plain sentence about a fault, for the screen; None when all is well
+    notice: (
+        str | None
+    )  # one plain sentence about a fault, for the screen; None when all is well
 
     def play(self, playlist: Playlist, volume: float | None = None) -> None:
         """Start a playlist with a fade-in, or crossfade into it from what is playing."""
@@ -121,6 +123,7 @@ class SilentPlayer:
 
 
 NO_DEVICE = "No sound device found: the session goes on silently."
+NO_AUDIO_SUPPORT = "Audio support is not installed: the session goes on silently."
 
 
 def open_player(volume: float = 0.5) -> Player:
@@ -130,17 +133,19 @@ def open_player(volume: float = 0.5) -> Player:
     """
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     try:
-        import pygame.mixer as mixer
+        import pygame
+        from pygame import mixer
 
         from companion.pygame_player import PygamePlayer
-    except ImportError:
-        return SilentPlayer(notice=NO_DEVICE)
+    except ImportError:  # numpy or soundfile missing: the player cannot decode
+        return SilentPlayer(notice=NO_AUDIO_SUPPORT)
     try:
-        with _quiet_stderr():  # ALSA writes straight onto the terminal when there is no device
+        # ALSA writes straight onto the terminal when there is no device.
+        with _quiet_stderr():
             mixer.pre_init(44100, -16, 2, 2048, allowedchanges=0)
             mixer.init()
             mixer.set_num_channels(max(2, mixer.get_num_channels()))
-    except Exception:  # pygame.error, or an SDL failure surfacing differently
+    except pygame.error:
         return SilentPlayer(notice=NO_DEVICE)
     return PygamePlayer(mixer, volume=volume)
 

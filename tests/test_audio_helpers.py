@@ -15,7 +15,14 @@ from companion.core.playlists import Playlist, Track
 RATE = 44100
 
 
-def tone_file(path: Path, freq: float, seconds: float, rate: int = RATE, channels: int = 2, level: float = 0.4) -> Path:
+def tone_file(
+    path: Path,
+    freq: float,
+    seconds: float,
+    rate: int = RATE,
+    channels: int = 2,
+    level: float = 0.4,
+) -> Path:
     """A soft sine making a whole number of cycles, so it loops without a seam."""
     frames = int(rate * seconds)
     cycles = round(freq * seconds)
@@ -25,12 +32,19 @@ def tone_file(path: Path, freq: float, seconds: float, rate: int = RATE, channel
 
 
 def playlist(*paths: Path, id: str = "test", **options) -> Playlist:
-    settings = dict(loop=False, crossfade=0.5, fade_in=1.0, fade_out=1.0) | options
+    settings = {
+        "loop": False,
+        "crossfade": 0.5,
+        "fade_in": 1.0,
+        "fade_out": 1.0,
+    } | options
     tracks = tuple(Track(path=p, title=p.stem) for p in paths)
     return Playlist(id=id, title=id.title(), tracks=tracks, **settings)
 
 
-def tone_level(x: np.ndarray, freq: float, rate: int = RATE, window: float = 0.1) -> np.ndarray:
+def tone_level(
+    x: np.ndarray, freq: float, rate: int = RATE, window: float = 0.1
+) -> np.ndarray:
     """Amplitude of one sine frequency in consecutive windows (a single-bin DFT per window)."""
     mono = x.mean(axis=1) if x.ndim == 2 else x
     size = int(rate * window)

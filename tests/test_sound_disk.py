@@ -21,9 +21,9 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from test_audio_helpers import RATE, playlist, read_disk_output, tone_file, tone_level  # noqa: E402
+from test_audio_helpers import RATE, playlist, read_disk_output, tone_file, tone_level
 
-from companion.audio_measure import longest_silence, max_step, windowed_rms  # noqa: E402
+from companion.audio_measure import longest_silence, max_step, windowed_rms
 
 SCENARIOS = ("fades", "levels", "distress", "device_lost")
 
@@ -51,7 +51,9 @@ def _scenario(name: str, out: Path) -> None:
 
     low = tone_file(out / "low.wav", 220, 2.5)
     high = tone_file(out / "high.wav", 330, 2.5)
-    long = tone_file(out / "long.wav", 220, 8.0)  # no track change while levels are measured
+    long = tone_file(
+        out / "long.wav", 220, 8.0
+    )  # no track change while levels are measured
     bell_path = tone_file(out / "bell.wav", 880, 1.5, level=0.5)
     player = open_player(volume=1.0)
     assert isinstance(player, PygamePlayer), player.notice
@@ -105,7 +107,13 @@ def _no_device(out: Path) -> None:
     player = open_player()
     player.play(playlist(out / "anything.ogg"))
     (out / "no_device.json").write_text(
-        json.dumps({"silent": isinstance(player, SilentPlayer), "notice": player.notice, "available": player.available})
+        json.dumps(
+            {
+                "silent": isinstance(player, SilentPlayer),
+                "notice": player.notice,
+                "available": player.available,
+            }
+        )
     )
 
 
@@ -122,12 +130,18 @@ def heard(tmp_path_factory):
     for name in SCENARIOS:
         (out / name).mkdir()
         runs[name] = subprocess.Popen(
-            [sys.executable, __file__, name, str(out / name)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [sys.executable, __file__, name, str(out / name)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
     no_device_env = dict(env, SDL_AUDIODRIVER="no-such-driver")
     (out / "no_device").mkdir()
     runs["no_device"] = subprocess.Popen(
-        [sys.executable, __file__, "no_device", str(out / "no_device")], env=no_device_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, __file__, "no_device", str(out / "no_device")],
+        env=no_device_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     results = {}
     for name, run in runs.items():
@@ -156,13 +170,17 @@ def test_start_fades_in_then_tracks_crossfade_then_stop_fades_out(heard):
     both = np.flatnonzero((low > 0.02) & (high > 0.02))
     assert (both[-1] - both[0] + 1) * 0.1 == pytest.approx(1.0, abs=0.25)
     stop = marks["stop"] - onset
-    assert longest_silence(music[RATE // 2 : stop], RATE, 1e-3) < 0.02  # once the fade-in is audible
+    assert (
+        longest_silence(music[RATE // 2 : stop], RATE, 1e-3) < 0.02
+    )  # once the fade-in is audible
     # Stop: falls to silence over the 1 s fade-out (what was queued plays first: < 0.4 s).
     after = windowed_rms(music[stop:], RATE, 0.1)
     falling = after[: int(np.argmax(after < 1e-4))]
     assert 6 <= falling.size <= 15 and np.all(np.diff(falling[3:]) < 0)
     assert np.max(np.abs(music[stop + int(1.5 * RATE) :])) < 1e-4
-    assert max_step(music) <= 0.4 * 2 * np.pi * 550 / RATE + 2 / 32768  # no click anywhere
+    assert (
+        max_step(music) <= 0.4 * 2 * np.pi * 550 / RATE + 2 / 32768
+    )  # no click anywhere
 
 
 def test_volume_ramps_down_a_chime_mixes_over_the_music_and_mute_ramps(heard):
@@ -180,7 +198,9 @@ def test_volume_ramps_down_a_chime_mixes_over_the_music_and_mute_ramps(heard):
     assert music_level[together].mean() == pytest.approx(0.3 * 0.4, rel=0.15)
     muted = windowed_rms(x[marks["mute"] :], RATE, 0.05)
     assert muted[-4:].max() < 1e-4
-    assert np.count_nonzero((muted > 1e-3) & (muted < 0.9 * muted[0])) >= 4  # faded, not cut
+    assert (
+        np.count_nonzero((muted > 1e-3) & (muted < 0.9 * muted[0])) >= 4
+    )  # faded, not cut
     assert max_step(x) < 0.1
 
 
@@ -189,7 +209,9 @@ def test_fade_to_silence_is_silent_within_its_time(heard):
     start = marks["distress"]
     before = windowed_rms(x[start - RATE // 4 : start], RATE, 0.25)[0]
     assert before > 0.05
-    assert np.max(np.abs(x[start + RATE :])) < 1e-4  # music and the ringing chime: silent after 1 s
+    assert (
+        np.max(np.abs(x[start + RATE :])) < 1e-4
+    )  # music and the ringing chime: silent after 1 s
     fading = windowed_rms(x[start : start + RATE], RATE, 0.1)
     assert np.count_nonzero((fading > 1e-3) & (fading < 0.9 * before)) >= 3
     assert max_step(x[start:]) < 0.1
@@ -203,7 +225,11 @@ def test_a_lost_device_degrades_to_silence_with_a_notice(heard):
 
 def test_no_device_gives_a_silent_player_with_one_plain_notice(heard):
     _, marks = heard["no_device"]
-    assert marks == {"silent": True, "notice": "No sound device found: the session goes on silently.", "available": False}
+    assert marks == {
+        "silent": True,
+        "notice": "No sound device found: the session goes on silently.",
+        "available": False,
+    }
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
+from typing import ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -31,7 +32,7 @@ class PlayApp(App[None]):
     #track, #position, #volume { margin-top: 1; }
     #notice { margin-top: 1; color: $warning; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("left_square_bracket", "volume(-1)", "Quieter", key_display="["),
         Binding("right_square_bracket", "volume(1)", "Louder", key_display="]"),
         Binding("m", "mute", "Mute"),
@@ -83,7 +84,9 @@ class PlayApp(App[None]):
 
     def action_volume(self, direction: int) -> None:
         if self.player is not None:
-            self.player.set_volume(round(self.player.volume + direction * VOLUME_STEP, 2))
+            self.player.set_volume(
+                round(self.player.volume + direction * VOLUME_STEP, 2)
+            )
             self._show()
 
     def action_mute(self) -> None:
@@ -134,17 +137,25 @@ class PlayApp(App[None]):
             return
         if self._leave_at is None:
             title = player.now_playing
-            self.query_one("#track", Static).update(f"Now: {title}" if title else "Nothing is playing.")
+            self.query_one("#track", Static).update(
+                f"Now: {title}" if title else "Nothing is playing."
+            )
         status = getattr(player, "status", None)
         if status is not None:
             current = status()
             length = f" / {clock_text(current.length)}" if current.length else ""
-            self.query_one("#position", Static).update(f"{clock_text(current.position)}{length}")
+            self.query_one("#position", Static).update(
+                f"{clock_text(current.position)}{length}"
+            )
         level = round(player.volume * 20)
         bar = "#" * level + "." * (20 - level)
         muted = "  muted" if player.muted else ""
-        self.query_one("#volume", Static).update(f"Volume [{bar}] {round(player.volume * 100)}%{muted}")
-        notice = player.notice or ("" if player.available else "No sound device: nothing is heard.")
+        self.query_one("#volume", Static).update(
+            f"Volume [{bar}] {round(player.volume * 100)}%{muted}"
+        )
+        notice = player.notice or (
+            "" if player.available else "No sound device: nothing is heard."
+        )
         self.query_one("#notice", Static).update(notice)
 
     def on_unmount(self) -> None:
