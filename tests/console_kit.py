@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from companion.core.clock import FakeClock
+from companion.core.exercises import GroundingExercise, Step
 from companion.core.journal import JournalStore
 from companion.core.playlists import Chime, Playlist, Track
 from companion.core.script import Phase, Reminder, Safety, SessionScript
@@ -58,8 +59,13 @@ class FakeLibrary:
 def make_library(*scripts: SessionScript, problems: list | None = None) -> FakeLibrary:
     scripts = scripts or (make_script(),)
     track = Track(path=Path("/nonexistent/pad.ogg"), title="Slow pad", seconds=600)
+    senses = GroundingExercise(
+        id="five-senses", title="5-4-3-2-1 senses", kind="steps",
+        steps=(Step("Notice five things you can see.", 40), Step("Notice four things you can touch.", 40)),
+    )
     return FakeLibrary(
         sessions={s.id: s for s in scripts},
+        exercises={senses.id: senses},
         playlists={
             "settling": Playlist(id="settling", title="Settling pads", tracks=(track,)),
             "journey": Playlist(id="journey", title="Journey", tracks=(track,)),

@@ -6,6 +6,8 @@ from companion.core.events import (
     ChecklistTicked,
     DistressMarked,
     DoseGiven,
+    ExerciseFinished,
+    ExerciseStarted,
     NoteAdded,
     Paused,
     PhaseAdjusted,
@@ -236,7 +238,7 @@ async def test_auto_phase_moves_on_by_itself_and_changes_the_music(tmp_path):
         assert player.calls[-1][0] == "stop"  # integration is silent
 
 
-async def test_distress_fades_marks_and_opens_the_exercise(tmp_path):
+async def test_distress_fades_marks_and_opens_the_phase_exercise(tmp_path):
     app, clock, player, store = console(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -245,7 +247,31 @@ async def test_distress_fades_marks_and_opens_the_exercise(tmp_path):
         await pilot.pause()
         fade = [call for call in player.calls if call[0] == "fade_to_silence"]
         assert fade and fade[0][1] <= 5
+        assert type(app.screen).__name__ == "ExerciseScreen"
+        assert app.session.state().exercise_running == "five-senses"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
     assert len(kinds(app, store, DistressMarked)) == 1
+    (finished,) = kinds(app, store, ExerciseFinished)
+    assert finished.exercise_id == "five-senses" and not finished.completed
+
+
+async def test_g_offers_the_exercises_and_journals_the_one_run(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ExercisePicker"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ExerciseScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+    assert [e.exercise_id for e in kinds(app, store, ExerciseStarted)] == ["five-senses"]
+    assert len(kinds(app, store, ExerciseFinished)) == 1
 
 
 async def test_mute_volume_and_fade(tmp_path):

@@ -21,8 +21,6 @@ from companion.core.journal import JournalError, JournalStore, SessionSummary
 from companion.core.script import SessionScript
 from companion.sound import Player
 from companion.ui.audio_director import AudioDirector
-from companion.ui.dialogs.confirm import ConfirmDialog
-from companion.ui.dialogs.text_prompt import TextPrompt
 from companion.ui.messages import PlayerReady, ReportWritten
 from companion.ui.screens.picker import ScriptPicker
 from companion.ui.screens.session import SessionScreen
@@ -81,31 +79,36 @@ class CompanionApp(App[int]):
     # -- start --------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self.audio.player is None:
-            self.call_after_refresh(self._load_player)
-        self._begin()
-
-    @work(exclusive=True, group="start")
-    async def _begin(self) -> None:
+        self._player_requested = self.audio.player is not None
+        # Nothing to ask: open the session screen before the first frame, not after it.
         if self.resume_summary is not None:
             self._resume(self.resume_summary)
             return
-        if self.offer_resume:
-            unfinished = self._unfinished()
-            if unfinished is not None and await self.push_screen_wait(self._resume_question(unfinished)):
-                self._resume(unfinished)
-                return
+        unfinished = self._unfinished() if self.offer_resume else None
+        if unfinished is None and self.script is not None and self.client_code is not None:
+            self._mention_library_problems()
+            self._start_now(self.script)
+            return
+        self._begin(unfinished)
+
+    @work(exclusive=True, group="start")
+    async def _begin(self, unfinished: SessionSummary | None) -> None:
+        if unfinished is not None and await self.push_screen_wait(self._resume_question(unfinished)):
+            self._resume(unfinished)
+            return
         if self.script is not None:
-            if self.library.problems:
-                count = len(self.library.problems)
-                self.notify(f"{count} problem(s) in the script files; `companion validate` lists them.",
-                            title="Scripts", timeout=8)
+            self._mention_library_problems()
             await self._start(self.script)
             return
         scripts = sorted(self.library.sessions.values(), key=lambda s: s.title.lower())
         problems = [str(problem) for problem in self.library.problems]
-        default = _default_session_id()
-        await self.push_screen(ScriptPicker(scripts, default, problems, self.rehearsal_speed))
+        await self.push_screen(ScriptPicker(scripts, _default_session_id(), problems, self.rehearsal_speed))
+
+    def _mention_library_problems(self) -> None:
+        if self.library.problems:
+            count = len(self.library.problems)
+            self.notify(f"{count} problem(s) in the script files; `companion validate` lists them.",
+                        title="Scripts", timeout=8)
 
     @on(ScriptPicker.Chosen)
     async def _script_chosen(self, message: ScriptPicker.Chosen) -> None:
@@ -116,18 +119,23 @@ class CompanionApp(App[int]):
         await self._start(script)
 
     async def _start(self, script: SessionScript) -> None:
-        from companion.core.session import LiveSession
-
         if self.client_code is None:
+            from companion.ui.dialogs.text_prompt import TextPrompt
+
             code = await self.push_screen_wait(TextPrompt(
                 "Client code", "A client code for the journal (free text, no name needed). Enter to skip.",
                 placeholder="e.g. K-014", allow_empty=True, max_length=40, prompt_id="client-code",
             ))
             self.client_code = code or ""
+        self._start_now(script)
+
+    def _start_now(self, script: SessionScript) -> None:
+        from companion.core.session import LiveSession
+
         store = self.rehearsal_store if self.rehearsal_speed and self.rehearsal_store else self.store
         clock = self.clock_factory(self.speed, time.time())
         self.session = LiveSession.start(
-            script, store, clock, client_code=self.client_code,
+            script, store, clock, client_code=self.client_code or "",
             rehearsal=self.rehearsal_speed is not None, speed=self.speed,
         )
         self._show_session(())
@@ -137,7 +145,9 @@ class CompanionApp(App[int]):
         found = [s for store in stores for s in store.unfinished()]
         return max(found, key=lambda s: (s.last_event_at or s.created), default=None)
 
-    def _resume_question(self, summary: SessionSummary) -> ConfirmDialog:
+    def _resume_question(self, summary: SessionSummary) -> Screen[bool]:
+        from companion.ui.dialogs.confirm import ConfirmDialog
+
         started = wall_text(summary.started_at) if summary.started_at else wall_text(summary.created)
         who = f", client {summary.client_code}" if summary.client_code else ""
         kind = "rehearsal" if summary.rehearsal else "session"
@@ -193,8 +203,11 @@ class CompanionApp(App[int]):
 
     # -- audio --------------------------------------------------------------------------------
 
-    def _load_player(self) -> None:
-        self._player_worker()
+    def ensure_player(self) -> None:
+        """Open the sound device once the first real screen is painted (pygame is slow to load)."""
+        if not self._player_requested:
+            self._player_requested = True
+            self.call_after_refresh(self._player_worker)
 
     @work(thread=True, exclusive=True, group="player")
     def _player_worker(self) -> None:
@@ -217,6 +230,8 @@ class CompanionApp(App[int]):
             from companion.core.report import write_report
         except ImportError:
             return
+        from companion.ui.dialogs.confirm import ConfirmDialog
+
         if not await self.push_screen_wait(ConfirmDialog(
             "Session ended", "Write the session report now (Markdown, saved beside the journals)?",
             yes="Write it", no="Later",

@@ -80,7 +80,9 @@ class ExercisePicker(ModalScreen[str | None]):
         super().__init__(name=name, id=id, classes=classes)
         self.phase_exercises = tuple(phase_exercises)
         own = {exercise.id for exercise in self.phase_exercises}
-        self.other_exercises = tuple(e for e in all_exercises if e.id not in own)
+        # The phase's own keep the script's order; the rest are easiest to find by title.
+        others = (e for e in all_exercises if e.id not in own)
+        self.other_exercises = tuple(sorted(others, key=lambda e: e.title.casefold()))
         self.box_title = title
 
     def options(self) -> list[Option | None]:

@@ -1,1 +1,1 @@
-"""dialogs of the therapist's console."""
+"""Dialogs of the therapist's console, each imported when first opened (start-up stays quick)."""

@@ -90,6 +90,7 @@ class ScriptPicker(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self.app.ensure_player)
         options = self.query_one(OptionList)
         if not self.scripts:
             self.query_one("#outline", Static).update(

@@ -14,11 +14,6 @@ from textual.widgets import Footer, Static
 
 from companion.core.timeline import SessionState
 from companion.ui.audio_director import VOLUME_STEP, AudioDirector
-from companion.ui.dialogs.checklist import ChecklistDialog
-from companion.ui.dialogs.confirm import ConfirmDialog
-from companion.ui.dialogs.dose_form import DoseForm
-from companion.ui.dialogs.text_prompt import TextPrompt
-from companion.ui.dialogs.vitals_form import VitalsForm
 from companion.ui.widgets.audio_panel import AudioPanel
 from companion.ui.widgets.dose_clock import DoseClock
 from companion.ui.widgets.guide_panel import GuidePanel
@@ -114,6 +109,7 @@ class SessionScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self.app.ensure_player)
         state = self.refresh_state(first=True)
         self._chimed = {status.reminder.id for status in state.reminders_due}
         speed = self.rehearsal_speed or 1.0
@@ -201,6 +197,8 @@ class SessionScreen(Screen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_next_phase(self) -> None:
+        from companion.ui.dialogs.confirm import ConfirmDialog
+
         state = self.refresh_state()
         if state.next_phase is None:
             self.notify("This is the last phase; e ends the session.", title="Last phase")
@@ -243,6 +241,8 @@ class SessionScreen(Screen[None]):
         await self._ask_dose()
 
     async def _ask_dose(self) -> None:
+        from companion.ui.dialogs.dose_form import DoseForm
+
         state = self.refresh_state()
         entry = await self.app.push_screen_wait(DoseForm(route=state.script.route, now=self.clock.now()))
         if entry is None:
@@ -252,6 +252,8 @@ class SessionScreen(Screen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_vitals(self) -> None:
+        from companion.ui.dialogs.vitals_form import VitalsForm
+
         entry = await self.app.push_screen_wait(VitalsForm())
         if entry is None:
             return
@@ -263,6 +265,8 @@ class SessionScreen(Screen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_note(self) -> None:
+        from companion.ui.dialogs.text_prompt import TextPrompt
+
         text = await self.app.push_screen_wait(
             TextPrompt("Note", "What happened? The time is added for you.", placeholder="a note", prompt_id="note")
         )
@@ -271,6 +275,8 @@ class SessionScreen(Screen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_checklist(self) -> None:
+        from companion.ui.dialogs.checklist import ChecklistDialog
+
         state = self.refresh_state()
         if not state.phase.checklist:
             self.notify("This phase has no checklist.")
@@ -321,6 +327,8 @@ class SessionScreen(Screen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_end_session(self) -> None:
+        from companion.ui.dialogs.confirm import ConfirmDialog
+
         if not await self.app.push_screen_wait(ConfirmDialog(
             "End the session", "End the session now? The journal is closed and the timeline stops.",
             yes="End it", no="Not yet",
@@ -331,6 +339,8 @@ class SessionScreen(Screen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_quit_console(self) -> None:
+        from companion.ui.dialogs.confirm import ConfirmDialog
+
         state = self.refresh_state()
         if not state.ended and not await self.app.push_screen_wait(ConfirmDialog(
             "Close the console",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.markup import escape
 
 from companion.core.timeline import SessionState
-from companion.ui.timefmt import clock_text, wall_text
+from companion.ui.timefmt import minutes_text, wall_text
 from companion.ui.widgets.quiet import QuietStatic
 
 
@@ -31,5 +31,6 @@ class StatusLine(QuietStatic):
         if self.client_code:
             parts.append(f"client {escape(self.client_code)}")
         if state.started_at is not None:
-            parts.append(f"session {clock_text(state.total_elapsed)}")
+            # Whole minutes: the status line then repaints once a minute, not every second.
+            parts.append(f"session {minutes_text(state.total_elapsed) if state.total_elapsed >= 60 else 'just started'}")
         self.show("  ".join(parts))

@@ -1,0 +1,58 @@
+"""CPU of a running session with music playing, over 60 s, against the floor.
+
+The console: the default script's first phase (music playing through the project's player),
+the real clock, a 1 Hz tick. The floor, same run: a bare Textual app with a 1 Hz timer that
+updates a Label and plays the same track with pygame.mixer.music. Both in a pseudo-terminal,
+SDL's dummy audio driver for both. CPU is user + system time of every thread, read from /proc
+after a 5 s settling time. Target ratio <= 1.25. Exit 1 if it is missed.
+
+`--seconds N` shortens the measured window for a quick look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from console_pty import Child, first_track  # noqa: E402
+
+SETTLE = 5.0
+TARGET = 1.25
+
+
+def cpu_over(mode: str, seconds: float, env: dict[str, str]) -> float:
+    child = Child(mode, env)
+    try:
+        child.first_frame()
+        deadline = time.monotonic() + SETTLE
+        while time.monotonic() < deadline:
+            child.drain(0.2)
+        start = child.cpu_seconds()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            child.drain(0.5)  # a terminal reads what the app writes
+        return child.cpu_seconds() - start
+    finally:
+        child.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=60.0)
+    seconds = parser.parse_args().seconds
+    env = {"BENCH_TRACK": str(first_track())}
+    floor = cpu_over("cpu-floor", seconds, env)
+    console = cpu_over("cpu-console", seconds, env)
+    ratio = console / floor if floor else float("inf")
+    print(f"CPU over {seconds:.0f} s with music playing: console {console:.2f} s ({console / seconds * 100:.1f}% of a core), "
+          f"floor (bare Textual 1 Hz + mixer.music) {floor:.2f} s ({floor / seconds * 100:.1f}%), "
+          f"ratio {ratio:.2f} (target <= {TARGET})")
+    return 0 if ratio <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Console start-up: process start to the first painted frame of the session screen.
+
+Baseline, measured in the same run: a bare Textual app showing one Label, started the same way
+(a fresh Python process in a pseudo-terminal). The console loads the script library, opens the
+journal and builds the session screen; pygame loads only after the first frame. Target ratio
+<= 1.2. Exit 1 if it is missed.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from console_pty import Child  # noqa: E402
+
+ROUNDS = 7
+TARGET = 1.2
+
+
+def once(mode: str) -> float:
+    child = Child(mode)
+    try:
+        return child.first_frame()
+    finally:
+        child.stop()
+
+
+def main() -> int:
+    once("startup-label")  # warm the file cache for both
+    once("startup-console")
+    bare, console = [], []
+    for _ in range(ROUNDS):
+        bare.append(once("startup-label"))
+        console.append(once("startup-console"))
+    b, c = statistics.median(bare), statistics.median(console)
+    ratio = c / b
+    print(f"start-up to first frame (median of {ROUNDS}): console {c * 1000:.0f} ms, "
+          f"bare Textual Label app {b * 1000:.0f} ms, ratio {ratio:.2f} (target <= {TARGET})")
+    return 0 if ratio <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

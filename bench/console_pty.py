@@ -1,0 +1,228 @@
+"""Helpers for the console benchmarks: run an app in a pseudo-terminal, as a person's terminal would.
+
+Run as a script, it is the child: `python console_pty.py MODE OUT_FILE`, where MODE picks the
+app (the console or a bare Textual baseline) and OUT_FILE receives the time of the first frame.
+Imported, it offers `Child` to start one and read what it draws.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (100, 30)
+
+
+# -- parent side -----------------------------------------------------------------------------
+
+
+class Child:
+    """One app in a pty: write keys to it, wait for its output, read its CPU time."""
+
+    def __init__(self, mode: str, extra_env: dict[str, str] | None = None) -> None:
+        self.tmp = tempfile.TemporaryDirectory(prefix="companion-bench-")
+        self.out = Path(self.tmp.name) / "first-frame"
+        env = dict(os.environ)
+        env.pop("COLUMNS", None)
+        env.pop("LINES", None)
+        env.update(
+            TERM="xterm-256color",
+            COMPANION_DATA_DIR=str(Path(self.tmp.name) / "data"),
+            COMPANION_CONFIG_DIR=str(Path(self.tmp.name) / "config"),
+            TMPDIR=self.tmp.name,
+            SDL_AUDIODRIVER="dummy",
+            PYGAME_HIDE_SUPPORT_PROMPT="1",
+            **(extra_env or {}),
+        )
+        self.master, slave = pty.openpty()
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+        self.started = time.time()
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, mode, str(self.out)],
+            stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True,
+        )
+        os.close(slave)
+
+    def first_frame(self, timeout: float = 30.0) -> float:
+        """Seconds from process start to the first frame the child painted."""
+        deadline = time.monotonic() + timeout
+        while not self.out.exists() or not self.out.read_text().strip():
+            self.drain(0.02)
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no first frame within {timeout}s")
+        return float(self.out.read_text()) - self.started
+
+    def drain(self, quiet: float) -> int:
+        """Read output until nothing arrives for `quiet` seconds; return the bytes read."""
+        total = 0
+        while True:
+            ready, _, _ = select.select([self.master], [], [], quiet)
+            if not ready:
+                return total
+            try:
+                total += len(os.read(self.master, 65536))
+            except OSError:
+                return total
+
+    def press(self, key: bytes, timeout: float = 2.0) -> float:
+        """Seconds from writing `key` to the first byte of the screen update it causes."""
+        start = time.perf_counter()
+        os.write(self.master, key)
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        elapsed = time.perf_counter() - start
+        if not ready:
+            raise RuntimeError(f"no screen update within {timeout}s of {key!r}")
+        os.read(self.master, 65536)
+        return elapsed
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the child so far (every thread), from /proc."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        os.close(self.master)
+        self.tmp.cleanup()
+
+
+# -- child side ------------------------------------------------------------------------------
+
+
+def _mark_first_frame(app, out: Path, exit_after: bool) -> None:
+    def mark() -> None:
+        out.write_text(repr(time.time()))
+        if exit_after:
+            app.exit()
+
+    app.call_after_refresh(mark)
+
+
+def _bare_label_app(out: Path, exit_after: bool, music: Path | None = None, timer: bool = False):
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.widgets import Label
+
+    class Bare(App):
+        BINDINGS = [Binding("space", "count", "Count")]
+
+        def compose(self):
+            yield Label("Session Companion")
+
+        def on_mount(self) -> None:
+            self.count = 0
+            _mark_first_frame(self, out, exit_after)
+            if timer:
+                self.set_interval(1.0, self.tick)
+            if music is not None:
+                self.call_after_refresh(self.play)
+
+        def play(self) -> None:
+            import pygame.mixer as mixer
+
+            mixer.pre_init(44100, -16, 2, 2048)
+            mixer.init()
+            mixer.music.load(str(music))
+            mixer.music.set_volume(0.35)
+            mixer.music.play(loops=-1, fade_ms=8000)
+
+        def tick(self) -> None:
+            self.query_one(Label).update(time.strftime("%H:%M:%S"))
+
+        def action_count(self) -> None:
+            self.count += 1
+            self.query_one(Label).update(f"pressed {self.count}")
+
+    return Bare()
+
+
+def _console_app(out: Path, exit_after: bool, fixed_clock: bool, silent: bool = False):
+    sys.path.insert(0, str(ROOT))
+    from companion.commands.run import rehearsal_store
+    from companion.core.journal import JournalStore
+    from companion.core.library import DEFAULT_SESSION_ID, load_library
+    from companion.ui.app import make_app
+    from companion.ui.screens.session import SessionScreen
+
+    library = load_library([])
+    clock = None
+    if fixed_clock:
+        from companion.core.clock import FakeClock
+
+        clock = FakeClock(time.time())
+    app = make_app(
+        library, store=JournalStore(), rehearsal_store=rehearsal_store(),
+        script=library.session(DEFAULT_SESSION_ID), client_code="BENCH", clock=clock,
+        player=_silent_player() if silent else None,
+    )
+    original = SessionScreen.on_mount
+
+    def on_mount(screen) -> None:
+        original(screen)
+        _mark_first_frame(app, out, exit_after)
+
+    SessionScreen.on_mount = on_mount
+    return app
+
+
+def _silent_player():
+    from companion.sound import SilentPlayer
+
+    return SilentPlayer()
+
+
+def first_track() -> Path:
+    """The first track of the default script's first phase: what both CPU runs play."""
+    sys.path.insert(0, str(ROOT))
+    from companion.core.library import DEFAULT_SESSION_ID, load_library
+
+    library = load_library([])
+    phase = library.session(DEFAULT_SESSION_ID).phases[0]
+    return library.playlists[phase.music].tracks[0].path
+
+
+def child_main(mode: str, out: Path) -> None:
+    seconds = float(os.environ.get("BENCH_SECONDS", "0"))
+    if mode == "startup-label":
+        app = _bare_label_app(out, exit_after=True)
+    elif mode == "startup-console":
+        app = _console_app(out, exit_after=True, fixed_clock=False)
+    elif mode == "keys-label":
+        app = _bare_label_app(out, exit_after=False)
+    elif mode == "keys-console":
+        app = _console_app(out, exit_after=False, fixed_clock=True)
+    elif mode == "cpu-floor":
+        app = _bare_label_app(out, exit_after=False, music=Path(os.environ["BENCH_TRACK"]), timer=True)
+    elif mode == "cpu-console":
+        app = _console_app(out, exit_after=False, fixed_clock=False)
+    elif mode == "cpu-console-silent":
+        app = _console_app(out, exit_after=False, fixed_clock=False, silent=True)
+    elif mode == "cpu-bare-timer":
+        app = _bare_label_app(out, exit_after=False, timer=True)
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    if seconds:
+        app.call_later(lambda: app.set_timer(seconds, app.exit))
+    app.run()
+
+
+if __name__ == "__main__":
+    child_main(sys.argv[1], Path(sys.argv[2]))
