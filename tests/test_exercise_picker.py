@@ -24,10 +24,11 @@ def rows(picker: ExercisePicker) -> list[tuple[str | None, bool]]:
 
 
 async def test_phase_exercises_first_then_the_rest_once():
-    picker = ExercisePicker([COHERENT], [SENSES, BOX, COHERENT])
+    picker = ExercisePicker([COHERENT], [BOX, COHERENT, SENSES])
     async with PickerHost(picker).run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         listed = rows(picker)
+        # The phase's own first, then the rest by title ("5-4-3-2-1 senses" before "Box breathing").
         assert [i for i, disabled in listed if not disabled] == ["coherent-breathing", "five-senses", "box-breathing"]
         headings = [str(o.prompt) for o in picker.query_one(OptionList).options if o.disabled]
         assert headings == ["For this phase", "All exercises"]
