@@ -107,7 +107,11 @@ class Terminal:
         return self.tmux("display-message", "-p", "-t", self.name, "#{pane_dead}").strip() == "1"
 
     def exit_status(self) -> str:
-        return self.tmux("display-message", "-p", "-t", self.name, "#{pane_dead_status}").strip()
+        """The exit status of the dead pane's process, or "signal N" when a signal ended it."""
+        status, signal_number = self.tmux(
+            "display-message", "-p", "-t", self.name, "#{pane_dead_status}:#{pane_dead_signal}"
+        ).strip().split(":")
+        return status if status else f"signal {signal_number}"
 
     def kill_process(self, timeout: float = 15.0) -> None:
         os.kill(self.pid(), signal.SIGKILL)
