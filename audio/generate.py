@@ -226,6 +226,10 @@ def _norm(x: np.ndarray) -> np.ndarray:
     return x / np.sqrt(np.mean(x * x))
 
 
+# Every root is an A or a D (a fifth apart), so a crossfade between any two tracks, within a
+# playlist or from one playlist to the next, stays consonant.
+
+
 def warm_pad(rng):
     pad = Pad(110.0, (MAJOR, REL_MINOR, SUB_IV, ADD9, SUB_IV, MAJOR), brightness=850)
     air = render_ocean(180, rng, calm=0.4)
@@ -234,7 +238,7 @@ def warm_pad(rng):
 
 def soft_rain(rng):
     pad = Pad(
-        196.0, (FIFTHS, ADD9, FIFTHS, SUB_IV), brightness=700, harmonics=4, detune=0.1
+        220.0, (FIFTHS, ADD9, FIFTHS, SUB_IV), brightness=700, harmonics=4, detune=0.1
     )
     return _mix(_norm(render_rain(180, rng)), 0.35 * _norm(render_pad(pad, 180, rng)))
 
@@ -274,7 +278,7 @@ def slow_light(rng):
 
 def morning_pad(rng):
     pad = Pad(
-        130.81,
+        220.0,
         (MAJOR, ADD9, SUB_IV, MAJOR, DOMINANT_SUS, ADD9),
         brightness=1300,
         harmonics=5,
@@ -287,7 +291,7 @@ def morning_pad(rng):
 
 def gentle_shore(rng):
     pad = Pad(
-        164.81, (MAJOR, SUB_IV, ADD9, MAJOR), brightness=900, harmonics=4, detune=0.1
+        146.83, (MAJOR, SUB_IV, ADD9, MAJOR), brightness=900, harmonics=4, detune=0.1
     )
     return _mix(
         _norm(render_ocean(180, rng, calm=0.7)), 0.4 * _norm(render_pad(pad, 180, rng))
