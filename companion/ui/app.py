@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -269,7 +270,7 @@ class CompanionApp(App[int]):
                 yield SystemCommand(
                     f"{binding.description} ({binding.key_display or binding.key.split(',')[0]})",
                     binding.tooltip,
-                    lambda action=binding.action, target=screen: target.run_action(action),
+                    partial(screen.call_later, screen.run_action, binding.action),
                 )
 
 
