@@ -130,6 +130,8 @@ class Engine:
     def play(self, playlist: Playlist, volume: float | None = None) -> None:
         if volume is not None:
             self.set_volume(volume)
+        if self._playlist == playlist and self._current() is not None:
+            return  # already playing (two phases, same music): carry on, only the volume moves
         entering = bool(self._voices)
         self._fade_out_all(playlist.crossfade, crossfade=True)
         self._playlist = playlist
@@ -183,6 +185,17 @@ class Engine:
     @property
     def muted(self) -> bool:
         return self._mute.target == 0.0
+
+    @property
+    def busy(self) -> bool:
+        """A fade, crossfade or ramp is under way."""
+        ramps = (
+            self._volume,
+            self._mute,
+            self._duck,
+            *(voice.gain for voice in self._voices),
+        )
+        return any(ramp.moving for ramp in ramps)
 
     @property
     def playing(self) -> bool:

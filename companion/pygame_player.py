@@ -117,6 +117,11 @@ class PygamePlayer:
                 pass
 
     @property
+    def busy(self) -> bool:
+        """A fade or ramp is under way (the console updates more often meanwhile)."""
+        return self._engine.busy
+
+    @property
     def now_playing(self) -> str | None:
         return self._engine.now_playing
 

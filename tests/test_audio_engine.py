@@ -279,3 +279,21 @@ def test_a_file_shorter_than_its_header_says_ends_without_a_click(
     )  # still at full level at 2.9 s
     assert max_step(x) <= sine_step(220) * 1.2
     assert np.max(np.abs(x[int(3.01 * RATE) :])) == 0.0
+
+
+def test_playing_the_same_playlist_again_carries_on_and_only_moves_the_volume(tones):
+    engine = Engine(volume=1.0)
+    music = playlist(tones["low"], tones["high"], fade_in=0.1, loop=True)
+    engine.play(music)
+    render(engine, 1.0)
+    assert not engine.busy
+    engine.play(music, volume=0.5)
+    assert engine.busy  # the volume ramp
+    x = render(engine, 1.2)  # the first track runs to 3 s
+    assert engine.now_playing == "low"
+    assert engine.status().position == pytest.approx(2.2, abs=0.1)  # not started again
+    assert tone_level(x, 220)[-2:].min() == pytest.approx(0.5 * 0.4, rel=0.05)
+    assert (
+        tone_level(x, 330).max() < 0.01
+    )  # no restart, no crossfade into the second track
+    assert not engine.busy
