@@ -19,9 +19,9 @@ import numpy as np
 from companion.audio_engine import MUTE_SECONDS, RATE, Engine, Status
 from companion.core.playlists import Chime, Playlist
 
-BLOCK = (
-    4096  # frames per queued block (93 ms): the most a command waits before it is heard
-)
+# Frames per queued block (93 ms). One plays while one waits, so a command is heard within
+# two blocks; the feeder wakes far more often than a block lasts.
+BLOCK = 4096
 FEED_INTERVAL = 0.02  # seconds between feeder wake-ups
 DEVICE_LOST = "The sound device stopped answering: the session goes on silently."
 
@@ -91,6 +91,7 @@ class PygamePlayer:
             sound = self._chime_sound(chime.path)
             if sound is None or self._engine.muted:
                 return
+            # A chime follows the master volume: at the default 0.5 it sounds at its own volume.
             level = max(0.0, min(1.0, chime.volume * self._engine.target_volume * 2))
             self._guard(lambda: (sound.set_volume(level), self._bell.play(sound)))
 
