@@ -59,15 +59,22 @@ async def test_every_session_key_is_in_the_command_palette(tmp_path):
 
 
 class _FullDisk:
-    pending = 3
-    last_error = ("The journal /data/x.jsonl could not be written (the disk is full); "
-                  "3 record(s) are kept in memory and will be written when it works again.")
+    """A journal writer on a full disk, until `freed`."""
+
+    def __init__(self):
+        self.pending = 3
+        self.full = True
+        self.last_error = ("The journal /data/x.jsonl could not be written (the disk is full); "
+                           "3 record(s) are kept in memory and will be written when it works again.")
 
     def append(self, event):
-        return False
+        return self.retry()
 
     def retry(self):
-        return False
+        if self.full:
+            return False
+        self.pending, self.last_error = 0, None
+        return True
 
     def close(self):
         pass
@@ -85,6 +92,9 @@ async def test_a_journal_that_cannot_be_written_is_said_plainly_and_stays_said(t
         clock.advance(5)
         app.screen.tick()
         assert warning.display
+        app.session.writer.full = False  # space freed: the next tick writes what waited
+        app.screen.tick()
+        assert not warning.display
 
 
 def test_timeline_layout_gives_every_phase_a_column_and_fills_the_width():
@@ -92,3 +102,20 @@ def test_timeline_layout_gives_every_phase_a_column_and_fills_the_width():
     assert spans[0][0] == 0 and spans[-1][1] == 40
     assert all(end > start for start, end in spans)
     assert all(spans[i][1] == spans[i + 1][0] for i in range(len(spans) - 1))
+
+
+async def test_no_text_cursor_blinks_not_even_the_command_palette(tmp_path):
+    from textual.widgets import Input
+
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        fields = list(app.screen.query(Input))
+        assert fields and all(not field.cursor_blink for field in fields)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert not app.screen.query_one(Input).cursor_blink

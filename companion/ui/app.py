@@ -13,9 +13,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.widgets import Input
 
 from companion.core.clock import Clock, MonotonicClock
 from companion.core.journal import JournalError, JournalStore, SessionSummary
@@ -260,6 +261,12 @@ class CompanionApp(App[int]):
         if self.session is not None:
             self.session.close()
         self.audio.close()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Nothing blinks in a dark room: any text field, ours or Textual's own (the command
+        # palette), holds its cursor still.
+        if isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
 
     # -- the command palette ----------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from companion.ui.widgets.dose_clock import DoseClock
 from companion.ui.widgets.guide_panel import GuidePanel
 from companion.ui.widgets.journal_warning import JournalWarning
 from companion.ui.widgets.notes_panel import NotesPanel
+from companion.ui.widgets.phase_clock import PhaseClock
 from companion.ui.widgets.phase_header import PhaseHeader
 from companion.ui.widgets.reminders import DueReminder, NextReminder
 from companion.ui.widgets.status_line import StatusLine
@@ -97,6 +98,7 @@ class SessionScreen(Screen[None]):
             yield PhaseHeader(id="phase")
             yield TimelineBar(id="timeline")
             with Horizontal(id="clocks"):
+                yield PhaseClock(id="phase-clock")
                 yield DoseClock(id="dose-clock")
             yield DueReminder(id="due")
             yield NextReminder(id="next-reminder")
@@ -119,6 +121,8 @@ class SessionScreen(Screen[None]):
     # -- the tick -------------------------------------------------------------------------
 
     def tick(self) -> None:
+        if getattr(self.session, "write_problem", None):
+            self.session.retry_writes()  # the disk may be back: write what waits, in order
         self.refresh_state()
         if not self.audio.fading:
             self.audio.update()
@@ -144,6 +148,7 @@ class SessionScreen(Screen[None]):
         self.query_one(PhaseHeader).render_state(state)
         self.query_one(TimelineBar).render_state(state)
         self.query_one(DoseClock).render_state(state)
+        self.query_one(PhaseClock).render_state(state)
         self.query_one(DueReminder).render_state(state)
         self.query_one(NextReminder).render_state(state)
         self.query_one(GuidePanel).render_state(state)

@@ -1,0 +1,36 @@
+"""The phase's time left (or past the plan) in large digits, when the window is tall enough."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Digits
+
+from companion.core.timeline import SessionState
+from companion.ui.timefmt import clock_text
+from companion.ui.widgets.quiet import QuietStatic
+
+
+class PhaseClock(Vertical):
+    DEFAULT_CSS = """
+    PhaseClock { height: auto; width: auto; padding: 0 2; }
+    PhaseClock > #phase-clock-label { color: $text-muted; width: auto; }
+    PhaseClock > Digits { width: auto; color: $secondary; }
+    PhaseClock.-over > Digits { color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield QuietStatic(id="phase-clock-label")
+        yield Digits("0:00", id="phase-digits")
+
+    def on_mount(self) -> None:
+        self._digits = self.query_one(Digits)
+        self._label = self.query_one("#phase-clock-label", QuietStatic)
+
+    def render_state(self, state: SessionState) -> None:
+        over = state.overrun > 0
+        self.set_class(over, "-over")
+        self._label.show("[b]PAST THE PLAN[/]" if over else "[b]LEFT IN PHASE[/]")
+        value = clock_text(state.overrun if over else state.phase_remaining)
+        if self._digits.value != value:
+            self._digits.update(value)
