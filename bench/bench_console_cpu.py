@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from console_pty import Child, first_track  # noqa: E402
+from console_pty import Child, first_track
 
 SETTLE = 5.0
 TARGET = 1.25

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from console_pty import Child  # noqa: E402
+from console_pty import Child
 
 PRESSES = 40
 TARGET_MS = 50.0

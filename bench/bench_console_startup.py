@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from console_pty import Child  # noqa: E402
+from console_pty import Child
 
 ROUNDS = 7
 TARGET = 1.2

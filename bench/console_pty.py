@@ -136,7 +136,7 @@ def _bare_label_app(out: Path, exit_after: bool, music: Path | None = None, time
                 self.call_after_refresh(self.play)
 
         def play(self) -> None:
-            import pygame.mixer as mixer
+            from pygame import mixer
 
             mixer.pre_init(44100, -16, 2, 2048)
             mixer.init()

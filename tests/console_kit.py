@@ -80,7 +80,7 @@ def console(tmp_path: Path, clock: FakeClock | None = None, player: SilentPlayer
     clock = clock or FakeClock(START)
     player = player or SilentPlayer()
     library = kwargs.pop("library", None) or make_library()
-    kwargs.setdefault("script", library.sessions["test-im"] if "test-im" in library.sessions else None)
+    kwargs.setdefault("script", library.sessions.get("test-im"))
     kwargs.setdefault("client_code", "K-7")
     store = kwargs.pop("store", None) or JournalStore(tmp_path / "journals")
     app = make_app(library, store=store, clock=clock, player=player, **kwargs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from console_kit import console
+
 from companion.core.events import (
     ChecklistTicked,
     DistressMarked,
@@ -19,8 +21,6 @@ from companion.core.events import (
 )
 from companion.core.journal import read_journal
 from companion.ui.screens.session import SessionScreen
-
-from console_kit import console
 
 SIZE = (100, 30)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from console_kit import START, console, make_library, make_script
+
 from companion.core.clock import FakeClock
 from companion.core.journal import JournalStore, read_journal
 from companion.core.session import LiveSession
@@ -9,8 +11,6 @@ from companion.sound import SilentPlayer
 from companion.ui.app import make_app
 from companion.ui.screens.picker import ScriptPicker
 from companion.ui.screens.session import SessionScreen
-
-from console_kit import START, console, make_library, make_script
 
 SIZE = (100, 30)
 
@@ -112,12 +112,15 @@ async def test_resume_says_when_the_script_changed(tmp_path):
         assert "script has changed" in str(app.screen.query_one("#notices").content)
 
 
+def _tear_last_line(path):
+    with open(path, "ab") as journal:
+        journal.write(b'{"kind":"note_added","at":18000')
+
+
 async def test_resume_says_when_the_last_line_was_torn(tmp_path):
     clock = FakeClock(START)
     store, session_id = await _interrupted_session(tmp_path, clock)
-    path = store.path_for(session_id)
-    with open(path, "ab") as journal:
-        journal.write(b'{"kind":"note_added","at":18000')
+    _tear_last_line(store.path_for(session_id))
     summary = next(s for s in store.unfinished() if s.session_id == session_id)
     app = make_app(make_library(), store=store, resume=summary, clock=clock, player=SilentPlayer())
     async with app.run_test(size=SIZE) as pilot:

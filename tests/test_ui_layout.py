@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from companion.core.timeline import SessionState
+from console_kit import console
+
 from companion.ui.screens.session import SessionScreen
 from companion.ui.widgets.timeline_bar import layout
-
-from console_kit import console
 
 
 async def test_a_tiny_window_shows_a_plain_note_and_keys_still_work(tmp_path):

@@ -8,7 +8,7 @@ import time
 
 def clock_text(seconds: float) -> str:
     """A duration as H:MM:SS, or M:SS under an hour (whole seconds, rounded down)."""
-    whole = max(0, int(math.floor(seconds)))
+    whole = max(0, math.floor(seconds))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
@@ -18,7 +18,7 @@ def clock_text(seconds: float) -> str:
 
 def minutes_text(seconds: float) -> str:
     """A rough duration for cues: "in 12 min", "under a minute"."""
-    minutes = int(round(seconds / 60))
+    minutes = round(seconds / 60)
     if seconds < 60:
         return "under a minute"
     if minutes < 60:

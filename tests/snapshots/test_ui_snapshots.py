@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
+from console_kit import START, console, make_library, make_script
 
 from companion.core.clock import FakeClock
-
-from console_kit import START, console, make_library, make_script
 
 SIZES = [(80, 24), (120, 36)]
 

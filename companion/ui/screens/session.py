@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from companion.core.clock import Clock
 from companion.core.timeline import SessionState
+from companion.ui import exercises_link
 from companion.ui.audio_director import VOLUME_STEP, AudioDirector
 from companion.ui.widgets.audio_panel import AudioPanel
 from companion.ui.widgets.dose_clock import DoseClock
@@ -24,9 +27,11 @@ from companion.ui.widgets.phase_header import PhaseHeader
 from companion.ui.widgets.reminders import DueReminder, NextReminder
 from companion.ui.widgets.status_line import StatusLine
 from companion.ui.widgets.timeline_bar import TimelineBar
-from companion.ui.widgets.vitals_panel import VitalsPanel
 from companion.ui.widgets.too_small import TooSmall
-from companion.ui import exercises_link
+from companion.ui.widgets.vitals_panel import VitalsPanel
+
+if TYPE_CHECKING:
+    from companion.core.session import LiveSession
 
 ADJUST_STEP = 300.0  # + and - move the phase's end by five minutes
 
@@ -71,9 +76,9 @@ class SessionScreen(Screen[None]):
                 tooltip="Close the console; the journal is safe and the session can be resumed"),
     ]
 
-    def __init__(self, session: Any, audio: AudioDirector, clock: Any, *, client_code: str = "",
+    def __init__(self, session: LiveSession, audio: AudioDirector, clock: Clock, *, client_code: str = "",
                  rehearsal_speed: float | None = None, notices: tuple[str, ...] = (),
-                 real_time=time.time) -> None:
+                 real_time: Callable[[], float] = time.time) -> None:
         super().__init__(id="session")
         self.session = session
         self.audio = audio
@@ -171,10 +176,10 @@ class SessionScreen(Screen[None]):
         if state.ended:
             if not first:
                 self.audio.fade_out()
-                self.audio_changed() if self.is_mounted else None
+                self.audio_changed()
             return
         self.audio.enter_phase(state.phase)
-        if self.is_mounted and not first:
+        if not first:
             self.audio_changed()
 
     def _chime_new_reminders(self, state: SessionState) -> None:
