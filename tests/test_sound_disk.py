@@ -25,7 +25,7 @@ from test_audio_helpers import RATE, playlist, read_disk_output, tone_file, tone
 
 from companion.audio_measure import longest_silence, max_step, windowed_rms
 
-SCENARIOS = ("fades", "levels", "distress", "device_lost")
+SCENARIOS = ("fades", "switch", "levels", "distress", "device_lost")
 
 
 # -- the scenarios (run in a subprocess) --------------------------------------------------------
@@ -59,12 +59,24 @@ def _scenario(name: str, out: Path) -> None:
     assert isinstance(player, PygamePlayer), player.notice
     mark("open")
     if name == "fades":
-        player.play(playlist(low, high, fade_in=1.0, crossfade=1.0, fade_out=1.0))
+        corrupt = out / "corrupt.ogg"
+        corrupt.write_bytes(b"OggS" + bytes(range(256)) * 8)
+        tracks = (out / "missing.ogg", low, corrupt, high)  # the bad ones are skipped
+        player.play(playlist(*tracks, fade_in=1.0, crossfade=1.0, fade_out=1.0))
         mark("play")
         wait(3.0)
         mark("stop")
+        marks["notice"] = player.notice
         player.stop(1.0)
         wait(1.8)
+    elif name == "switch":
+        player.play(playlist(long, loop=True, fade_in=0.3))
+        wait(1.5)
+        mark("switch")
+        player.play(
+            playlist(tone_file(out / "next.wav", 330, 8.0), id="next", crossfade=1.0)
+        )
+        wait(2.0)
     elif name == "levels":
         player.play(playlist(long, loop=True, fade_in=0.2, crossfade=0.5), volume=1.0)
         wait(1.0)
@@ -181,6 +193,23 @@ def test_start_fades_in_then_tracks_crossfade_then_stop_fades_out(heard):
     assert (
         max_step(music) <= 0.4 * 2 * np.pi * 550 / RATE + 2 / 32768
     )  # no click anywhere
+
+
+def test_bad_files_are_skipped_with_a_notice_and_the_rest_plays(heard):
+    x, marks = heard["fades"]
+    assert marks["notice"] == "Skipped corrupt.ogg: it could not be read as audio."
+    assert tone_level(x, 220).max() > 0.3 and tone_level(x, 330).max() > 0.3
+
+
+def test_a_playlist_change_crossfades_without_a_gap(heard):
+    x, marks = heard["switch"]
+    after = x[marks["switch"] :]
+    old, new = tone_level(after, 220), tone_level(after, 330)
+    both = np.flatnonzero((old > 0.02) & (new > 0.02))
+    assert (both[-1] - both[0] + 1) * 0.1 == pytest.approx(1.0, abs=0.25)
+    assert old[-3:].max() < 1e-3 and new[-3:].min() > 0.3
+    assert longest_silence(after[: int(1.8 * RATE)], RATE, 1e-3) < 0.02
+    assert max_step(after) <= 0.4 * 2 * np.pi * 550 / RATE + 2 / 32768
 
 
 def test_volume_ramps_down_a_chime_mixes_over_the_music_and_mute_ramps(heard):
