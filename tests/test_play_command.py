@@ -121,3 +121,17 @@ def test_companion_play_is_heard_and_ends_by_itself_with_a_fade(tmp_path):
     assert 1.6 <= (last + 1) * 0.1 <= 2.6  # stopped by itself at about 2 s
     assert np.all(np.diff(levels[last - 3 : last + 1]) < 0)  # with a fade-out
     assert max_step(music) < 0.02
+
+
+def test_a_broken_user_catalogue_is_named_with_its_line(tmp_path, capsys):
+    (tmp_path / "playlists.yaml").write_text(
+        "playlists:\n  - id: mine\n    title: Mine\n    tracks:\n      - fiel: x.ogg\n"
+    )
+    assert play.run(args("mine", scripts=[tmp_path])) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert (
+        err[0]
+        == "There is no playlist called 'mine'. Playlists: journey, return, settling."
+    )
+    assert err[1].startswith(f"{tmp_path / 'playlists.yaml'}:5:")
+    assert "fiel" in err[1]

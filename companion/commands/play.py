@@ -14,12 +14,16 @@ from companion.core.playlists import Playlist
 
 
 def run(args: argparse.Namespace) -> int:
-    playlists = _load_playlists(list(getattr(args, "scripts", []) or []))
-    if playlists is None:
+    loaded = _load_library(list(getattr(args, "scripts", []) or []))
+    if loaded is None:
         return 1
+    playlists = dict(loaded.playlists)
     playlist = playlists.get(args.playlist)
     if playlist is None:
         print(unknown_playlist_message(args.playlist, playlists), file=sys.stderr)
+        # A typo in a playlists.yaml is the likely reason: say where.
+        for problem in _catalogue_problems(loaded):
+            print(problem, file=sys.stderr)
         return 1
     seconds = getattr(args, "seconds", None)
     if seconds is not None and seconds <= 0:
@@ -38,13 +42,19 @@ def unknown_playlist_message(wanted: str, playlists: Mapping[str, Playlist]) -> 
     return f"There is no playlist called {wanted!r}. Playlists: {known}."
 
 
-def _load_playlists(extra_dirs: list) -> dict[str, Playlist] | None:
-    """Every playlist the library knows, by id; None (after saying why) when it cannot be read."""
+def _load_library(extra_dirs: list):
+    """The library (playlists and all); None (after saying why) when it cannot be read."""
     from companion.core import library
 
     try:
-        loaded = library.load_library(extra_dirs)
+        return library.load_library(extra_dirs)
     except Exception as error:  # a problem in a file: said plainly, never a traceback
         print(f"Could not read the playlists: {error}", file=sys.stderr)
         return None
-    return dict(loaded.playlists)
+
+
+def _catalogue_problems(loaded) -> list:
+    """Problems found in playlist catalogues (playlists.yaml), in file and line order."""
+    return sorted(
+        p for p in loaded.problems if p.file.name in ("playlists.yaml", "playlists.yml")
+    )
