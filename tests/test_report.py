@@ -302,3 +302,17 @@ def test_a_report_written_by_session_id_uses_the_store_and_the_library():
     assert [p["phase_id"] for p in document["phases"]] == ["arrival", "dosing", "journey", "integration"]
     assert document["exercises"][1]["title"] == "5-4-3-2-1 senses"  # from the bundled exercises
     _validate(document)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_a_journal_with_nothing_but_its_header_still_renders(tmp_path, fmt):
+    journal = tmp_path / "empty.jsonl"
+    lines = (FIXTURES / "complete.jsonl").read_text(encoding="utf-8").splitlines()
+    journal.write_text(lines[0] + "\n" + '{"kind":"session_sta', encoding="utf-8")
+    contents = read_journal(journal)
+    text = render_report(contents, FX.SCRIPT, fmt, tz=timezone.utc, generated_at=GENERATED_AT)
+    assert "The journal holds no start of a session." in text
+    assert "The session was not ended; the journal holds no events." in text
+    assert "The last line of the journal was incomplete and was left out." in text
+    if fmt == "json":
+        _validate(json.loads(text))
