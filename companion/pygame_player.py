@@ -24,6 +24,10 @@ from companion.core.playlists import Chime, Playlist
 BLOCK = 4096
 FEED_INTERVAL = 0.02  # seconds between feeder wake-ups
 DEVICE_LOST = "The sound device stopped answering: the session goes on silently."
+UNEXPECTED = (
+    "The music stopped after an unexpected error: the session goes on silently."
+)
+FADE_ON_FAILURE_MS = 300  # what is already queued fades rather than stops dead
 
 
 class PygamePlayer:
@@ -88,12 +92,17 @@ class PygamePlayer:
         with self._lock:
             if not self.available:
                 return
-            sound = self._chime_sound(chime.path)
-            if sound is None or self._engine.muted:
-                return
-            # A chime follows the master volume: at the default 0.5 it sounds at its own volume.
-            level = max(0.0, min(1.0, chime.volume * self._engine.target_volume * 2))
-            self._guard(lambda: (sound.set_volume(level), self._bell.play(sound)))
+            self._guard(lambda: self._ring(chime))
+
+    def _ring(self, chime: Chime) -> None:
+        sound = self._chime_sound(chime.path)
+        if sound is None or self._engine.muted:
+            return
+        # A chime follows the master volume: at the default 0.5 it sounds at its own volume.
+        sound.set_volume(
+            max(0.0, min(1.0, chime.volume * self._engine.target_volume * 2))
+        )
+        self._bell.play(sound)
 
     def update(self) -> None:
         self._feed()
@@ -180,16 +189,14 @@ class PygamePlayer:
     def _command(self, action, *args) -> None:
         with self._lock:
             if self.available:
-                action(*args)
+                self._guard(lambda: action(*args))
         self._feed()
 
     def _chime_sound(self, path: Path) -> Any:
         if path not in self._chimes:
-            try:
-                self._chimes[path] = self._mixer.Sound(
-                    str(path)
-                )  # chimes are short: decoded once
-            except (self._error, FileNotFoundError, OSError):
+            try:  # chimes are short: decoded whole, once
+                self._chimes[path] = self._mixer.Sound(str(path))
+            except (self._error, OSError):
                 self._engine.notices.append(
                     f"The chime {path.name} could not be played."
                 )
@@ -197,17 +204,28 @@ class PygamePlayer:
         return self._chimes[path]
 
     def _guard(self, action) -> None:
-        """Run a pygame call; if the device is gone, go silent and say so once."""
+        """Run player work; on any failure go silent, say so once, and never raise to the UI."""
         try:
-            if (
-                not self._mixer.get_init()
-            ):  # channel calls on a closed mixer crash the process
+            # Channel calls on a closed mixer crash the whole process: check first.
+            if not self._mixer.get_init():
                 raise self._error("the mixer is not running")
             action()
         except self._error:
-            self.available = False
-            self.notice = DEVICE_LOST
-            self._engine.stop(0.0)
+            self._go_silent(DEVICE_LOST)
+        except Exception:  # a bug or a decoder failure must not take the session down
+            self._go_silent(UNEXPECTED)
+            self._try(lambda: self._music.fadeout(FADE_ON_FAILURE_MS))
+
+    def _go_silent(self, notice: str) -> None:
+        self.available = False
+        self.notice = notice
+        self._try(lambda: self._engine.stop(0.0))
+
+    def _try(self, action) -> None:
+        try:
+            action()
+        except Exception:  # already failing: nothing more to say than the notice
+            pass
 
 
 def _pygame_error() -> type[BaseException]:
