@@ -61,21 +61,22 @@ def ambient_colour(seconds: float) -> Color:
 
 
 class DisplayTarget:
-    """Which journal to follow: the one named, or the latest live unfinished one."""
+    """Which journal to follow: the one named, or the latest live unfinished one in `stores`."""
 
-    def __init__(self, session: str | None, store: JournalStore) -> None:
+    def __init__(self, session: str | None, stores: list[JournalStore]) -> None:
         self.named = session
-        self.store = store
-        self._folder_stamp: int | None = None
+        self.stores = stores
+        self._folder_stamps: tuple[int | None, ...] | None = None
         self._looked_at = -math.inf
 
     def named_path(self) -> Path:
-        """The named session's journal: a file path or an id in the store."""
+        """The named session's journal: a file path, or an id in the first store that has it."""
         assert self.named is not None
         candidate = Path(self.named).expanduser()
         if candidate.is_file():
             return candidate
-        return self.store.path_for(self.named)
+        paths_for = [store.path_for(self.named) for store in self.stores]
+        return next((path for path in paths_for if path.is_file()), paths_for[0])
 
     def newer_than(self, header: JournalHeader | None, *, periodic: bool) -> Path | None:
         """A live unfinished session started after `header`'s, or None.
@@ -83,15 +84,14 @@ class DisplayTarget:
         One stat() of the journals folder when nothing was created there; with `periodic` it also
         looks again every LOOK_SECONDS, for an old journal that a resume brought back to life.
         """
-        try:
-            stamp = self.store.root.stat().st_mtime_ns
-        except OSError:
+        stamps = tuple(_folder_stamp(store.root) for store in self.stores)
+        if stamps == self._folder_stamps and not (periodic and time.monotonic() - self._looked_at >= LOOK_SECONDS):
             return None
-        if stamp == self._folder_stamp and not (periodic and time.monotonic() - self._looked_at >= LOOK_SECONDS):
-            return None
-        self._folder_stamp, self._looked_at = stamp, time.monotonic()
+        self._folder_stamps, self._looked_at = stamps, time.monotonic()
         now = time.time()  # file times are the computer's, whatever clock the session runs on
-        for summary in self.store.unfinished():  # newest first
+        unfinished = [summary for store in self.stores if store.root.is_dir() for summary in store.unfinished()]
+        unfinished.sort(key=lambda summary: (summary.created, summary.session_id), reverse=True)
+        for summary in unfinished:  # newest first
             if header is not None and (summary.created, summary.session_id) <= (header.created, header.session_id):
                 return None
             try:
@@ -100,6 +100,13 @@ class DisplayTarget:
                 continue
             if fresh:
                 return summary.path
+        return None
+
+
+def _folder_stamp(folder: Path) -> int | None:
+    try:
+        return folder.stat().st_mtime_ns
+    except OSError:
         return None
 
 
@@ -144,12 +151,12 @@ class ClientDisplay(App[None]):
         *,
         extra_dirs: Iterable[Path] = (),
         wall: Callable[[], float] = time.time,
-        store: JournalStore | None = None,
+        stores: list[JournalStore] | None = None,
     ) -> None:
         super().__init__()
         self.wall = wall
         self.extra_dirs = list(extra_dirs)
-        self.target = DisplayTarget(session, store or JournalStore(paths.journals_dir()))
+        self.target = DisplayTarget(session, stores or [JournalStore(paths.journals_dir())])
         self.session_time = SessionTime(wall)
         self.tail: JournalTail | None = None
         self.lookup = ScriptLookup(None)
@@ -264,6 +271,11 @@ class ClientDisplay(App[None]):
         self.screen.styles.background = ambient_colour(self.wall())
 
 
-def make_display(session: str | None = None, *, extra_dirs: Iterable[Path] = ()) -> ClientDisplay:
+def make_display(
+    session: str | None = None,
+    *,
+    extra_dirs: Iterable[Path] = (),
+    stores: list[JournalStore] | None = None,
+) -> ClientDisplay:
     """The one factory for the display, used by the command and the tests."""
-    return ClientDisplay(session, extra_dirs=extra_dirs)
+    return ClientDisplay(session, extra_dirs=extra_dirs, stores=stores)

@@ -226,3 +226,13 @@ async def test_polling_is_cheap_when_nothing_changes(demo, clock, monkeypatch):
         assert [r for r in reads if r.endswith(".jsonl")] == []
     session.close()
 
+
+
+async def test_follows_a_rehearsal_kept_in_its_own_folder(demo, clock, tmp_path):
+    rehearsals = JournalStore(tmp_path / "rehearsals")
+    session = LiveSession.start(demo, rehearsals, clock, rehearsal=True, speed=60.0)
+    app = ClientDisplay(wall=clock.now, stores=[JournalStore(), rehearsals])
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await _shows(pilot, app, "Welcome.")
+        assert app.session_time.header.speed == 60.0
+    session.close()

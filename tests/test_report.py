@@ -316,3 +316,18 @@ def test_a_journal_with_nothing_but_its_header_still_renders(tmp_path, fmt):
     assert "The last line of the journal was incomplete and was left out." in text
     if fmt == "json":
         _validate(json.loads(text))
+
+
+def test_cli_finds_a_rehearsal_by_its_id(tmp_path, monkeypatch, capsys):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    from companion.commands.run import rehearsal_root
+
+    folder = paths.ensure_private_dir(rehearsal_root())
+    session_id = read_journal(FIXTURES / "complete.jsonl").header.session_id
+    shutil.copyfile(FIXTURES / "complete.jsonl", folder / f"{session_id}.jsonl")
+    with pytest.raises(SystemExit) as done:
+        cli_main(["report", session_id])
+    assert done.value.code == 0
+    assert "# Session report: K-0142" in capsys.readouterr().out

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from companion.commands.report import session_stores
 from companion.core.report import ReportError, resolve_journal
 
 
 def run(args: argparse.Namespace) -> int:
+    stores = session_stores()
     if args.session:
         try:
-            resolve_journal(args.session)  # a mistyped id should not wait for ever
+            args.session = str(resolve_journal(args.session, stores))  # a mistyped id should not wait for ever
         except ReportError as error:
             print(f"companion display: {error}", file=sys.stderr)
             return 1
@@ -21,6 +23,6 @@ def run(args: argparse.Namespace) -> int:
         return serve(args.session, args.host, args.port, args.scripts)
     from companion.display import make_display
 
-    app = make_display(args.session, extra_dirs=args.scripts)
+    app = make_display(args.session, extra_dirs=args.scripts, stores=stores)
     app.run()
     return app.return_code or 0

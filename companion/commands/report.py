@@ -8,15 +8,24 @@ from __future__ import annotations
 import argparse
 import sys
 
+from companion.core.journal import JournalStore
 from companion.core.report import ReportError, report_for, write_report
 
 
+def session_stores() -> list[JournalStore]:
+    """Where sessions are looked up by id: the journals, then the rehearsals."""
+    from companion.commands.run import rehearsal_store
+
+    return [JournalStore(), rehearsal_store()]
+
+
 def run(args: argparse.Namespace) -> int:
+    stores = session_stores()
     try:
         if args.output is None:
-            sys.stdout.write(report_for(args.session, args.format, extra_dirs=args.scripts))
+            sys.stdout.write(report_for(args.session, args.format, extra_dirs=args.scripts, stores=stores))
             return 0
-        path = write_report(args.session, args.format, args.output, extra_dirs=args.scripts)
+        path = write_report(args.session, args.format, args.output, extra_dirs=args.scripts, stores=stores)
     except ReportError as error:
         print(f"companion report: {error}", file=sys.stderr)
         return 1

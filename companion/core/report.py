@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import tzinfo
 from pathlib import Path
@@ -70,20 +70,23 @@ def _checked(fmt: str) -> str:
     return fmt
 
 
-def resolve_journal(session_ref: str | os.PathLike[str]) -> Path:
-    """The journal file a session id or a path names. Raises ReportError when there is none."""
+def resolve_journal(session_ref: str | os.PathLike[str], stores: Sequence[JournalStore] | None = None) -> Path:
+    """The journal file a session id or a path names, looking in `stores` (default: the journals
+    folder) in order. Raises ReportError when there is none."""
     candidate = Path(session_ref).expanduser()
     if candidate.is_file():
         return candidate
     text = str(session_ref)
-    try:
-        found = JournalStore(paths.journals_dir()).path_for(text)
-    except JournalError:
-        found = None
-    if found is not None and found.is_file():
-        return found
+    stores = list(stores) if stores else [JournalStore(paths.journals_dir())]
+    for store in stores:
+        try:
+            found = store.path_for(text)
+        except JournalError:
+            break  # not an id at all
+        if found.is_file():
+            return found
     raise ReportError(
-        f"No session {text!r}: it is neither a journal file nor a session id in {paths.journals_dir()} "
+        f"No session {text!r}: it is neither a journal file nor a session id in {stores[0].root} "
         "(`companion sessions` lists them)."
     )
 
@@ -92,10 +95,11 @@ def load_session_report(
     session_ref: str | os.PathLike[str],
     *,
     extra_dirs: Iterable[Path] = (),
+    stores: Sequence[JournalStore] | None = None,
 ) -> tuple[JournalContents, SessionScript | None, dict[str, GroundingExercise], str]:
     """A journal's contents, its script (None when it cannot be found), known exercises, and why
     the script is missing when it is."""
-    path = resolve_journal(session_ref)
+    path = resolve_journal(session_ref, stores)
     try:
         contents = read_journal(path)
     except JournalError as error:
@@ -104,10 +108,16 @@ def load_session_report(
     return contents, found.script, found.exercises, found.problem
 
 
-def report_for(session_ref: str | os.PathLike[str], fmt: str = "md", *, extra_dirs: Iterable[Path] = ()) -> str:
+def report_for(
+    session_ref: str | os.PathLike[str],
+    fmt: str = "md",
+    *,
+    extra_dirs: Iterable[Path] = (),
+    stores: Sequence[JournalStore] | None = None,
+) -> str:
     """The report text of a session named by id or journal path."""
     _checked(fmt)
-    contents, script, exercises, problem = load_session_report(session_ref, extra_dirs=extra_dirs)
+    contents, script, exercises, problem = load_session_report(session_ref, extra_dirs=extra_dirs, stores=stores)
     return render_report(contents, script, fmt, exercises=exercises, script_problem=problem)
 
 
@@ -117,10 +127,14 @@ def write_report(
     output: Path | None = None,
     *,
     extra_dirs: Iterable[Path] = (),
+    stores: Sequence[JournalStore] | None = None,
 ) -> Path:
-    """Write the report and return where. Default: reports_dir()/<session id>.<fmt>. Owner-only."""
+    """Write the report and return where. Default: reports_dir()/<session id>.<fmt>. Owner-only.
+
+    `session_ref` is a session id (looked up in `stores`, default the journals folder) or a
+    journal's path (which also finds a rehearsal's journal, wherever it was kept)."""
     _checked(fmt)
-    contents, script, exercises, problem = load_session_report(session_ref, extra_dirs=extra_dirs)
+    contents, script, exercises, problem = load_session_report(session_ref, extra_dirs=extra_dirs, stores=stores)
     text = render_report(contents, script, fmt, exercises=exercises, script_problem=problem)
     if output is None:
         directory = paths.ensure_private_dir(paths.reports_dir())
