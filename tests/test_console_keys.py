@@ -334,3 +334,39 @@ async def test_end_closes_the_session_and_offers_the_report(tmp_path):
     assert len(kinds(app, store, SessionEnded)) == 1
     assert not kinds(app, store, Paused)
     assert store.unfinished() == []
+
+
+async def test_the_report_offered_at_the_end_is_written(tmp_path, private_dirs):
+    data, _ = private_dirs
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.session.add_note("a quiet session")
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    (report,) = (data / "reports").glob("*.md")
+    assert "a quiet session" in report.read_text()
+
+
+async def test_a_rehearsal_report_stays_beside_the_rehearsal_journal(tmp_path, private_dirs):
+    from companion.core.journal import JournalStore
+
+    data, _ = private_dirs
+    rehearsals = JournalStore(tmp_path / "rehearsals")
+    app, clock, player, store = console(tmp_path, speed=60, rehearsal_store=rehearsals)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert list((tmp_path / "rehearsals").glob("*.md"))
+    assert not (data / "reports").exists() or not list((data / "reports").glob("*"))

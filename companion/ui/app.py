@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -28,6 +28,9 @@ from companion.ui.screens.picker import ScriptPicker
 from companion.ui.screens.session import SessionScreen
 from companion.ui.theme import THEMES
 from companion.ui.timefmt import wall_text
+
+if TYPE_CHECKING:
+    from companion.core.session import LiveSession
 
 ClockFactory = Callable[[float, float], Clock]
 
@@ -227,25 +230,31 @@ class CompanionApp(App[int]):
 
     # -- the end ------------------------------------------------------------------------------
 
-    async def offer_report(self, session: Any) -> None:
+    async def offer_report(self, session: LiveSession) -> None:
+        """After the end: offer the Markdown report (a rehearsal's stays beside its journal)."""
         try:
             from companion.core.report import write_report
         except ImportError:
             return
         from companion.ui.dialogs.confirm import ConfirmDialog
 
+        rehearsal = self.rehearsal_speed is not None
+        where = "beside the rehearsal journal" if rehearsal else "with your reports"
         if not await self.push_screen_wait(ConfirmDialog(
-            "Session ended", "Write the session report now (Markdown, saved beside the journals)?",
+            "Session ended", f"Write the session report now (Markdown, saved {where})?",
             yes="Write it", no="Later",
         )):
-            self.notify(f"Later: companion report {session.session_id}")
+            if not rehearsal:
+                self.notify(f"Later: companion report {session.session_id}", timeout=10)
             return
-        self._write_report(session.session_id, write_report)
+        journal = session.writer.path
+        output = journal.with_suffix(".md") if rehearsal else None
+        self._write_report(journal, output, write_report)
 
     @work(thread=True, group="report")
-    def _write_report(self, session_id: str, write_report: Callable[..., Path]) -> None:
+    def _write_report(self, journal: Path, output: Path | None, write_report: Callable[..., Path]) -> None:
         try:
-            path = write_report(session_id, fmt="md", extra_dirs=self.extra_dirs)
+            path = write_report(journal, fmt="md", output=output, extra_dirs=self.extra_dirs)
         except Exception as error:  # the session is safe either way; say why in one line
             self.post_message(ReportWritten(None, f"The report could not be written: {error}"))
             return

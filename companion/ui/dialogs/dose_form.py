@@ -13,7 +13,8 @@ from companion.ui.timefmt import wall_text
 
 class DoseForm(Dialog[DoseEntry | None]):
     DEFAULT_CSS = """
-    DoseForm .row > Label { width: 10; padding-top: 1; }
+    DoseForm .row > Label { width: 8; padding-top: 1; }
+    DoseForm .row > Label.second { width: 7; padding: 1 0 0 1; }
     """
 
     def __init__(self, route: str, now: float, unit: str = "mg") -> None:
@@ -29,10 +30,12 @@ class DoseForm(Dialog[DoseEntry | None]):
             with Horizontal(classes="row"):
                 yield Label("Amount")
                 yield Input(placeholder="e.g. 50", id="amount")
-                yield Input(self.unit, placeholder="unit", id="unit", max_length=12)
+                yield Label("Unit", classes="second")
+                yield Input(self.unit, placeholder="mg", id="unit", max_length=12)
             with Horizontal(classes="row"):
                 yield Label("Route")
                 yield Input(self.route, placeholder="IM, SL, IV, IN ...", id="route", max_length=20)
+                yield Label("Time", classes="second")
                 yield Input(self.default_time, placeholder="HH:MM", id="time", max_length=5)
             with Horizontal(classes="row"):
                 yield Label("Lot")

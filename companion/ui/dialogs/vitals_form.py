@@ -14,8 +14,9 @@ FIELDS = ("systolic", "diastolic", "heart_rate", "spo2", "note")
 
 class VitalsForm(Dialog[VitalsEntry | None]):
     DEFAULT_CSS = """
-    VitalsForm .row > Label { width: 10; padding-top: 1; }
-    VitalsForm .row > .slash { width: 1; }
+    VitalsForm .row > Label { width: 8; padding-top: 1; }
+    VitalsForm .row > Label.second { width: 7; padding: 1 0 0 1; }
+    VitalsForm .row > Label.slash { width: 3; padding: 1 0 0 1; }
     """
 
     def __init__(self) -> None:
@@ -30,9 +31,10 @@ class VitalsForm(Dialog[VitalsEntry | None]):
                 yield Label("/", classes="slash")
                 yield Input(placeholder="diastolic", id="diastolic", max_length=4, restrict=r"\d*")
             with Horizontal(classes="row"):
-                yield Label("HR, SpO2")
-                yield Input(placeholder="heart rate", id="heart_rate", max_length=4, restrict=r"\d*")
-                yield Input(placeholder="SpO2 %", id="spo2", max_length=4, restrict=r"\d*")
+                yield Label("HR")
+                yield Input(placeholder="per minute", id="heart_rate", max_length=4, restrict=r"\d*")
+                yield Label("SpO2", classes="second")
+                yield Input(placeholder="%", id="spo2", max_length=4, restrict=r"\d*")
             with Horizontal(classes="row"):
                 yield Label("Note")
                 yield Input(placeholder="optional", id="note", max_length=500)
