@@ -331,3 +331,16 @@ def test_cli_finds_a_rehearsal_by_its_id(tmp_path, monkeypatch, capsys):
         cli_main(["report", session_id])
     assert done.value.code == 0
     assert "# Session report: K-0142" in capsys.readouterr().out
+
+
+def test_a_second_dose_entry_is_counted_as_the_console_counts_it():
+    contents = read_journal(FIXTURES / "complete.jsonl")
+    from companion.core.events import DoseGiven
+
+    correction = DoseGiven(FX.at(20), amount=70, unit="mg", route="IM", given_at=FX.at(16), lot="LOT-2291")
+    events = sorted((*contents.events, correction), key=lambda e: e.at)
+    text = render_report(type(contents)(contents.header, tuple(events), False, ()), FX.SCRIPT, "md",
+                         tz=timezone.utc, generated_at=GENERATED_AT)
+    assert "- **Dose given:** 08:16 (the last of 2 dose entries)" in text
+    assert "2 dose entries were recorded. As on the console, the last entry is taken as the dose" in text
+    assert "| 08:56 | 40 min | 168/96 |" in text  # after the dose counts from 08:16, not 08:15

@@ -106,6 +106,9 @@ def _doses(report: SessionReport) -> list[str]:
         for d in report.doses
     ]
     body = _table(["Given", "Amount", "Route", "Lot", "Recorded"], rows) if rows else _empty(words.NONE_RECORDED)
+    note = words.dose_entries_note(report)
+    if note:
+        body.append(f"<p>{escape(note)}</p>")
     return _section("Doses", body)
 
 
@@ -173,8 +176,8 @@ def vitals_chart(report: SessionReport, width: int = 640, height: int = 220) -> 
     for at, label in ((start, t.clock(start)), (end, t.clock(end))):
         anchor = "start" if at == start else "end"
         out.append(f'<text x="{x(at):.1f}" y="{height - 8}" text-anchor="{anchor}">{escape(label)}</text>')
-    if report.first_dose_at is not None and start <= report.first_dose_at <= end:
-        dx = x(report.first_dose_at)
+    if report.dose_at is not None and start <= report.dose_at <= end:
+        dx = x(report.dose_at)
         out.append(f'<line x1="{dx:.1f}" x2="{dx:.1f}" y1="{top}" y2="{height - bottom}" stroke="#8795a1" stroke-dasharray="2 2"/>')
         out.append(f'<text x="{dx:.1f}" y="{height - 8}" text-anchor="middle">dose</text>')
     for label, key, colour, dash in _SERIES:

@@ -40,7 +40,8 @@ def _sections(report: SessionReport):
             for d in report.doses
         ],
     )
-    yield "Doses", doses or [words.NONE_RECORDED]
+    note = words.dose_entries_note(report)
+    yield "Doses", (doses + ["", note] if note else doses) or [words.NONE_RECORDED]
 
     vitals = _table(
         ["Time", "After dose", "Blood pressure", "Heart rate", "SpO2", "Note", "Flags"],

@@ -171,8 +171,9 @@ class SessionReport:
     times: Times
 
     @property
-    def first_dose_at(self) -> float | None:
-        return min((dose.given_at for dose in self.doses), default=None)
+    def dose_at(self) -> float | None:
+        """When the dose was given, as the console counts it: the last entry corrects earlier ones."""
+        return self.doses[-1].given_at if self.doses else None
 
     @property
     def day(self) -> float | None:

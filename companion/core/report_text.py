@@ -42,7 +42,10 @@ def summary_rows(report: SessionReport) -> list[tuple[str, str]]:
     else:
         rows.append(("End", "not recorded: the session was not ended"))
     if report.doses:
-        rows.append(("First dose", t.clock_on(report.first_dose_at, report.day)))
+        dose = t.clock_on(report.dose_at, report.day)
+        if len(report.doses) > 1:
+            dose += f" (the last of {len(report.doses)} dose entries)"
+        rows.append(("Dose given", dose))
     if report.rehearsal:
         rows.append(("Rehearsal", f"yes, at {report.speed:g}× speed: not a clinical session"))
     rows.append(("Session id", report.session_id))
@@ -50,10 +53,21 @@ def summary_rows(report: SessionReport) -> list[tuple[str, str]]:
 
 
 def after_dose(report: SessionReport, at: float) -> str:
-    dose = report.first_dose_at
+    dose = report.dose_at
     if dose is None or at < dose:
         return "before dose" if dose is not None else "—"
     return format_minutes(at - dose)
+
+
+def dose_entries_note(report: SessionReport) -> str:
+    """Said under the doses when there is more than one entry: how the console counted them."""
+    if len(report.doses) < 2:
+        return ""
+    return (
+        f"{len(report.doses)} dose entries were recorded. As on the console, the last entry is "
+        "taken as the dose (a later entry corrects an earlier one), and times after the dose "
+        "count from it."
+    )
 
 
 def blood_pressure(line: VitalsLine) -> str:
