@@ -6,6 +6,7 @@ says so plainly instead of failing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from companion.core.timeline import SessionState
@@ -13,9 +14,15 @@ from companion.core.timeline import SessionState
 UNAVAILABLE = "Grounding exercises are not available in this build."
 
 
-def first_for(state: SessionState) -> str | None:
-    """The phase's first exercise, else None."""
-    return state.phase.exercises[0] if state.phase.exercises else None
+FALLBACK = "five-senses"  # grounding through the senses needs no breath work
+
+
+def first_for(state: SessionState, known: Iterable[str]) -> str | None:
+    """The exercise the distress key opens: the phase's first; else the first any phase of the
+    script names; else 5-4-3-2-1 senses; else the library's first. None: no exercise at all."""
+    available = list(known)
+    named = [*state.phase.exercises, *(e for phase in state.script.phases for e in phase.exercises), FALLBACK]
+    return next((exercise for exercise in named if exercise in available), available[0] if available else None)
 
 
 async def pick(app: Any, state: SessionState) -> str | None:

@@ -313,9 +313,9 @@ class SessionScreen(Screen[None]):
         self.audio.distress(4.0)
         self.audio_changed()
         self._record(self.session.mark_distress, "")
-        exercise_id = exercises_link.first_for(self.refresh_state())
+        exercise_id = exercises_link.first_for(self.refresh_state(), self.app.library.exercises)
         if exercise_id is None:
-            self.notify("Music fading to silence. This phase names no exercise; g opens the library.")
+            self.notify("Music fading to silence. No grounding exercise is installed.")
             return
         await exercises_link.run(self.app, self.session, exercise_id, self.audio)
         self.refresh_state()
