@@ -42,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=1.0,
         help="rehearsal: run the timeline this many times faster (journal kept in a temporary place)",
     )
+    run.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="encrypt the journal and its report with a passphrase (COMPANION_PASSPHRASE, or asked once)",
+    )
     _scripts_option(run)
 
     resume = sub.add_parser("resume", help="resume an unfinished session")
@@ -87,6 +92,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.command is None:
         args = parser.parse_args(["run", *(sys.argv[1:] if argv is None else argv)])
     module = importlib.import_module(f"companion.commands.{args.command}")
+    from companion.passphrase import prepare
+
+    problem = prepare(args)  # encrypted journals: the passphrase, asked before any screen opens
+    if problem:
+        print(f"companion {args.command}: {problem}", file=sys.stderr)
+        sys.exit(1)
     try:
         code = module.run(args)
     except KeyboardInterrupt:

@@ -4,6 +4,10 @@ Line 1 is a header {"format": 1, "session_id", "script_id", "script_hash", "scri
 "created", "speed", "rehearsal"}; every later line is an event record (events.to_record).
 Directory 0700, files 0600. Replay tolerates a torn last line (a crash mid-write) and says so.
 
+An encrypted journal (crypto.py) says so in its header ("encryption": {...}) and holds one
+sealed line per event; reading, appending, listing and following it work the same once the
+passphrase is known, and fail with a plain JournalError when it is not.
+
 A session must go on when the disk does not: `JournalWriter.append` never raises. A record it
 cannot make durable waits, in order, in memory; every later append (or `retry()`) writes the
 waiting records first, and `last_error` says in a plain sentence what went wrong.
@@ -22,13 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from companion import paths
+from companion.core import crypto
 
 try:
     import fcntl
 except ImportError:  # not POSIX: journals are still written, just not locked against a second window
     fcntl = None  # type: ignore[assignment]
 from companion.core.clock import Clock
-from companion.core.events import EVENT_TYPES, Event, UnknownEvent, from_record
+from companion.core.events import EVENT_TYPES, Event, SessionEnded, SessionStarted, UnknownEvent, from_record
 from companion.core.script import SessionScript
 
 FORMAT_VERSION = 1
@@ -52,6 +57,11 @@ class JournalHeader:
     created: float
     speed: float = 1.0
     rehearsal: bool = False
+    encryption: crypto.Encryption | None = None  # set when the events are sealed (crypto.py)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.encryption is not None
 
 
 @dataclass(frozen=True)
@@ -142,12 +152,15 @@ def _decode_event(record: Any) -> Event:
         raise UnknownEvent(f"{cls.KIND}: {error}") from None
 
 
-def decode_line(line: bytes) -> Event:
+def decode_line(line: bytes, key: crypto.JournalKey | None = None) -> Event:
     """The event one journal line records (without its newline), type-checked as replay does.
 
-    Raises ValueError (UnknownEvent is one) naming what is wrong. For readers that follow a
-    journal as it grows, such as the client display.
+    Raises ValueError (UnknownEvent and crypto.SealedLineError are ones) naming what is wrong.
+    For readers that follow a journal as it grows, such as the client display. `key` opens the
+    lines of an encrypted journal (see journal_key).
     """
+    if key is not None:
+        line = key.open_line(line)
     return _decode_event(json.loads(line, parse_constant=_refuse_constant))
 
 
@@ -156,7 +169,21 @@ def _refuse_constant(name: str) -> Any:
 
 
 def header_record(header: JournalHeader) -> dict[str, Any]:
-    return dataclasses.asdict(header)
+    record = {f.name: getattr(header, f.name) for f in dataclasses.fields(header) if f.name != "encryption"}
+    if header.encryption is not None:
+        record["encryption"] = header.encryption.record()
+    return record
+
+
+def journal_key(header: JournalHeader, path: Path) -> crypto.JournalKey | None:
+    """The key that opens the journal's lines (None for a plain journal). Raises JournalError
+    when the passphrase is missing or wrong."""
+    if header.encryption is None:
+        return None
+    try:
+        return crypto.journal_key(header.encryption, header.session_id)
+    except crypto.PassphraseError as error:
+        raise JournalError(f"{path}: {error}") from None
 
 
 def _parse_header(line: bytes, path: Path) -> JournalHeader:
@@ -172,6 +199,10 @@ def _parse_header(line: bytes, path: Path) -> JournalHeader:
             f"(it reads format {FORMAT_VERSION})."
         )
     try:
+        encryption = crypto.Encryption.from_record(record["encryption"]) if "encryption" in record else None
+    except ValueError as error:
+        raise JournalError(f"{path}: {error}.") from None
+    try:
         return JournalHeader(
             format=int(record["format"]),
             session_id=str(record["session_id"]),
@@ -181,6 +212,7 @@ def _parse_header(line: bytes, path: Path) -> JournalHeader:
             created=float(record["created"]),
             speed=float(record.get("speed", 1.0)),
             rehearsal=bool(record.get("rehearsal", False)),
+            encryption=encryption,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise JournalError(f"{path}: the journal header is incomplete ({error}).") from None
@@ -206,17 +238,18 @@ def read_journal(path: Path) -> JournalContents:
             raise JournalError(f"{path} is empty: it has no journal header.")
         raise JournalError(f"{path}: the journal header was never completely written.")
     header = _parse_header(lines[0], path)
+    key = journal_key(header, path)
     events: list[Event] = []
     problems: list[str] = []
     last = len(lines) - 1
     for number, line in enumerate(lines[1:], start=2):
         try:
-            events.append(decode_line(line))
+            events.append(decode_line(line, key))
         except (ValueError, UnknownEvent) as error:
             if number - 1 == last and not torn:
                 torn = True  # the last line is garbage: a crash mid-write
                 continue
-            reason = str(error) if isinstance(error, UnknownEvent) else "not valid JSON"
+            reason = str(error) if isinstance(error, (UnknownEvent, crypto.SealedLineError)) else "not valid JSON"
             problems.append(f"line {number} could not be read and was skipped ({reason})")
     if torn:
         problems.append("the last line was incomplete (the program stopped while writing it) and was ignored")
@@ -246,8 +279,16 @@ class JournalWriter:
     in `pending` (in order), sets `last_error`, and returns False; it never raises.
     """
 
-    def __init__(self, path: Path, fd: int | None, size: int, pending: list[bytes] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        fd: int | None,
+        size: int,
+        pending: list[bytes] | None = None,
+        key: crypto.JournalKey | None = None,
+    ) -> None:
         self.path = Path(path)
+        self._key = key  # seals each event line of an encrypted journal
         self._fd = fd
         self._size = size  # bytes known durable: the file is truncated back to this after a failure
         self._pending: list[bytes] = pending or []
@@ -257,11 +298,11 @@ class JournalWriter:
     # -- opening ----------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, header: JournalHeader) -> JournalWriter:
+    def create(cls, path: Path, header: JournalHeader, key: crypto.JournalKey | None = None) -> JournalWriter:
         """A new journal at `path` starting with `header`. Never raises for disk trouble:
         the header waits in `pending` like any record (see `retry`). Raises FileExistsError
-        when `path` already exists."""
-        writer = cls(path, None, 0, [_line(header_record(header))])
+        when `path` already exists. An encrypted header needs the `key` its check was made with."""
+        writer = cls(path, None, 0, [_line(header_record(header))], key=key)
         try:
             writer._fd = writer._open_new()
         except FileExistsError:
@@ -288,6 +329,7 @@ class JournalWriter:
             good = data.rfind(b"\n") + 1
             if good == 0:
                 raise JournalError(f"{path}: the journal header was never completely written.")
+            key = journal_key(_parse_header(data[: data.find(b"\n")], path), path)
             if good < len(data):
                 os.ftruncate(fd, good)
                 os.fsync(fd)
@@ -298,7 +340,7 @@ class JournalWriter:
         except JournalError:
             os.close(fd)
             raise
-        return cls(path, fd, good)
+        return cls(path, fd, good, key=key)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -309,7 +351,8 @@ class JournalWriter:
 
     def append(self, event: Event) -> bool:
         """Write `event` after any waiting records; True when all of them are durable."""
-        self._pending.append(encode_event(event))
+        line = encode_event(event)
+        self._pending.append(self._key.seal_line(line) if self._key is not None else line)
         return self.retry()
 
     def retry(self) -> bool:
@@ -431,12 +474,17 @@ class JournalStore:
         rehearsal: bool = False,
         speed: float = 1.0,
         clock: Clock | None = None,
+        encrypt: bool | None = None,
     ) -> tuple[str, JournalWriter]:
         """A new journal for a session of `script`: (session id, writer with the header written).
 
         Ids read `20261126-1430-im-standard` (local time); a second session in the same minute
         gets `-2`, and so on. `client_code` is recorded by the session's first event, not here.
+        `encrypt` (default: crypto.encrypt_new_journals()) seals every event with the passphrase;
+        without a passphrase that raises JournalError.
         """
+        if encrypt is None:
+            encrypt = crypto.encrypt_new_journals()
         created = clock.now() if clock is not None else time.time()
         stem = f"{datetime.fromtimestamp(created).strftime('%Y%m%d-%H%M')}-{_safe(script.id)}"
         try:
@@ -448,6 +496,7 @@ class JournalStore:
             session_id = stem if number == 1 else f"{stem}-{number}"
             path = self.path_for(session_id)
             if not path.exists():
+                encryption, key = _new_key(session_id) if encrypt else (None, None)
                 header = JournalHeader(
                     format=FORMAT_VERSION,
                     session_id=session_id,
@@ -457,9 +506,10 @@ class JournalStore:
                     created=created,
                     speed=speed,
                     rehearsal=rehearsal,
+                    encryption=encryption,
                 )
                 try:
-                    return session_id, JournalWriter.create(path, header)
+                    return session_id, JournalWriter.create(path, header, key)
                 except FileExistsError:
                     pass  # another process took the name between the check and the create
             number += 1
@@ -486,6 +536,13 @@ class JournalStore:
     def latest_unfinished(self) -> SessionSummary | None:
         unfinished = self.unfinished()
         return unfinished[0] if unfinished else None
+
+
+def _new_key(session_id: str) -> tuple[crypto.Encryption, crypto.JournalKey]:
+    try:
+        return crypto.new_journal_key(session_id)
+    except crypto.PassphraseError as error:
+        raise JournalError(f"The journal cannot be encrypted: {error}") from None
 
 
 def _safe(text: str) -> str:
@@ -523,6 +580,8 @@ def summarise(path: Path) -> SessionSummary:
             raise JournalError(f"{path}: the journal header was never completely written.")
         raise JournalError(f"{path}: the first line is not a session journal header.")
     header = _parse_header(head[:first_end], path)
+    if header.encrypted:  # sealed lines say nothing without the key: read them all
+        return _summary_of(read_journal(path), path)
     started_at: float | None = None
     client_code = ""
     second_end = head.find(b"\n", first_end + 1)
@@ -554,6 +613,25 @@ def summarise(path: Path) -> SessionSummary:
         started_at=started_at,
         last_event_at=last_event_at,
         finished=finished,
+        created=header.created,
+        rehearsal=header.rehearsal,
+        speed=header.speed,
+    )
+
+
+def _summary_of(contents: JournalContents, path: Path) -> SessionSummary:
+    events = contents.events
+    first = events[0] if events else None
+    started = first if isinstance(first, SessionStarted) else None
+    header = contents.header
+    return SessionSummary(
+        session_id=header.session_id,
+        path=path,
+        script_id=header.script_id,
+        client_code=started.client_code if started else "",
+        started_at=started.at if started else None,
+        last_event_at=events[-1].at if events else None,
+        finished=any(isinstance(event, SessionEnded) for event in events),
         created=header.created,
         rehearsal=header.rehearsal,
         speed=header.speed,

@@ -4,6 +4,8 @@
 takes the complete lines; a line still being written stays unread until its newline arrives.
 A file that shrank or was replaced (a resume cuts a torn last line before it appends) is read
 again from the start, so a reader never keeps an event the journal no longer holds.
+An encrypted journal is followed the same way once the passphrase is known; without it,
+`problem` says so and no event is read.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import json
 import os
 from pathlib import Path
 
+from companion.core import crypto
 from companion.core.events import Event
-from companion.core.journal import FORMAT_VERSION, JournalHeader, decode_line
+from companion.core.journal import FORMAT_VERSION, JournalError, JournalHeader, decode_line, journal_key
 
 
 class JournalTail:
@@ -23,6 +26,8 @@ class JournalTail:
         self.events: list[Event] = []
         self.skipped = 0  # lines that were not events (never shown; the report names them)
         self.missing = False  # the file is not there (yet, or any more)
+        self.problem: str | None = None  # a plain sentence when the journal cannot be opened
+        self._key: crypto.JournalKey | None = None
         self._offset = 0
         self._identity: tuple[int, int] | None = None
         self._stamp: tuple[int, int] | None = None
@@ -44,6 +49,7 @@ class JournalTail:
             changed = bool(self.events) or self.header is not None
             self._identity, self._offset = identity, 0
             self.header, self.events, self.skipped = None, [], 0
+            self._key, self.problem = None, None
         else:
             changed = False
         self._stamp = stamp
@@ -68,9 +74,17 @@ class JournalTail:
             self.header = _header(record)
             if self.header is None:
                 self.skipped += 1
+            elif self.header.encrypted:
+                try:
+                    self._key = journal_key(self.header, self.path)
+                except JournalError as error:
+                    self.problem = str(error)
             return self.header is not None
+        if self.problem is not None:
+            self.skipped += 1
+            return False
         try:
-            self.events.append(decode_line(line))
+            self.events.append(decode_line(line, self._key))
         except ValueError:  # UnknownEvent is one
             self.skipped += 1
             return False
@@ -81,6 +95,7 @@ def _header(record: object) -> JournalHeader | None:
     if not isinstance(record, dict) or record.get("format") != FORMAT_VERSION:
         return None
     try:
+        encryption = crypto.Encryption.from_record(record["encryption"]) if "encryption" in record else None
         return JournalHeader(
             format=FORMAT_VERSION,
             session_id=str(record["session_id"]),
@@ -90,6 +105,7 @@ def _header(record: object) -> JournalHeader | None:
             created=float(record["created"]),
             speed=float(record.get("speed", 1.0)),
             rehearsal=bool(record.get("rehearsal", False)),
+            encryption=encryption,
         )
     except (KeyError, TypeError, ValueError):
         return None
