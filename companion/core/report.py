@@ -19,6 +19,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from companion import paths
+from companion.core import crypto
 from companion.core.exercises import GroundingExercise
 from companion.core.journal import JournalContents, JournalError, JournalStore, read_journal
 from companion.core.report_html import render_html
@@ -115,8 +116,11 @@ def report_for(
     extra_dirs: Iterable[Path] = (),
     stores: Sequence[JournalStore] | None = None,
 ) -> str:
-    """The report text of a session named by id or journal path."""
+    """The report text of a session named by id or journal path (or of an encrypted report file)."""
     _checked(fmt)
+    sealed = _sealed_report(session_ref)
+    if sealed is not None:
+        return sealed
     contents, script, exercises, problem = load_session_report(session_ref, extra_dirs=extra_dirs, stores=stores)
     return render_report(contents, script, fmt, exercises=exercises, script_problem=problem)
 
@@ -132,15 +136,41 @@ def write_report(
     """Write the report and return where. Default: reports_dir()/<session id>.<fmt>. Owner-only.
 
     `session_ref` is a session id (looked up in `stores`, default the journals folder) or a
-    journal's path (which also finds a rehearsal's journal, wherever it was kept)."""
+    journal's path (which also finds a rehearsal's journal, wherever it was kept).
+
+    The report of an encrypted journal is encrypted too, with the same passphrase, and its name
+    ends in `.enc`; `companion report FILE.enc` prints it."""
     _checked(fmt)
     contents, script, exercises, problem = load_session_report(session_ref, extra_dirs=extra_dirs, stores=stores)
     text = render_report(contents, script, fmt, exercises=exercises, script_problem=problem)
     if output is None:
         directory = paths.ensure_private_dir(paths.reports_dir())
         output = directory / f"{contents.header.session_id or Path(session_ref).stem}.{fmt}"
+    if contents.header.encrypted:
+        output = Path(f"{output}{crypto.FILE_SUFFIX}")
+        try:
+            text = crypto.seal_file_text(text).decode("ascii")
+        except crypto.PassphraseError as error:
+            raise ReportError(str(error)) from None
     write_private(Path(output), text)
     return Path(output)
+
+
+def _sealed_report(session_ref: str | os.PathLike[str]) -> str | None:
+    """The text of an encrypted report file named by `session_ref`; None when it is not one."""
+    candidate = Path(session_ref).expanduser()
+    if not candidate.name.endswith(crypto.FILE_SUFFIX) or not candidate.is_file():
+        return None
+    try:
+        data = candidate.read_bytes()
+    except OSError as error:
+        raise ReportError(f"{candidate} could not be read ({error.strerror or error}).") from None
+    if not crypto.is_sealed_file(data):
+        return None
+    try:
+        return crypto.open_file_text(data)
+    except crypto.PassphraseError as error:
+        raise ReportError(f"{candidate}: {error}") from None
 
 
 def write_private(path: Path, text: str) -> None:
