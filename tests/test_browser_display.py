@@ -90,6 +90,20 @@ def _page_shows(page, text: str, seconds: float) -> str:
     raise AssertionError(f"{text!r} did not appear on the page within {seconds} s; it showed:\n{seen}")
 
 
+@pytest.fixture(autouse=True)
+def no_hang():
+    """A browser that stops answering fails the test after 90 s instead of stalling the suite."""
+
+    def give_up(signum, frame):
+        raise TimeoutError("the browser test took more than 90 s")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(90)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
 @pytest.fixture
 def chromium_and_playwright():
     if not CHROMIUM.exists():
