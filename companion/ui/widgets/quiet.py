@@ -1,4 +1,8 @@
-"""A Static that repaints only when its markup really changes: the 1 Hz tick stays cheap."""
+"""A Static that repaints only when its markup really changes: the 1 Hz tick stays cheap.
+
+When the widget's size cannot depend on its text (a fixed or fractional height and width),
+a change repaints it without a layout pass over the whole screen.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,13 @@ class QuietStatic(Static):
     def show(self, markup: str) -> None:
         if markup == self._shown:
             return
+        first = self._shown is None
         self._shown = markup
-        self.update(markup)
+        self.update(markup, layout=first or self._sized_by_content())
+
+    def _sized_by_content(self) -> bool:
+        width, height = self.styles.width, self.styles.height  # None width: the container's
+        return (width is not None and width.is_auto) or height is None or height.is_auto
 
     @property
     def shown(self) -> str:
