@@ -24,7 +24,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from companion import paths
-from companion.core.client_view import ENDED, WAITING, ClientView, client_view
+from companion.core.client_view import ENDED, WAITING, ClientView, ExerciseView, client_view
 from companion.core.journal import JournalError, JournalHeader, JournalStore
 from companion.core.journal_tail import JournalTail
 from companion.core.script_lookup import ScriptLookup, find_script
@@ -245,7 +245,7 @@ class ClientDisplay(App[None]):
         if key == self._exercise_key:
             if e is not None and StepPrompt is not None and e.stage != "breathing":
                 for prompt in self.query(StepPrompt):
-                    prompt.show(e.text, e.step_index if e.stage == "step" else None, e.step_total)
+                    prompt.show(e.text, *_dots(e))
             return
         self._exercise_key = key
         box = self.query_one("#exercise", Container)
@@ -262,13 +262,20 @@ class ClientDisplay(App[None]):
                 )
             )
         elif StepPrompt is not None and e.stage != "breathing":
-            index = e.step_index if e.stage == "step" else (e.step_total if e.stage == "outro" else None)
-            box.mount(StepPrompt(e.text, index, e.step_total if e.exercise.kind == "steps" else 0))
+            box.mount(StepPrompt(e.text, *_dots(e)))
         else:
             box.mount(Static(e.text or e.exercise.title, id="exercise-words", markup=False))
 
     def _drift(self) -> None:
         self.screen.styles.background = ambient_colour(self.wall())
+
+
+def _dots(e: ExerciseView) -> tuple[int | None, int]:
+    """StepPrompt's (index, total): none yet in the intro, all done in the outro; a breathing
+    exercise's intro and outro have no dots (its rounds show on the pacer)."""
+    total = e.step_total if e.exercise.kind == "steps" else 0
+    index = {"step": e.step_index, "outro": total}.get(e.stage)
+    return index, total
 
 
 def make_display(

@@ -236,3 +236,19 @@ async def test_follows_a_rehearsal_kept_in_its_own_folder(demo, clock, tmp_path)
         assert await _shows(pilot, app, "Welcome.")
         assert app.session_time.header.speed == 60.0
     session.close()
+
+
+async def test_the_outro_of_an_exercise_shows_every_step_done(demo, clock):
+    from companion.ui.step_prompt import StepDots
+
+    session = _start(demo, clock)
+    session.jump("journey")
+    exercise = load_library().exercise("five-senses")
+    session.record(ExerciseStarted(clock.now(), exercise_id="five-senses"))
+    clock.advance(8 + exercise.length + 1)  # into the outro
+    app = ClientDisplay(wall=clock.now)
+    async with app.run_test(size=(90, 30)) as pilot:
+        assert await _shows(pilot, app, exercise.outro[:30])
+        await pilot.pause(0.6)  # a later poll must not take the dots back
+        assert app.query_one(StepDots).marks == ["done"] * len(exercise.steps)
+    session.close()
