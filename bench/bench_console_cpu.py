@@ -4,7 +4,9 @@ The console: the default script's first phase (music playing through the project
 the real clock, a 1 Hz tick. The floor, same run: a bare Textual app with a 1 Hz timer that
 updates a Label and plays the same track with pygame.mixer.music. Both in a pseudo-terminal,
 SDL's dummy audio driver for both. CPU is user + system time of every thread, read from /proc
-after a 5 s settling time. Target ratio <= 1.25. Exit 1 if it is missed.
+after a 5 s settling time. Target ratio <= 1.25.
+A missed target is printed as such; `--strict` also makes it exit 1 (plain `make bench`
+runs on to the next benchmark).
 
 A third run, the same console with a silent player, shows how the cost divides between the
 screen and the music engine. `--seconds N` shortens the measured window for a quick look.
@@ -44,6 +46,7 @@ def cpu_over(mode: str, seconds: float, env: dict[str, str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--strict", action="store_true", help="exit 1 when the target is missed")
     seconds = parser.parse_args().seconds
     env = {"BENCH_TRACK": str(first_track())}
     floor = cpu_over("cpu-floor", seconds, env)
@@ -55,7 +58,10 @@ def main() -> int:
           f"ratio {ratio:.2f} (target <= {TARGET})")
     print(f"  of which the screen alone (same console, silent player): {screen_only:.2f} s "
           f"({screen_only / seconds * 100:.1f}% of a core); the rest is the music engine")
-    return 0 if ratio <= TARGET else 1
+    met = ratio <= TARGET
+    if not met:
+        print("  target NOT met")
+    return 0 if met or "--strict" not in sys.argv else 1
 
 
 if __name__ == "__main__":

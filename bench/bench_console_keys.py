@@ -4,7 +4,9 @@ byte of the repaint it causes.
 The console runs on a fixed clock so that only the key changes the screen; the keys are space
 (pause and resume: an event journaled and fsync'd, then the status line) and ] / [ (volume: the
 sound panel). Baseline, same run: a bare Textual app whose Label changes on space. Target:
-console median <= 50 ms. Exit 1 if it is missed.
+console median <= 50 ms.
+A missed target is printed as such; `--strict` also makes it exit 1 (plain `make bench`
+runs on to the next benchmark).
 """
 
 from __future__ import annotations
@@ -42,7 +44,10 @@ def main() -> int:
     worst = max(console) * 1000
     print(f"key press to screen update (median of {PRESSES}): console {c:.1f} ms (max {worst:.1f} ms), "
           f"bare Textual Label app {b:.1f} ms, ratio {c / b:.2f} (target: console <= {TARGET_MS:.0f} ms)")
-    return 0 if c <= TARGET_MS else 1
+    met = c <= TARGET_MS
+    if not met:
+        print("  target NOT met")
+    return 0 if met or "--strict" not in sys.argv else 1
 
 
 if __name__ == "__main__":

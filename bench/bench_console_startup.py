@@ -3,7 +3,9 @@
 Baseline, measured in the same run: a bare Textual app showing one Label, started the same way
 (a fresh Python process in a pseudo-terminal). The console loads the script library, opens the
 journal and builds the session screen; pygame loads only after the first frame. Target ratio
-<= 1.2. Exit 1 if it is missed.
+<= 1.2.
+A missed target is printed as such; `--strict` also makes it exit 1 (plain `make bench`
+runs on to the next benchmark).
 """
 
 from __future__ import annotations
@@ -39,7 +41,10 @@ def main() -> int:
     ratio = c / b
     print(f"start-up to first frame (median of {ROUNDS}): console {c * 1000:.0f} ms, "
           f"bare Textual Label app {b * 1000:.0f} ms, ratio {ratio:.2f} (target <= {TARGET})")
-    return 0 if ratio <= TARGET else 1
+    met = ratio <= TARGET
+    if not met:
+        print("  target NOT met")
+    return 0 if met or "--strict" not in sys.argv else 1
 
 
 if __name__ == "__main__":
