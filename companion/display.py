@@ -124,6 +124,28 @@ class SessionTime:
             return max(wall, self.floor)
         return max(self.header.created + (wall - self.header.created) * self.header.speed, self.floor)
 
+    def wall_at(self, at: float) -> float:
+        """The computer's time when the session's clock read `at`."""
+        if self.header is None or self.header.speed == 1:
+            return at
+        return self.header.created + (at - self.header.created) / self.header.speed
+
+    def exercise_now(self, started_at: float) -> float:
+        """Now on the clock of an exercise started at `started_at`: real seconds since then, as
+        the therapist's exercise screen counts them, even in a rehearsal."""
+        return started_at + max(0.0, self.wall() - self.wall_at(started_at))
+
+
+class ExerciseClock:
+    """The breathing pacer's clock for one exercise (see SessionTime.exercise_now)."""
+
+    def __init__(self, session_time: SessionTime, started_at: float) -> None:
+        self.session_time = session_time
+        self.started_at = started_at
+
+    def now(self) -> float:
+        return self.session_time.exercise_now(self.started_at)
+
 
 class ClientDisplay(App[None]):
     """The client-facing view. `wall` is injectable so tests drive the time."""
@@ -212,7 +234,13 @@ class ClientDisplay(App[None]):
     def _current_view(self) -> ClientView:
         if self.tail is None or self.tail.header is None:
             return ClientView("waiting")
-        return client_view(self.lookup.script, self.tail.events, self.lookup.exercises, self.session_time.now())
+        return client_view(
+            self.lookup.script,
+            self.tail.events,
+            self.lookup.exercises,
+            self.session_time.now(),
+            self.session_time.exercise_now,
+        )
 
     # -- showing ----------------------------------------------------------------------------
 
@@ -232,7 +260,8 @@ class ClientDisplay(App[None]):
             self._show_exercise(view)
         if view.exercise is not None and StepPrompt is not None:
             e = view.exercise
-            left = 1 - (self.session_time.now() - e.stage_started_at) / e.stage_seconds if e.stage_seconds else None
+            elapsed = self.session_time.exercise_now(e.exercise_started_at) - e.stage_started_at
+            left = 1 - elapsed / e.stage_seconds if e.stage_seconds else None
             for prompt in self.query(StepPrompt):
                 try:
                     prompt.set_time_left(left)
@@ -258,7 +287,7 @@ class ClientDisplay(App[None]):
                     e.exercise.pattern,
                     e.exercise.rounds,
                     started_at=e.stage_started_at,
-                    clock=self.session_time,
+                    clock=ExerciseClock(self.session_time, e.exercise_started_at),
                 )
             )
         elif StepPrompt is not None and e.stage != "breathing":

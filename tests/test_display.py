@@ -188,13 +188,15 @@ async def test_a_breathing_exercise_shows_the_pacer(demo, clock):
     async with app.run_test(size=(90, 30)) as pilot:
         session.record(ExerciseStarted(clock.now(), exercise_id="box-breathing"))
         clock.advance(8.5)  # past the intro
-        for _ in range(10):
+        for _ in range(20):
             await pilot.pause(0.1)
             if app.query(BreathingPacer):
                 break
         pacers = app.query(BreathingPacer)
         assert len(pacers) == 1
-        assert pacers.first().clock is app.session_time  # paced by the session's clock
+        pacer = pacers.first()
+        assert pacer.clock.now() == clock.now()  # paced by the exercise's own clock (real seconds)
+        assert pacer.started_at == pytest.approx(clock.now() - 0.5)  # the breathing began after the 8 s intro
         assert "Breathe in" in _screen_text(app)
     session.close()
 

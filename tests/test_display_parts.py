@@ -158,6 +158,24 @@ def test_session_time_follows_a_rehearsals_speed():
     assert clock.now() == T0 + 900
 
 
+def test_an_exercise_in_a_rehearsal_runs_in_real_seconds():
+    wall = [T0 + 10]
+    clock = SessionTime(lambda: wall[0])
+    clock.header = JournalHeader(1, "s", "demo", "", "", created=T0, speed=60.0, rehearsal=True)
+    started = clock.now()  # session time T0 + 600, an exercise starts
+    wall[0] += 10
+    assert clock.now() == started + 600  # the session's clock ran ten minutes
+    assert clock.exercise_now(started) == pytest.approx(started + 10)  # the exercise, ten seconds
+
+
+def test_client_view_follows_the_exercises_own_clock(library):
+    demo = library.session("demo")
+    events = [SessionStarted(T0, script_id="demo"), ExerciseStarted(T0 + 60, exercise_id="five-senses")]
+    # An hour on the session's clock, but five seconds on the exercise's: still the intro.
+    view = client_view(demo, events, library.exercises, T0 + 3600, lambda started: started + 5)
+    assert view.mode == "exercise" and view.exercise.stage == "intro"
+
+
 def test_serving_beyond_loopback_is_warned_about():
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert network_warning("127.0.0.1", 8000) is None

@@ -11,7 +11,7 @@ rules); the therapist's skips are not journaled, so the display keeps to the exe
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,11 +30,12 @@ ENDED = "The session has ended. Take your time."
 @dataclass(frozen=True)
 class ExerciseView:
     exercise: GroundingExercise
+    exercise_started_at: float  # session time it was started (journaled)
     stage: StageKind
     text: str  # the stage's words (the step, the intro or the outro); empty while breathing
     step_index: int  # 0-based step, -1 outside the steps
     step_total: int
-    stage_started_at: float  # session time the stage began
+    stage_started_at: float  # when the stage began, on the exercise's own clock
     stage_seconds: float
 
 
@@ -58,7 +59,11 @@ def client_view(
     events: Sequence[Event],
     exercises: Mapping[str, GroundingExercise],
     now: float,
+    exercise_now: Callable[[float], float] | None = None,
 ) -> ClientView:
+    """The view at session time `now`. `exercise_now(started_at)` is the time on a running
+    exercise's own clock (default `now`): exercises run in real seconds even in a rehearsal,
+    as on the therapist's screen."""
     if not events:
         return ClientView("waiting")
     if script is None:
@@ -78,7 +83,7 @@ def client_view(
             (e.at for e in reversed(events) if isinstance(e, ExerciseStarted) and e.exercise_id == running),
             now,
         )
-        view = _exercise_view(exercise, started, now)
+        view = _exercise_view(exercise, started, exercise_now(started) if exercise_now else now)
         if view is not None:
             return ClientView("exercise", text, view)
     return ClientView("session", text)
@@ -93,6 +98,7 @@ def _exercise_view(exercise: GroundingExercise, started_at: float, now: float) -
     total = exercise.rounds if exercise.kind == "breathing" else len(exercise.steps)
     return ExerciseView(
         exercise=exercise,
+        exercise_started_at=started_at,
         stage=stage.kind,
         text=stage.text,
         step_index=stage.step_index,
