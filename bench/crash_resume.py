@@ -12,7 +12,10 @@ each time waiting until the screen shows the result. Then it kills the process a
   PAUSED or not, and the latest notes, as compute_state over read_journal gives them at the
   moment of the screen capture.
 
-    python bench/crash_resume.py [--kills 20] [--seed 7]
+    python bench/crash_resume.py [--kills 20] [--seed 7] [--encrypt]
+
+With --encrypt the session runs with `run --encrypt` (passphrase in COMPANION_PASSPHRASE), so
+the same guarantees are checked on sealed journal lines.
 
 Prints the kills survived beside the kills tried and the seconds per kill; exit 1 on any
 mismatch. tests/test_crash_resume.py runs the same engine with fewer kills.
@@ -68,15 +71,17 @@ class Terminal:
             ["tmux", "-L", self.socket, *args], check=check, capture_output=True, text=True, timeout=20
         ).stdout
 
-    def start(self, *argv: str) -> None:
+    def _command(self, argv: tuple[str, ...]) -> str:
         exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in self.env.items())
-        command = f"exec env -u COLUMNS -u LINES {exports} {' '.join(shlex.quote(a) for a in argv)}"
+        return f"exec env -u COLUMNS -u LINES {exports} {' '.join(shlex.quote(a) for a in argv)}"
+
+    def start(self, *argv: str) -> None:
         self.tmux("-f", str(self._config), "new-session", "-d", "-s", self.name,
-                  "-x", str(self.width), "-y", str(self.height), command)
+                  "-x", str(self.width), "-y", str(self.height), self._command(argv))
 
     def respawn(self, *argv: str) -> None:
-        self.tmux("kill-session", "-t", self.name, check=False)
-        self.start(*argv)
+        """Run `argv` in the same (dead) pane: the tmux server and the window size stay."""
+        self.tmux("respawn-pane", "-k", "-t", self.name, self._command(argv))
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.name)
@@ -176,15 +181,22 @@ def session_screen(screen: str) -> bool:
     return PHASE_LINE.search(screen) is not None and "Notes" in screen
 
 
+PASSPHRASE = "crash and resume"
+
+
 class CrashRun:
-    def __init__(self, root: Path, seed: int) -> None:
+    def __init__(self, root: Path, seed: int, encrypt: bool = False) -> None:
         self.root = root
         self.rng = random.Random(seed)
+        self.encrypt = encrypt
         self.env = private_env(root)
+        if encrypt:
+            self.env["COMPANION_PASSPHRASE"] = PASSPHRASE
         self.term = Terminal(self.env)
         self.exe = companion_command()
         if self.exe is None:
             raise RuntimeError("the companion command is not installed")
+        self._saved = {k: os.environ.get(k) for k in self.env if k.startswith("COMPANION_")}
         os.environ.update({k: v for k, v in self.env.items() if k.startswith("COMPANION_")})
         self.script = load_library([]).session(SCRIPT_ID)
         self.shown = Shown()
@@ -266,8 +278,8 @@ class CrashRun:
         self.outcome.kills += 1
         self.check_journal(index)
         self.term.respawn(self.exe, "resume")
-        screen = self.term.wait_for(session_screen, what="the resumed session")
-        self.check_resumed(index)
+        self.term.wait_for(session_screen, what="the resumed session")
+        screen = self.check_resumed(index)  # a screen that matched the journal: the new baseline
         self.shown.phase_number = shown_phase(screen)
         self.shown.paused = "PAUSED" in screen
 
@@ -287,7 +299,7 @@ class CrashRun:
             events = "\n".join(f"  {event}" for event in contents.events[-8:])
             raise AssertionError(f"kill {index}: " + "; ".join(problems) + f"; the journal ends with:\n{events}")
 
-    def check_resumed(self, index: int) -> None:
+    def check_resumed(self, index: int) -> str:
         """The resumed screen shows what compute_state over the journal gives, at that moment."""
         for _attempt in range(30):
             contents = read_journal(self.journal_path())
@@ -296,7 +308,7 @@ class CrashRun:
             after = self.state_at(contents, self.virtual_now(contents))
             mismatch = [self.mismatch(screen, state) for state in (before, after)]
             if not all(mismatch):
-                return
+                return screen
             time.sleep(0.2)  # the screen may not have painted every widget yet
         raise AssertionError(f"kill {index}: after resume, {mismatch[0]}; the screen shows:\n{screen}")
 
@@ -318,7 +330,8 @@ class CrashRun:
         self.outcome = Outcome()
         started = time.monotonic()
         try:
-            self.term.start(self.exe, "run", SCRIPT_ID, "--speed", f"{SPEED:g}", "--client", "CR-1")
+            extra = ["--encrypt"] if self.encrypt else []
+            self.term.start(self.exe, "run", SCRIPT_ID, "--speed", f"{SPEED:g}", "--client", "CR-1", *extra)
             self.term.wait_for(session_screen, what="the session screen")
             for index in range(1, kills + 1):
                 try:
@@ -327,30 +340,39 @@ class CrashRun:
                     self.outcome.failures.append(str(error))
                     break
                 self.outcome.survived += 1
+            if self.encrypt and b"crash note" in self.journal_path().read_bytes():
+                self.outcome.failures.append("a note is readable in the encrypted journal")
         finally:
             self.outcome.seconds = time.monotonic() - started
             self.term.close()
+            for key, value in self._saved.items():  # this process's environment as it was
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
         return self.outcome
 
 
-def run_kills(kills: int, seed: int, root: Path | None = None) -> Outcome:
+def run_kills(kills: int, seed: int, root: Path | None = None, encrypt: bool = False) -> Outcome:
     if root is not None:
-        return CrashRun(root, seed).run(kills)
+        return CrashRun(root, seed, encrypt).run(kills)
     with tempfile.TemporaryDirectory(prefix="companion-crash-") as folder:
-        return CrashRun(Path(folder), seed).run(kills)
+        return CrashRun(Path(folder), seed, encrypt).run(kills)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--encrypt", action="store_true", help="run the session with --encrypt")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         print("tmux is not installed", file=sys.stderr)
         return 1
-    outcome = run_kills(args.kills, args.seed)
+    outcome = run_kills(args.kills, args.seed, encrypt=args.encrypt)
     per_kill = outcome.seconds / max(1, outcome.kills)
-    print(f"kills survived: {outcome.survived} of {args.kills} tried (seed {args.seed}); "
+    kind = "encrypted journal" if args.encrypt else "plain journal"
+    print(f"kills survived: {outcome.survived} of {args.kills} tried ({kind}, seed {args.seed}); "
           f"{outcome.seconds:.1f} s in all, {per_kill:.1f} s per kill and resume")
     print(f"actions between kills: {dict(sorted(outcome.actions.items()))}")
     for failure in outcome.failures:

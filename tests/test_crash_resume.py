@@ -33,3 +33,11 @@ def test_killed_six_times_and_resumed_each_time_with_everything_shown_intact(tmp
     assert outcome.failures == []
     assert outcome.survived == KILLS
     assert outcome.actions.get("note", 0) >= 2  # the run really recorded things between kills
+
+
+def test_an_encrypted_session_survives_kills_the_same_way(tmp_path):
+    if companion_command() is None:
+        pytest.skip("the companion command is not installed")
+    outcome = run_kills(3, seed=5, root=tmp_path, encrypt=True)
+    assert outcome.failures == []
+    assert outcome.survived == 3

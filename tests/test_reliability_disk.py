@@ -199,3 +199,20 @@ async def test_an_unwritable_data_folder_at_the_start_still_opens_the_session(tm
         await add_note(pilot, "saved")
         assert not warning(app).display
         assert notes_in(store.path_for(app.session.session_id)) == ["held", "saved"]
+
+
+async def test_waiting_events_are_written_on_the_tick_once_the_disk_works(tmp_path, monkeypatch):
+    """No key needed: the console's tick retries, so a note waits no longer than the disk does."""
+    app, clock, _player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        path = store.path_for(app.session.session_id)
+        disk = FailingDisk(monkeypatch, errno.ENOSPC)
+        await add_note(pilot, "waiting")
+        assert warning(app).display
+        disk.heal()
+        for _ in range(3):
+            clock.advance(1)
+            await pilot.pause(0.5)
+        assert notes_in(path) == ["waiting"]
+        assert not warning(app).display
