@@ -258,15 +258,19 @@ class ClientDisplay(App[None]):
             status.set_class(not message, "-hidden")
             exercise.display = view.mode == "exercise"
             self._show_exercise(view)
-        if view.exercise is not None and StepPrompt is not None:
-            e = view.exercise
-            elapsed = self.session_time.exercise_now(e.exercise_started_at) - e.stage_started_at
-            left = 1 - elapsed / e.stage_seconds if e.stage_seconds else None
-            for prompt in self.query(StepPrompt):
-                try:
-                    prompt.set_time_left(left)
-                except NoMatches:
-                    pass  # mounted a moment ago; its parts arrive with the next refresh
+        self._show_time_left()
+
+    def _show_time_left(self) -> None:
+        e = self.view.exercise
+        if e is None or StepPrompt is None:
+            return
+        elapsed = self.session_time.exercise_now(e.exercise_started_at) - e.stage_started_at
+        left = 1 - elapsed / e.stage_seconds if e.stage_seconds else None
+        for prompt in self.query(StepPrompt):
+            try:
+                prompt.set_time_left(left)
+            except NoMatches:
+                pass  # its parts are not mounted yet; the call after the refresh reaches them
 
     def _show_exercise(self, view: ClientView) -> None:
         e = view.exercise
@@ -292,6 +296,7 @@ class ClientDisplay(App[None]):
             )
         elif StepPrompt is not None and e.stage != "breathing":
             box.mount(StepPrompt(e.text, *_dots(e)))
+            self.call_after_refresh(self._show_time_left)
         else:
             box.mount(Static(e.text or e.exercise.title, id="exercise-words", markup=False))
 

@@ -34,7 +34,7 @@ async def _settle(pilot):
         await pilot.pause(0.1)
         if app.tail is not None and app.tail.events and app.view.mode != "waiting":
             break
-    await pilot.pause(0.2)
+    await pilot.pause(0.7)  # and one more poll, so nothing is left to change
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
