@@ -13,6 +13,7 @@ import ipaddress
 import re
 import shlex
 import shutil
+import socket
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -70,8 +71,11 @@ class DisplayServer(Server):
         shutil.rmtree(self._templates, ignore_errors=True)
 
     async def on_startup(self, app) -> None:
-        address = self.public_url
-        print(f"Serving the client display on {address}. Open it in the browser facing the client.", flush=True)
+        if self.host in ("0.0.0.0", "::", ""):
+            where = f"port {self.port} of every network address of this computer"
+        else:
+            where = self.public_url
+        print(f"Serving the client display on {where}. Open it in the browser facing the client.", flush=True)
         print("Press Ctrl+C to stop.", flush=True)
 
     async def handle_index(self, request):
@@ -79,7 +83,27 @@ class DisplayServer(Server):
         return await super().handle_index(request)
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Why `host:port` cannot be listened on, checked before the server says it is serving."""
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        return f"{host} is not an address of this computer ({error.strerror})"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            return error.strerror or str(error)
+    return None
+
+
 def serve(session: str | None, host: str, port: int, extra_dirs: Iterable[Path] = ()) -> int:
+    problem = port_problem(host, port)
+    if problem:
+        print(f"companion display: cannot serve on {host}:{port} ({problem}).", file=sys.stderr)
+        return 1
     warning = network_warning(host, port)
     if warning:
         print(warning, file=sys.stderr, flush=True)

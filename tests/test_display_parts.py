@@ -189,3 +189,32 @@ def test_each_browser_runs_the_terminal_display_of_the_same_session(tmp_path):
     assert command.split()[1:4] == ["-m", "companion", "display"]
     assert command.endswith("20270115-0800-demo")
     assert f"'{tmp_path / 'my scripts'}'" in command  # quoted for the shell
+
+
+def test_a_port_in_use_is_found_before_the_server_says_it_serves():
+    import socket
+
+    from companion.display_serve import port_problem
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert port_problem("127.0.0.1", port)
+    assert port_problem("127.0.0.1", port) is None
+    assert "not an address" in port_problem("no.such.host.invalid", 8000)
+
+
+def test_the_serve_command_refuses_a_port_in_use_plainly(capsys):
+    import socket
+
+    from companion.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(SystemExit) as done:
+            main(["display", "--serve", "--port", str(taken.getsockname()[1])])
+    assert done.value.code == 1
+    captured = capsys.readouterr()
+    assert "cannot serve on 127.0.0.1" in captured.err and "Serving" not in captured.out

@@ -18,7 +18,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"companion display: {error}", file=sys.stderr)
             return 1
     if args.serve:
-        from companion.display_serve import serve
+        try:
+            from companion.display_serve import serve
+        except ImportError as error:
+            print(f"companion display --serve needs textual-serve ({error}); `pip install textual-serve`.",
+                  file=sys.stderr)
+            return 1
 
         return serve(args.session, args.host, args.port, args.scripts)
     from companion.display import make_display
