@@ -170,3 +170,17 @@ async def test_player_opens_after_the_first_frame(tmp_path):
         assert opened and app.audio.player is not None
         assert app.audio.player.calls[0] == ("play", "settling", 0.35)
         assert "runs silently" in app.screen.query_one("#audio").plain
+
+
+async def test_a_reminder_due_while_the_console_was_closed_is_shown_on_resume_without_a_chime(tmp_path):
+    clock = FakeClock(START)
+    store, session_id = await _interrupted_session(tmp_path, clock)
+    clock.advance(2400)
+    app, _, player, _ = console(tmp_path, clock=clock, store=store, script=None, client_code=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        due = app.screen.query_one("#due")
+        assert due.has_class("-due") and "Blood pressure check" in due.plain
+        assert not [call for call in player.calls if call[0] == "chime"]

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -30,6 +30,7 @@ from companion.ui.theme import THEMES
 from companion.ui.timefmt import wall_text
 
 if TYPE_CHECKING:
+    from companion.core.library import Library
     from companion.core.session import LiveSession
 
 ClockFactory = Callable[[float, float], Clock]
@@ -42,7 +43,7 @@ class CompanionApp(App[int]):
 
     def __init__(
         self,
-        library: Any,
+        library: Library,
         *,
         store: JournalStore,
         rehearsal_store: JournalStore | None = None,
@@ -69,7 +70,7 @@ class CompanionApp(App[int]):
         self.clock_factory: ClockFactory = clock_factory or (lambda speed, start: MonotonicClock(speed, start))
         self.real_time = real_time
         self.extra_dirs = tuple(extra_dirs)
-        self.session: Any = None
+        self.session: LiveSession | None = None
         self.audio = AudioDirector(library.playlists, library.chimes, player)
         self._open_player = open_player
         self.animation_level = "none"  # nothing slides or flashes in a dark room
@@ -299,7 +300,7 @@ def _default_session_id() -> str:
 
 
 def make_app(
-    library: Any,
+    library: Library,
     *,
     store: JournalStore | None = None,
     rehearsal_store: JournalStore | None = None,

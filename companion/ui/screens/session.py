@@ -116,12 +116,11 @@ class SessionScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._audio_timer = self.set_interval(0.25, self._update_audio, pause=True)
         self.call_after_refresh(self.app.ensure_player)
-        state = self.refresh_state(first=True)
-        self._chimed = {status.reminder.id for status in state.reminders_due}
+        self.refresh_state(first=True)
         speed = self.rehearsal_speed or 1.0
         self.set_interval(1.0 if speed <= 1 else 0.25, self.tick)
-        self._audio_timer = self.set_interval(0.25, self._update_audio, pause=True)
 
     # -- the tick -------------------------------------------------------------------------
 
@@ -147,7 +146,7 @@ class SessionScreen(Screen[None]):
         state = self.session.state()
         self.state = state
         self._follow_phase(state, first)
-        self._chime_new_reminders(state)
+        self._chime_new_reminders(state, first)
         self.query_one(StatusLine).render_state(state, self.real_time())
         self.query_one(JournalWarning).render_problem(getattr(self.session, "write_problem", None))
         self.query_one(PhaseHeader).render_state(state)
@@ -182,7 +181,11 @@ class SessionScreen(Screen[None]):
         if not first:
             self.audio_changed()
 
-    def _chime_new_reminders(self, state: SessionState) -> None:
+    def _chime_new_reminders(self, state: SessionState, first: bool) -> None:
+        """A soft chime when a reminder falls due; those already due on opening are only shown."""
+        if first:
+            self._chimed = {status.reminder.id for status in state.reminders_due}
+            return
         for status in state.reminders_due:
             if status.reminder.id not in self._chimed:
                 self._chimed.add(status.reminder.id)
