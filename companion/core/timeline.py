@@ -376,7 +376,8 @@ class _Walk:
         assert visit_start is not None
         elapsed = self.active if started else 0.0
         remaining = max(0.0, self.planned - elapsed)
-        can_overrun = phase.advance == "manual" or self.index == self.last
+        # A paused auto phase shortened below its elapsed time waits, overrunning, for the resume.
+        can_overrun = phase.advance == "manual" or self.index == self.last or self.paused
         overrun = max(0.0, elapsed - self.planned) if can_overrun else 0.0
 
         next_phase = self.phases[self.index + 1] if self.index < self.last else None
