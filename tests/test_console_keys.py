@@ -370,3 +370,18 @@ async def test_a_rehearsal_report_stays_beside_the_rehearsal_journal(tmp_path, p
         await pilot.pause()
     assert list((tmp_path / "rehearsals").glob("*.md"))
     assert not (data / "reports").exists() or not list((data / "reports").glob("*"))
+
+
+async def test_question_mark_lists_every_key(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.id == "keys"
+        listed = str(app.screen.query_one("Static").content)
+        for binding in SessionScreen.BINDINGS:
+            assert binding.tooltip in listed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)

@@ -49,6 +49,8 @@ class SessionScreen(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-tiny-h"), (16, "-short"), (30, "-tall")]
 
     BINDINGS = [
+        Binding("question_mark", "keys", "Keys", key_display="?", id="session.keys",
+                tooltip="List every key and what it does"),
         Binding("space", "toggle_pause", "Pause", id="session.pause", tooltip="Pause or resume the phase clock"),
         Binding("n", "next_phase", "Next", id="session.next", tooltip="Move on to the next phase"),
         Binding("a", "acknowledge", "Done", id="session.acknowledge", tooltip="Mark the due reminder as done"),
@@ -334,6 +336,11 @@ class SessionScreen(Screen[None]):
     def action_fade_out(self) -> None:
         self.audio.fade_out()
         self.audio_changed()
+
+    def action_keys(self) -> None:
+        from companion.ui.dialogs.keys import KeysDialog
+
+        self.app.push_screen(KeysDialog(self.BINDINGS))
 
     def action_toggle_dim(self) -> None:
         self.app.theme = "dark-room" if self.app.theme == "dark-room-dim" else "dark-room-dim"
