@@ -187,9 +187,10 @@ class CompanionApp(App[int]):
         notices = []
         if self.session.script_changed:
             notices.append("The script has changed since this session started; the timeline follows the new text.")
-        if self.session.torn:
-            notices.append("The journal's last line was cut short by the crash and was left out.")
-        notices += [p for p in self.session.problems if "incomplete" not in p]
+        # The journal's own plain sentences, a torn last line among them.
+        notices += [f"From the journal: {problem}" for problem in self.session.problems]
+        if self.session.torn and not self.session.problems:
+            notices.append("From the journal: the last line was cut short by the crash and was left out.")
         self._show_session(tuple(notices))
 
     def _store_of(self, summary: SessionSummary) -> JournalStore:

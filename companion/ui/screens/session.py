@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from companion.core.session import LiveSession
 
 ADJUST_STEP = 300.0  # + and - move the phase's end by five minutes
+NOTICES_SHOWN_FOR = 300.0  # seconds the notes about a resume stay on screen
 
 # Actions that change the session; refused (and shown disabled) once it has ended.
 SESSION_ACTIONS = {
@@ -121,8 +122,14 @@ class SessionScreen(Screen[None]):
         self._audio_timer = self.set_interval(0.25, self._update_audio, pause=True)
         self.call_after_refresh(self.app.ensure_player)
         self.refresh_state(first=True)
+        if self.notices:
+            self.set_timer(NOTICES_SHOWN_FOR, self.hide_notices)
         speed = self.rehearsal_speed or 1.0
         self.set_interval(1.0 if speed <= 1 else 0.25, self.tick)
+
+    def hide_notices(self) -> None:
+        for notices in self.query("#notices"):
+            notices.display = False
 
     # -- the tick -------------------------------------------------------------------------
 
