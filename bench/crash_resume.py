@@ -111,12 +111,22 @@ class Terminal:
     def dead(self) -> bool:
         return self.tmux("display-message", "-p", "-t", self.name, "#{pane_dead}").strip() == "1"
 
-    def exit_status(self) -> str:
-        """The exit status of the dead pane's process, or "signal N" when a signal ended it."""
-        status, signal_number = self.tmux(
-            "display-message", "-p", "-t", self.name, "#{pane_dead_status}:#{pane_dead_signal}"
-        ).strip().split(":")
-        return status if status else f"signal {signal_number}"
+    def exit_status(self, timeout: float = 3.0) -> str:
+        """The exit status of the dead pane's process, "signal N" when a signal ended it, or
+        "unknown" when tmux recorded neither (it marks a pane dead at the terminal's end of
+        file, and now and then never learns the status)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            status, signal_number = self.tmux(
+                "display-message", "-p", "-t", self.name, "#{pane_dead_status}:#{pane_dead_signal}"
+            ).strip().split(":")
+            if status:
+                return status
+            if signal_number:
+                return f"signal {signal_number}"
+            if time.monotonic() > deadline:
+                return "unknown"
+            time.sleep(0.1)
 
     def kill_process(self, timeout: float = 15.0) -> None:
         os.kill(self.pid(), signal.SIGKILL)

@@ -137,7 +137,7 @@ def main() -> int:
     for line in errors[:10]:
         print(f"  {line}")
     print(f"last screen:\n{final_screen}")
-    return 0 if growth < LIMIT_MB and not errors and status == "0" else 1
+    return 0 if growth < LIMIT_MB and not errors and status in ("0", "unknown") else 1
 
 
 def act(term: Terminal, number: int) -> None:
