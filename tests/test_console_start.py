@@ -144,11 +144,15 @@ async def test_rehearsal_is_marked_and_journaled_apart(tmp_path):
     assert summary.rehearsal and summary.speed == 60
 
 
-async def test_an_unfinished_rehearsal_is_offered_and_resumed_as_rehearsal(tmp_path):
+async def test_an_unfinished_rehearsal_is_offered_to_the_next_rehearsal_and_resumed_as_one(tmp_path):
     rehearsals = JournalStore(tmp_path / "rehearsals")
     clock = FakeClock(START)
     LiveSession.start(make_script(), rehearsals, clock, rehearsal=True, speed=60).close()
-    app, *_ = console(tmp_path, clock=clock, script=None, client_code=None, rehearsal_store=rehearsals)
+    real, *_ = console(tmp_path, clock=clock, script=None, client_code=None, rehearsal_store=rehearsals)
+    async with real.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(real.screen, ScriptPicker)  # a real run is not asked about rehearsals
+    app, *_ = console(tmp_path, clock=clock, script=None, client_code=None, rehearsal_store=rehearsals, speed=60)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "rehearsal" in str(app.screen.query_one(".message").content)

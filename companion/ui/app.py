@@ -147,8 +147,11 @@ class CompanionApp(App[int]):
         self._show_session(())
 
     def _unfinished(self) -> SessionSummary | None:
-        stores = [self.store] + ([self.rehearsal_store] if self.rehearsal_store else [])
-        found = [s for store in stores for s in store.unfinished()]
+        """The session to offer: a real one for a real run, a rehearsal for a rehearsal.
+
+        (`companion resume` looks in both.)"""
+        store = self.rehearsal_store if self.rehearsal_speed else self.store
+        found = store.unfinished() if store is not None else []
         return max(found, key=lambda s: (s.last_event_at or s.created), default=None)
 
     def _resume_question(self, summary: SessionSummary) -> Screen[bool]:
