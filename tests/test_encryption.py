@@ -9,21 +9,24 @@ import shutil
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from console_kit import START, make_script
 
 from companion.core import crypto
 from companion.core import journal as journal_module
 from companion.core.clock import FakeClock
 from companion.core.events import NoteAdded, SessionEnded
-from companion.core.journal import JournalError, JournalStore, JournalWriter, read_journal
+from companion.core.journal import (
+    JournalError,
+    JournalStore,
+    JournalWriter,
+    read_journal,
+)
 from companion.core.journal_tail import JournalTail
 from companion.core.report import ReportError, report_for, write_report
 from companion.core.session import LiveSession
-
-from console_kit import START, make_script
 
 SECRET = "correct horse battery staple"
 NOTE = "client spoke of her brother"
@@ -207,8 +210,9 @@ def test_open_existing_needs_the_key_too(tmp_path):
 
 
 def _command(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    full = {**os.environ, **(env or {})}
-    full.pop(crypto.ENVIRONMENT, None) if env is None or crypto.ENVIRONMENT not in env else None
+    """The command in a subprocess with no terminal; the passphrase only when `env` gives it."""
+    full = {key: value for key, value in os.environ.items() if key != crypto.ENVIRONMENT}
+    full.update(env or {})
     return subprocess.run([sys.executable, "-m", "companion", *args], capture_output=True, text=True,
                           timeout=60, stdin=subprocess.DEVNULL, env=full)
 
