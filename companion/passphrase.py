@@ -41,8 +41,7 @@ def prepare(args: argparse.Namespace) -> str | None:
             os.environ[crypto.ENVIRONMENT] = crypto.passphrase()
     if sealed and not any(_opens(path, header) for path, header in sealed):
         where = sorted({str(path.parent) for path, _ in sealed})
-        return (f"The passphrase does not open the encrypted journals in {', '.join(where)}. "
-                "Nothing was changed.")
+        return f"The passphrase does not open the encrypted journals in {', '.join(where)}."
     if wants:
         crypto.encrypt_new_journals(True)
     return None
