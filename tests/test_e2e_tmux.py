@@ -43,6 +43,14 @@ phases:
 """
 
 
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")  # a zombie has exited; tmux reaps it in its own time
+
+
 def companion_command() -> str:
     beside = Path(sys.executable).parent / "companion"
     found = str(beside) if beside.exists() else shutil.which("companion")
@@ -91,8 +99,12 @@ class Terminal:
     def pid(self) -> int:
         return int(self.tmux("display-message", "-p", "-t", self.name, "#{pane_pid}").strip())
 
-    def dead(self) -> bool:
-        return self.tmux("display-message", "-p", "-t", self.name, "#{pane_dead}").strip() == "1"
+    def wait_until_gone(self, pid: int, timeout: float = 15.0) -> None:
+        """Until the process has exited (tmux does not always record a pane as dead, so ask /proc)."""
+        deadline = time.monotonic() + timeout
+        while _alive(pid):
+            assert time.monotonic() < deadline, f"process {pid} still running; the screen shows:\n{self.screen()}"
+            time.sleep(0.1)
 
     def respawn(self, *argv: str) -> None:
         self.tmux("kill-session", "-t", self.name)
@@ -149,13 +161,11 @@ def test_keys_drive_the_console_and_quit_leaves_it_resumable(terminal):
     terminal.wait_for("phase 1 of 2")
     terminal.keys("n")
     terminal.wait_for("phase 2 of 2")
+    pid = terminal.pid()
     terminal.keys("q")
     terminal.wait_for("Close the console?")
     terminal.keys("y")
-    deadline = time.monotonic() + 15
-    while not terminal.dead():
-        assert time.monotonic() < deadline, terminal.screen()
-        time.sleep(0.2)
+    terminal.wait_until_gone(pid)
     assert notes_in_journal(terminal.data) == ["breathing slowly"]
     assert JournalStore(terminal.data / "journals").unfinished()
 
@@ -169,11 +179,9 @@ def test_killed_with_sigkill_then_resumed_with_the_note_intact(terminal):
     terminal.type("still here")
     terminal.keys("Enter")
     terminal.wait_for("still here")
-    os.kill(terminal.pid(), signal.SIGKILL)
-    deadline = time.monotonic() + 15
-    while not terminal.dead():
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    pid = terminal.pid()
+    os.kill(pid, signal.SIGKILL)
+    terminal.wait_until_gone(pid)
     terminal.respawn(exe, "resume", "--scripts", terminal.scripts)
     shown = terminal.wait_for("still here")
     assert "client K-6" in shown and "phase 1 of 2" in shown
