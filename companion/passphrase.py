@@ -13,6 +13,7 @@ import argparse
 import getpass
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -97,10 +98,16 @@ def _names_sealed_report(args: argparse.Namespace) -> bool:
 
 
 def _header(path: Path) -> dict | None:
+    """The first line of a regular file, as JSON (a FIFO named like a journal must not block)."""
     try:
-        with open(path, "rb") as stream:
-            line = stream.readline(64 * 1024)
-        record = json.loads(line)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return None
+            record = json.loads(stream.readline(64 * 1024))
     except (OSError, ValueError):
         return None
     return record if isinstance(record, dict) else None

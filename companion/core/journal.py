@@ -19,11 +19,12 @@ import dataclasses
 import errno
 import json
 import os
+import stat
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from companion import paths
 from companion.core import crypto
@@ -221,13 +222,35 @@ def _parse_header(line: bytes, path: Path) -> JournalHeader:
 # -- reading ----------------------------------------------------------------------------------
 
 
+def _open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading, refused unless it is a regular file: a FIFO named like a
+    journal would block the listing for ever, and /dev/zero would never end."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise JournalError(f"{path} could not be read ({error.strerror or error}).") from None
+    try:
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError:
+        regular = False
+    if not regular:
+        os.close(fd)
+        raise JournalError(f"{path} is not a regular file, so it is not a journal.")
+    return os.fdopen(fd, "rb")
+
+
+def _read_regular(path: Path) -> bytes:
+    with _open_regular(path) as stream:
+        try:
+            return stream.read()
+        except OSError as error:
+            raise JournalError(f"{path} could not be read ({error.strerror or error}).") from None
+
+
 def read_journal(path: Path) -> JournalContents:
     """Every event in the journal at `path`. Raises JournalError when the header is unreadable."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise JournalError(f"{path} could not be read ({error.strerror or error}).") from None
+    data = _read_regular(path)
     lines = data.split(b"\n")
     # A file ending in "\n" splits into [..., b""]; anything else in the last slot is a line
     # the writer never finished.
@@ -320,10 +343,12 @@ class JournalWriter:
         """
         path = Path(path)
         try:
-            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC)
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC | os.O_NONBLOCK)
         except OSError as error:
             raise JournalError(f"{path} could not be opened for writing: {_describe(error)}.") from None
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise JournalError(f"{path} is not a regular file, so it is not a journal.")
             _lock(fd, path)
             data = _read_all(fd)
             good = data.rfind(b"\n") + 1
@@ -563,7 +588,7 @@ def summarise(path: Path) -> SessionSummary:
     """
     path = Path(path)
     try:
-        with open(path, "rb") as f:
+        with _open_regular(path) as f:
             size = os.fstat(f.fileno()).st_size
             head = f.read(_WINDOW)
             whole = size <= len(head)
@@ -597,10 +622,7 @@ def summarise(path: Path) -> SessionSummary:
     last_event_at = _last_time(complete, boundary)
     finished = any(mark in complete for mark in _ENDED_MARKS)
     if not whole and (last_event_at is None or not finished):
-        try:
-            everything = path.read_bytes()
-        except OSError as error:
-            raise JournalError(f"{path} could not be read ({error.strerror or error}).") from None
+        everything = _read_regular(path)
         everything = everything[: everything.rfind(b"\n") + 1]
         finished = any(mark in everything for mark in _ENDED_MARKS)
         if last_event_at is None:

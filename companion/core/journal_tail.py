@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 
 from companion.core import crypto
@@ -38,6 +39,10 @@ class JournalTail:
             status = os.stat(self.path)
         except OSError:
             self.missing = True
+            return False
+        if not stat.S_ISREG(status.st_mode):  # a FIFO would block the display for ever
+            self.missing = True
+            self.problem = f"{self.path} is not a regular file, so it is not a journal."
             return False
         self.missing = False
         identity = (status.st_dev, status.st_ino)
