@@ -291,6 +291,7 @@ def _describe(error: OSError) -> str:
         errno.EROFS: "the disk is read-only",
         errno.EIO: "the disk reported an input/output error",
         errno.ENOENT: "its folder no longer exists",
+        errno.ENOTDIR: "a file stands where its folder should be",
     }
     return reasons.get(error.errno or 0, error.strerror or str(error))
 
