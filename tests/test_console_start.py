@@ -192,3 +192,27 @@ async def test_a_reminder_due_while_the_console_was_closed_is_shown_on_resume_wi
         due = app.screen.query_one("#due")
         assert due.has_class("-due") and "Blood pressure check" in due.plain
         assert not [call for call in player.calls if call[0] == "chime"]
+
+
+async def test_square_brackets_in_what_people_type_are_shown_as_typed(tmp_path):
+    """Client codes, notes, amounts and checklist items are text, never markup."""
+    clock = FakeClock(START)
+    store = JournalStore(tmp_path / "journals")
+    script = make_script()
+    session = LiveSession.start(script, store, clock, client_code="[b]K-1[/b")
+    session.add_note("[red]not red")
+    session.close()
+    app, *_ = console(tmp_path, clock=clock, store=store, script=None, client_code=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "client [b]K-1[/b" in str(app.screen.query_one(".message").content)
+        await pilot.press("y")
+        await pilot.pause()
+        assert "client [b]K-1[/b" in app.screen.query_one("#status").plain
+        assert "[red]not red" in app.screen.query_one("#notes").plain
+        await pilot.press("d")
+        await pilot.pause()
+        app.screen.query_one("#amount").value = "[b"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "'[b' is not a number" in str(app.screen.query_one("#refusal").content)

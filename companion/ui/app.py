@@ -231,7 +231,7 @@ class CompanionApp(App[int]):
         if isinstance(self.screen, SessionScreen):
             self.screen.audio_changed()
         if message.player.notice:
-            self.notify(message.player.notice, title="Sound", timeout=10)
+            self.notify(message.player.notice, title="Sound", timeout=10, markup=False)
 
     # -- the end ------------------------------------------------------------------------------
 
@@ -250,7 +250,7 @@ class CompanionApp(App[int]):
             yes="Write it", no="Later",
         )):
             if not rehearsal:
-                self.notify(f"Later: companion report {session.session_id}", timeout=10)
+                self.notify(f"Later: companion report {session.session_id}", timeout=10, markup=False)
             return
         journal = session.writer.path
         output = journal.with_suffix(".md") if rehearsal else None
@@ -267,9 +267,10 @@ class CompanionApp(App[int]):
 
     def on_report_written(self, message: ReportWritten) -> None:
         if message.path:
-            self.notify(f"Report written to {message.path}", title="Report", timeout=15)
+            self.notify(f"Report written to {message.path}", title="Report", timeout=15, markup=False)
         else:
-            self.notify(message.problem or "The report could not be written.", severity="warning", timeout=15)
+            self.notify(message.problem or "The report could not be written.", severity="warning", timeout=15,
+                        markup=False)
 
     def on_unmount(self) -> None:
         if self.session is not None:

@@ -46,7 +46,7 @@ async def run(app: Any, session: Any, exercise_id: str, audio: Any) -> None:
         return
     exercise = app.library.exercises.get(exercise_id)
     if exercise is None:
-        app.notify(f"The exercise {exercise_id!r} is not in the library.")
+        app.notify(f"The exercise {exercise_id!r} is not in the library.", markup=False)
         return
     session.exercise_started(exercise.id)
     outcome = await app.push_screen_wait(

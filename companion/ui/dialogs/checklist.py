@@ -8,11 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.ui.dialogs.base import Dialog
+from companion.ui.safe_text import escape
 
 Toggle = Callable[[str, bool], None]
 
@@ -39,7 +39,7 @@ class ChecklistDialog(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="box") as box:
-            box.border_title = f"Checklist: {self.phase_title}"
+            box.border_title = f"Checklist: {escape(self.phase_title)}"
             yield OptionList(*[Option(_prompt(item, item in self.ticked), id=item) for item in self.items])
             yield Static("Space or Enter ticks and unticks (recorded at once) · Escape closes", classes="hint")
 

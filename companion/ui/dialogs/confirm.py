@@ -5,9 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Static
 
 from companion.ui.dialogs.base import Dialog
+from companion.ui.safe_text import escape
 
 
 class ConfirmDialog(Dialog[bool]):
@@ -26,8 +28,8 @@ class ConfirmDialog(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="box") as box:
-            box.border_title = self.title_text
-            yield Static(self.message, classes="message")
+            box.border_title = escape(self.title_text)
+            yield Static(Content(self.message), classes="message")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.no_label} (n)", id="no")
                 yield Button(f"{self.yes_label} (y)", id="yes", variant="primary")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from companion.ui.dialogs.base import Dialog
@@ -59,7 +60,7 @@ class DoseForm(Dialog[DoseEntry | None]):
             )
         except FormError as error:
             refusal = self.query_one("#refusal", Static)
-            refusal.update(str(error))
+            refusal.update(Content(str(error)))
             refusal.add_class("-shown")
             self.query_one(f"#{error.field}", Input).focus()
             return

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Input, Static
 
 from companion.ui.dialogs.base import Dialog
+from companion.ui.safe_text import escape
 
 
 class TextPrompt(Dialog[str | None]):
@@ -21,8 +23,8 @@ class TextPrompt(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="box") as box:
-            box.border_title = self.title_text
-            yield Static(self.message, classes="message")
+            box.border_title = escape(self.title_text)
+            yield Static(Content(self.message), classes="message")
             yield Input(placeholder=self.placeholder, max_length=self.max_length, id="text")
             yield Static("Enter keeps it · Escape cancels", classes="hint")
 

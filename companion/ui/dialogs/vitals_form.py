@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from companion.ui.dialogs.base import Dialog
@@ -57,7 +58,7 @@ class VitalsForm(Dialog[VitalsEntry | None]):
             entry = parse_vitals(**values)
         except FormError as error:
             refusal = self.query_one("#refusal", Static)
-            refusal.update(str(error))
+            refusal.update(Content(str(error)))
             refusal.add_class("-shown")
             self.query_one(f"#{error.field}", Input).focus()
             return

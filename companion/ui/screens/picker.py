@@ -6,13 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.core.script import SessionScript
+from companion.ui.safe_text import escape
 from companion.ui.timefmt import clock_text, minutes_text
 from companion.ui.widgets.too_small import TooSmall
 

@@ -10,6 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -102,7 +103,7 @@ class SessionScreen(Screen[None]):
             yield StatusLine(self.client_code, self.rehearsal_speed, id="status")
             yield JournalWarning(id="journal-warning")
             if self.notices:
-                yield Static("\n".join(self.notices), id="notices")
+                yield Static(Content("\n".join(self.notices)), id="notices")
             yield PhaseHeader(id="phase")
             yield TimelineBar(id="timeline")
             with Horizontal(id="clocks"):
@@ -282,7 +283,7 @@ class SessionScreen(Screen[None]):
         self._record(self.session.record_vitals, entry.systolic, entry.diastolic, entry.heart_rate,
                      entry.spo2, entry.note)
         if self.state is not None and self.state.vitals and self.state.vitals[-1].flags:
-            self.notify("\n".join(self.state.vitals[-1].flags), title="Beyond this protocol's numbers",
+            self.notify("\n".join(self.state.vitals[-1].flags), title="Beyond this protocol's numbers", markup=False,
                         severity="warning", timeout=12)
 
     @work(exclusive=True, group="dialog")

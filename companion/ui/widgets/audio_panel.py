@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from textual.markup import escape
-
+from companion.ui.safe_text import escape
 from companion.ui.widgets.quiet import QuietStatic
 
 

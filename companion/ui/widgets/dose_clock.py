@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.widgets import Digits
 
 from companion.core.timeline import SessionState
+from companion.ui.safe_text import escape
 from companion.ui.timefmt import clock_text, wall_text
 from companion.ui.widgets.quiet import QuietStatic
 

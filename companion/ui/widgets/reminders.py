@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from textual.markup import escape
-
 from companion.core.timeline import ReminderStatus, SessionState
+from companion.ui.safe_text import escape
 from companion.ui.timefmt import minutes_text, wall_text
 from companion.ui.widgets.quiet import QuietStatic
 
