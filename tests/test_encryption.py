@@ -289,3 +289,25 @@ def test_run_encrypt_asks_twice_then_resume_asks_once_and_shows_the_note(tmp_pat
         assert NOTE in shown and "client ENC-1" in shown
     finally:
         term.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_the_client_display_follows_an_encrypted_live_session(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from crash_resume import Terminal, companion_command, private_env, session_screen
+
+    exe = companion_command()
+    if exe is None:
+        pytest.skip("the companion command is not installed")
+    env = {**private_env(tmp_path), crypto.ENVIRONMENT: SECRET}
+    console_term, display_term = Terminal(env), Terminal(env)
+    try:
+        console_term.start(exe, "run", "demo", "--encrypt", "--client", "D-1")
+        console_term.wait_for(session_screen, what="the session screen")
+        display_term.start(exe, "display")
+        shown = display_term.wait_text("Welcome. This is a short demonstration.")
+        assert "D-1" not in shown  # the client's screen never shows the client code
+    finally:
+        console_term.close()
+        display_term.close()
