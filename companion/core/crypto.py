@@ -88,7 +88,7 @@ def remember(passphrase: str) -> None:
     """Use `passphrase` for this process (the command line asks for it once)."""
     global _remembered
     if not passphrase:
-        raise PassphraseError("An empty passphrase cannot protect anything.")
+        raise PassphraseError("an empty passphrase cannot protect anything.")
     _remembered = passphrase
 
 
@@ -108,8 +108,8 @@ def passphrase() -> str:
     if from_environment:
         return from_environment
     raise PassphraseError(
-        f"This journal is encrypted: give its passphrase in {ENVIRONMENT}, or run the command "
-        "in a terminal so it can ask for it."
+        f"the passphrase is needed: give it in {ENVIRONMENT}, or run the command in a terminal "
+        "so it can ask for it."
     )
 
 
@@ -196,13 +196,13 @@ def journal_key(encryption: Encryption, session_id: str) -> JournalKey:
         salt = base64.b64decode(encryption.salt, validate=True)
         check = base64.b64decode(encryption.check, validate=True)
     except (ValueError, binascii.Error):
-        raise PassphraseError("The journal's encryption entry is damaged.") from None
+        raise PassphraseError("the journal's encryption entry is damaged.") from None
     key = JournalKey(_derive(secret, salt, encryption.n, encryption.r, encryption.p), session_id)
     try:
         if key.open(check) != _CHECK_TEXT:
             raise SealedLineError("wrong check text")
     except SealedLineError:
-        raise PassphraseError("The passphrase does not open this journal.") from None
+        raise PassphraseError("the passphrase does not open this journal.") from None
     _keys[_cache_key(encryption, secret)] = key
     return key
 
@@ -240,9 +240,9 @@ def open_file_text(data: bytes) -> str:
         salt = base64.b64decode(header["salt"], validate=True)
         n, r, p = int(header["n"]), int(header["r"]), int(header["p"])
     except (ValueError, KeyError, TypeError, binascii.Error):
-        raise PassphraseError("This is not a readable encrypted report.") from None
+        raise PassphraseError("this is not a readable encrypted report.") from None
     key = JournalKey(_derive(passphrase(), salt, n, r, p), FILE_MAGIC)
     try:
         return key.open_line(body.rstrip(b"\n")).decode("utf-8")
     except (SealedLineError, UnicodeDecodeError):
-        raise PassphraseError("The passphrase does not open this file, or the file is damaged.") from None
+        raise PassphraseError("the passphrase does not open this file, or the file is damaged.") from None

@@ -151,7 +151,7 @@ def write_report(
         try:
             text = crypto.seal_file_text(text).decode("ascii")
         except crypto.PassphraseError as error:
-            raise ReportError(str(error)) from None
+            raise ReportError(f"The report cannot be encrypted: {error}") from None
     write_private(Path(output), text)
     return Path(output)
 
