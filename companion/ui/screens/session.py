@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -159,17 +160,19 @@ class SessionScreen(Screen[None]):
         self._chime_new_reminders(state, first)
         self.query_one(StatusLine).render_state(state, self.real_time())
         self.query_one(JournalWarning).render_problem(getattr(self.session, "write_problem", None))
-        self.query_one(PhaseHeader).render_state(state)
-        self.query_one(TimelineBar).render_state(state)
-        self.query_one(DoseClock).render_state(state)
-        self.query_one(PhaseClock).render_state(state)
-        self.query_one(DueReminder).render_state(state)
-        self.query_one(NextReminder).render_state(state)
-        self.query_one(GuidePanel).render_state(state)
-        self.query_one(VitalsPanel).render_state(state)
-        self.query_one(NotesPanel).render_state(state)
+        for view in self._state_views:
+            view.render_state(state)
         self._show_audio()
         return state
+
+    @cached_property
+    def _state_views(self) -> tuple:
+        """The widgets drawn from the state alone, looked up once rather than every second."""
+        return tuple(
+            self.query_one(kind)
+            for kind in (PhaseHeader, TimelineBar, DoseClock, PhaseClock, DueReminder, NextReminder,
+                         GuidePanel, VitalsPanel, NotesPanel)
+        )
 
     def _show_audio(self) -> None:
         self.query_one(AudioPanel).render_audio(
