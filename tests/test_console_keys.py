@@ -385,3 +385,15 @@ async def test_question_mark_lists_every_key(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
+
+
+async def test_a_manual_phase_past_its_plan_says_so_calmly(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await started(pilot)
+        clock.advance(900 + 125)
+        app.screen.tick()
+        await pilot.pause()
+        assert "2:05 past the plan" in app.screen.query_one("#phase").plain
+        assert app.screen.query_one("#phase-clock-label").plain == "PAST THE PLAN"
+        assert app.session.state().phase.id == "arrival"  # a manual phase waits for the therapist
