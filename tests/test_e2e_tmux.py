@@ -185,3 +185,14 @@ def test_killed_with_sigkill_then_resumed_with_the_note_intact(terminal):
     terminal.respawn(exe, "resume", "--scripts", terminal.scripts)
     shown = terminal.wait_for("still here")
     assert "client K-6" in shown and "phase 1 of 2" in shown
+
+
+def test_vitals_typed_fast_across_tab_land_in_their_own_fields(terminal):
+    exe = companion_command()
+    terminal.start(exe, "run", "e2e-demo", "--client", "K-7", "--scripts", terminal.scripts)
+    terminal.wait_for("phase 1 of 2")
+    terminal.keys("v")
+    terminal.wait_for("Record vitals")
+    terminal.keys("1", "9", "0", "Tab", "9", "5", "Tab", "8", "0", "BSpace", "2", "Enter")
+    shown = terminal.wait_for("BP 190/95")
+    assert "HR 82" in shown

@@ -29,8 +29,13 @@ class Dialog(ModalScreen[T]):
     Dialog .hint { color: $text-muted; height: auto; }
     """
 
+    # Tab moves focus as soon as the App receives the key (priority), not after the key has bubbled
+    # up from the focused field: otherwise keys typed quickly after Tab are already queued for the
+    # field being left, and "190 Tab 95" fills the first box with "1909".
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Close without recording anything"),
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
 
     def on_mount(self) -> None:

@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from companion.ui.dialogs.base import Dialog
+from companion.ui.dialogs.field import Field
 from companion.ui.dialogs.validation import DoseEntry, FormError, parse_dose
 from companion.ui.timefmt import wall_text
 
@@ -30,17 +31,17 @@ class DoseForm(Dialog[DoseEntry | None]):
             box.border_title = "Record the dose"
             with Horizontal(classes="row"):
                 yield Label("Amount")
-                yield Input(placeholder="e.g. 50", id="amount")
+                yield Field(placeholder="e.g. 50", id="amount")
                 yield Label("Unit", classes="second")
-                yield Input(self.unit, placeholder="mg", id="unit", max_length=12)
+                yield Field(self.unit, placeholder="mg", id="unit", max_length=12)
             with Horizontal(classes="row"):
                 yield Label("Route")
-                yield Input(self.route, placeholder="IM, SL, IV, IN ...", id="route", max_length=20)
+                yield Field(self.route, placeholder="IM, SL, IV, IN ...", id="route", max_length=20)
                 yield Label("Time", classes="second")
-                yield Input(self.default_time, placeholder="HH:MM", id="time", max_length=5)
+                yield Field(self.default_time, placeholder="HH:MM", id="time", max_length=5)
             with Horizontal(classes="row"):
                 yield Label("Lot")
-                yield Input(placeholder="optional", id="lot", max_length=60)
+                yield Field(placeholder="optional", id="lot", max_length=60)
             yield Static("", id="refusal", classes="refusal")
             yield Static("Time is now unless changed (HH:MM) · Enter records · Escape cancels", classes="hint")
 

@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from companion.ui.dialogs.base import Dialog
+from companion.ui.dialogs.field import Field
 from companion.ui.safe_text import escape
 
 
@@ -25,7 +26,7 @@ class TextPrompt(Dialog[str | None]):
         with Vertical(classes="box") as box:
             box.border_title = escape(self.title_text)
             yield Static(Content(self.message), classes="message")
-            yield Input(placeholder=self.placeholder, max_length=self.max_length, id="text")
+            yield Field(placeholder=self.placeholder, max_length=self.max_length, id="text")
             yield Static("Enter keeps it · Escape cancels", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from companion.ui.dialogs.base import Dialog
+from companion.ui.dialogs.field import Field
 from companion.ui.dialogs.validation import FormError, VitalsEntry, parse_vitals
 
 FIELDS = ("systolic", "diastolic", "heart_rate", "spo2", "note")
@@ -28,17 +29,17 @@ class VitalsForm(Dialog[VitalsEntry | None]):
             box.border_title = "Record vitals"
             with Horizontal(classes="row"):
                 yield Label("BP")
-                yield Input(placeholder="systolic", id="systolic", max_length=4, restrict=r"\d*")
+                yield Field(placeholder="systolic", id="systolic", max_length=4, restrict=r"\d*")
                 yield Label("/", classes="slash")
-                yield Input(placeholder="diastolic", id="diastolic", max_length=4, restrict=r"\d*")
+                yield Field(placeholder="diastolic", id="diastolic", max_length=4, restrict=r"\d*")
             with Horizontal(classes="row"):
                 yield Label("HR")
-                yield Input(placeholder="per minute", id="heart_rate", max_length=4, restrict=r"\d*")
+                yield Field(placeholder="per minute", id="heart_rate", max_length=4, restrict=r"\d*")
                 yield Label("SpO2", classes="second")
-                yield Input(placeholder="%", id="spo2", max_length=4, restrict=r"\d*")
+                yield Field(placeholder="%", id="spo2", max_length=4, restrict=r"\d*")
             with Horizontal(classes="row"):
                 yield Label("Note")
-                yield Input(placeholder="optional", id="note", max_length=500)
+                yield Field(placeholder="optional", id="note", max_length=500)
             yield Static("", id="refusal", classes="refusal")
             yield Static("Leave a field empty to skip it · Enter records · Escape cancels", classes="hint")
 
