@@ -178,6 +178,42 @@ async def test_player_opens_after_the_first_frame(tmp_path):
         assert opened and app.audio.player is not None
         assert app.audio.player.calls[0] == ("play", "settling", 0.35)
         assert "runs silently" in app.screen.query_one("#audio").plain
+        assert not list(app._notifications)  # said once, in the Sound panel, not again as a toast
+
+
+async def test_no_device_found_on_the_picker_is_said_once_in_the_sound_panel(tmp_path):
+    library = make_library()
+    app = make_app(library, store=JournalStore(tmp_path / "j"), script=None, client_code="",
+                   clock=FakeClock(START), open_player=lambda: SilentPlayer(notice="No sound device found."))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert "No sound device found." in app.screen.query_one("#audio").plain
+        assert not list(app._notifications)
+
+
+async def test_a_sound_fault_arising_mid_session_is_told_once_and_stays_in_the_panel(tmp_path):
+    player = SilentPlayer()
+    app, clock, player, store = console(tmp_path, player=player)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not list(app._notifications)
+        player.notice = "The sound device went away: the session goes on silently."
+        for _ in range(3):
+            clock.advance(1)
+            app.screen.tick()
+            await pilot.pause()
+        toasts = [n.message for n in app._notifications]
+        assert toasts == ["The sound device went away: the session goes on silently."]
+        assert "went away" in app.screen.query_one("#audio").plain
+        player.notice = "Skipped rain.ogg: it could not be read."
+        app.screen.tick()
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == "Skipped rain.ogg: it could not be read."
+        assert len(list(app._notifications)) == 2
 
 
 async def test_a_reminder_due_while_the_console_was_closed_is_shown_on_resume_without_a_chime(tmp_path):

@@ -230,8 +230,6 @@ class CompanionApp(App[int]):
         self.audio.attach(message.player)
         if isinstance(self.screen, SessionScreen):
             self.screen.audio_changed()
-        if message.player.notice:
-            self.notify(message.player.notice, title="Sound", timeout=10, markup=False)
 
     # -- the end ------------------------------------------------------------------------------
 

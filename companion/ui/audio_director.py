@@ -27,6 +27,7 @@ class AudioDirector:
         self.volume = 0.5
         self.muted = False
         self.busy_until = 0.0  # monotonic time by which the fades we asked for are over
+        self._announced: str | None = None  # the last notice already shown as a passing toast
         if player is not None:
             self.attach(player)
 
@@ -34,6 +35,9 @@ class AudioDirector:
 
     def attach(self, player: Player) -> None:
         self.player = player
+        # A notice the player opens with (no device) is a standing fact for the Sound panel,
+        # not news: only faults that arise later are announced.
+        self._announced = player.notice
         if self.muted:
             player.set_muted(True)
         if self._phase is not None and not self._silenced:
@@ -120,6 +124,14 @@ class AudioDirector:
         if self.player is None:
             return None
         return self.player.notice
+
+    def new_fault(self) -> str | None:
+        """The player's notice if it arose since the last call (a device lost, a file skipped), once."""
+        notice = self.notice
+        if notice is None or notice == self._announced:
+            return None
+        self._announced = notice
+        return notice
 
     def update(self) -> None:
         if self.player is not None:

@@ -178,6 +178,9 @@ class SessionScreen(Screen[None]):
         self.query_one(AudioPanel).render_audio(
             self.audio.now_playing, self.audio.shown_volume, self.audio.shown_muted, self.audio.notice
         )
+        fault = self.audio.new_fault()
+        if fault:  # the panel keeps saying it; the toast only tells that it just happened
+            self.notify(fault, title="Sound", severity="warning", timeout=10, markup=False)
 
     def _follow_phase(self, state: SessionState, first: bool) -> None:
         """A new phase (by key, by itself, or on resume) gets its music."""
