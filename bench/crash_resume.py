@@ -2,15 +2,15 @@
 
 Runs the installed `companion` command in tmux (a private tmux server), on the bundled demo
 script at --speed 60 (a rehearsal, so its journal lives in the rehearsal store under TMPDIR).
-Between kills it presses keys as a therapist would (a note, pause, next phase, +5 minutes),
-each time waiting until the screen shows the result. Then it kills the process at a random
-(seeded) moment, sometimes in the middle of typing a note, and checks:
+Between kills it presses keys as a therapist would (a note, vitals, pause, next phase,
++5 minutes), each time waiting until the screen shows the result. Then it kills the process at
+a random (seeded) moment, sometimes in the middle of typing a note or vitals, and checks:
 
-- every event the screen showed as recorded is in the journal (notes by their text, the
-  phase reached, paused or not);
+- every event the screen showed as recorded is in the journal (notes by their text, vitals
+  by their numbers, the phase reached, paused or not);
 - `companion resume` shows exactly the state the journal holds: the phase title and number,
-  PAUSED or not, and the latest notes, as compute_state over read_journal gives them at the
-  moment of the screen capture.
+  PAUSED or not, the latest notes and the last vitals reading, as compute_state over
+  read_journal gives them at the moment of the screen capture.
 
     python bench/crash_resume.py [--kills 20] [--seed 7] [--encrypt]
 
@@ -40,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from companion.core.events import NoteAdded  # noqa: E402
+from companion.core.events import NoteAdded, VitalsRecorded  # noqa: E402
 from companion.core.journal import JournalStore, read_journal  # noqa: E402
 from companion.core.library import load_library  # noqa: E402
 from companion.core.timeline import compute_state  # noqa: E402
@@ -162,6 +162,7 @@ class Shown:
     """What the screen showed as recorded before the kill."""
 
     notes: list[str] = field(default_factory=list)
+    vitals: list[tuple[int, int]] = field(default_factory=list)  # (systolic, heart rate)
     phase_number: int = 1
     paused: bool = False
 
@@ -211,6 +212,7 @@ class CrashRun:
         self.script = load_library([]).session(SCRIPT_ID)
         self.shown = Shown()
         self.note_count = 0
+        self.vitals_count = 0
 
     # -- the journal ------------------------------------------------------------------------
 
@@ -233,7 +235,7 @@ class CrashRun:
 
     def act(self, finish: bool = True) -> str:
         """One random action; with finish=False it may stop half way (a note typed, not sent)."""
-        name = self.rng.choice(["note", "note", "pause", "next", "extend"])
+        name = self.rng.choice(["note", "note", "vitals", "pause", "next", "extend"])
         screen = self.term.screen()
         if name == "note":
             self.note_count += 1
@@ -247,6 +249,22 @@ class CrashRun:
             # Shown as recorded: in the notes panel, the note dialog closed.
             self.term.wait_for(lambda s: text in s and "The time is added" not in s, what=f"the note {text!r}")
             self.shown.notes.append(text)
+        elif name == "vitals":
+            self.vitals_count += 1
+            systolic, rate = 100 + self.vitals_count, 60 + self.vitals_count
+            self.term.keys("v")
+            self.term.wait_text("Record vitals")
+            self.term.type(str(systolic))
+            self.term.keys("Tab")
+            self.term.type("70")
+            self.term.keys("Tab")
+            self.term.type(str(rate))
+            if not finish:
+                return "vitals (typed, not sent)"
+            self.term.keys("Enter")
+            shown = f"BP {systolic}/70  HR {rate}"
+            self.term.wait_for(lambda s: shown in s and "Record vitals" not in s, what=shown)
+            self.shown.vitals.append((systolic, rate))
         elif name == "pause":
             was = "PAUSED" in screen
             self.term.keys("space")
@@ -282,7 +300,7 @@ class CrashRun:
         for _ in range(self.rng.randint(1, 3)):
             self.act()
         if self.rng.random() < 0.25:
-            self.act(finish=False)
+            self.act(finish=False)  # killed while a note or vitals are typed but not sent
         time.sleep(self.rng.uniform(0.0, 1.5))
         self.term.kill_process()
         self.outcome.kills += 1
@@ -297,10 +315,12 @@ class CrashRun:
         contents = read_journal(self.journal_path())
         notes = [event.text for event in contents.events if isinstance(event, NoteAdded)]
         missing = [text for text in self.shown.notes if text not in notes]
+        readings = [(e.systolic, e.heart_rate) for e in contents.events if isinstance(e, VitalsRecorded)]
+        missing += [f"vitals {reading}" for reading in self.shown.vitals if reading not in readings]
         state = self.state_at(contents, self.virtual_now(contents))
         problems = []
         if missing:
-            problems.append(f"notes shown but not journaled: {missing}")
+            problems.append(f"shown but not journaled: {missing}")
         if state.phase_index + 1 < self.shown.phase_number:
             problems.append(f"phase {self.shown.phase_number} was shown, the journal has {state.phase_index + 1}")
         if state.paused != self.shown.paused:
@@ -334,6 +354,10 @@ class CrashRun:
         for note in state.notes[-4:]:
             if note.text not in screen:
                 return f"the note {note.text!r} is not shown"
+        if state.vitals:
+            last = state.vitals[-1]
+            if f"BP {last.systolic}/{last.diastolic}  HR {last.heart_rate}" not in screen:
+                return f"the last vitals ({last.systolic}/{last.diastolic}) are not shown"
         return ""
 
     def run(self, kills: int) -> Outcome:
