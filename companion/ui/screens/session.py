@@ -95,10 +95,29 @@ class SessionScreen(Screen[None]):
         self.state: SessionState | None = None
         self._visit_key: tuple | None = None
         self._chimed: set[str] = set()
+        self._complete = False  # True once the panels and footer are mounted after the first frame
+        self._preset_size_classes()
+
+    def _preset_size_classes(self) -> None:
+        """The size classes Textual would add on the first resize, set before the first styling.
+
+        Added after it, they restyle every widget once more before the first frame.
+        """
+        try:
+            width, height = self.app.size
+        except Exception:  # no running app (a screen built outside one): Textual sets them later
+            return
+        self.add_class(*self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS),
+                       *self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS))
 
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        """The first frame: where the session stands (phase, time left, time since dose, a due reminder).
+
+        The panels and the footer follow right after it (`_mount_the_rest`): building and styling
+        them would otherwise hold back the first frame by a noticeable fraction of a second.
+        """
         yield TooSmall()
         with Vertical(id="console"):
             yield StatusLine(self.client_code, self.rehearsal_speed, id="status")
@@ -111,19 +130,29 @@ class SessionScreen(Screen[None]):
                 yield PhaseClock(id="phase-clock")
                 yield DoseClock(id="dose-clock")
             yield DueReminder(id="due")
-            yield NextReminder(id="next-reminder")
-            with Horizontal(id="panels"):
-                yield GuidePanel(id="guide")
-                with Vertical(id="side"):
-                    yield VitalsPanel(id="vitals")
-                    yield AudioPanel(id="audio")
-                    yield NotesPanel(id="notes")
-        yield Footer(compact=True)
+
+    def _the_rest(self) -> list:
+        panels = Horizontal(
+            GuidePanel(id="guide"),
+            Vertical(VitalsPanel(id="vitals"), AudioPanel(id="audio"), NotesPanel(id="notes"), id="side"),
+            id="panels",
+        )
+        return [NextReminder(id="next-reminder"), panels]
+
+    async def _mount_the_rest(self) -> None:
+        await self.query_one("#console", Vertical).mount_all(self._the_rest())
+        await self.mount(Footer(compact=True))
+        self.refresh_bindings()  # a footer mounted on an active screen waits for news of the keys
+        self._complete = True
+        self.__dict__.pop("_state_views", None)
+        self.refresh_state()
 
     def on_mount(self) -> None:
         self._audio_timer = self.set_interval(0.25, self._update_audio, pause=True)
         self.call_after_refresh(self.app.ensure_player)
         self.refresh_state(first=True)
+        # Once the app has shown the first frame, then at the screen's next refresh.
+        self.app.call_after_refresh(self.call_after_refresh, self._mount_the_rest)
         if self.notices:
             self.set_timer(NOTICES_SHOWN_FOR, self.hide_notices)
         speed = self.rehearsal_speed or 1.0
@@ -168,13 +197,14 @@ class SessionScreen(Screen[None]):
     @cached_property
     def _state_views(self) -> tuple:
         """The widgets drawn from the state alone, looked up once rather than every second."""
-        return tuple(
-            self.query_one(kind)
-            for kind in (PhaseHeader, TimelineBar, DoseClock, PhaseClock, DueReminder, NextReminder,
-                         GuidePanel, VitalsPanel, NotesPanel)
-        )
+        kinds = (PhaseHeader, TimelineBar, DoseClock, PhaseClock, DueReminder)
+        if self._complete:
+            kinds += (NextReminder, GuidePanel, VitalsPanel, NotesPanel)
+        return tuple(self.query_one(kind) for kind in kinds)
 
     def _show_audio(self) -> None:
+        if not self._complete:
+            return
         self.query_one(AudioPanel).render_audio(
             self.audio.now_playing, self.audio.shown_volume, self.audio.shown_muted, self.audio.notice
         )
