@@ -46,7 +46,7 @@ async def open_dialog(pilot, key: str, dialog_id: str):
 
 
 async def test_vitals_typed_in_a_burst_across_tab_fill_each_field(tmp_path):
-    app, clock, player, store = console(tmp_path)
+    app, _, _, store = console(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         form = await open_dialog(pilot, "v", "vitals-form")
         typed_at_once(app, "1", "9", "0", "tab", "9", "5", "tab", "8", "0", "tab", "9", "7")
@@ -60,7 +60,7 @@ async def test_vitals_typed_in_a_burst_across_tab_fill_each_field(tmp_path):
 
 
 async def test_vitals_typed_key_by_key_fill_each_field(tmp_path):
-    app, clock, player, store = console(tmp_path)
+    app, *_ = console(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         form = await open_dialog(pilot, "v", "vitals-form")
         await pilot.press("1", "9", "0", "tab", "9", "5", "tab", "8", "0")
@@ -69,7 +69,7 @@ async def test_vitals_typed_key_by_key_fill_each_field(tmp_path):
 
 
 async def test_dose_typed_in_a_burst_across_tab_fills_each_field(tmp_path):
-    app, clock, player, store = console(tmp_path)
+    app, _, _, store = console(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         form = await open_dialog(pilot, "d", "dose-form")
         # amount, unit (replaced), route (kept), time (kept), lot
@@ -83,7 +83,7 @@ async def test_dose_typed_in_a_burst_across_tab_fills_each_field(tmp_path):
 
 
 async def test_a_note_typed_in_a_burst_is_kept_whole(tmp_path):
-    app, clock, player, store = console(tmp_path)
+    app, *_ = console(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         prompt = await open_dialog(pilot, "t", "note")
         typed_at_once(app, *"calm now", "tab", "shift+tab", *" and warm")
@@ -92,7 +92,7 @@ async def test_a_note_typed_in_a_burst_is_kept_whole(tmp_path):
 
 
 async def test_the_client_code_typed_in_a_burst_is_kept_whole(tmp_path):
-    app, clock, player, store = console(tmp_path, client_code=None)
+    app, *_ = console(tmp_path, client_code=None)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.screen.id == "client-code"
@@ -103,7 +103,7 @@ async def test_the_client_code_typed_in_a_burst_is_kept_whole(tmp_path):
 
 
 async def test_checklist_ticks_typed_in_a_burst_tick_the_items_in_order(tmp_path):
-    app, clock, player, store = console(tmp_path)
+    app, *_ = console(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_dialog(pilot, "c", "checklist")
         typed_at_once(app, "space", "down", "space", "tab", "up", "space")

@@ -103,10 +103,7 @@ class SessionScreen(Screen[None]):
 
         Added after it, they restyle every widget once more before the first frame.
         """
-        try:
-            width, height = self.app.size
-        except Exception:  # no running app (a screen built outside one): Textual sets them later
-            return
+        width, height = self.app.size
         self.add_class(*self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS),
                        *self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS))
 
