@@ -282,9 +282,12 @@ class CrashRun:
             if "Move on" in shown:  # the checklist is not complete
                 self.term.keys("y")
                 shown = self.term.wait_for(lambda s: "Amount" in s or phase_or_zero(s) > number, what="next phase")
-            if "Amount" in shown:  # entering the dosing phase asks for the dose
+            reached = phase_or_zero(shown)
+            if "Amount" in shown or reached and self.script.phases[reached - 1].dose:
+                # Entering the dosing phase asks for the dose (the form may open a moment later).
+                self.term.wait_text("Record the dose")
                 self.term.keys("Escape")
-                shown = self.term.wait_for(lambda s: "Amount" not in s and phase_or_zero(s) > 0,
+                shown = self.term.wait_for(lambda s: "Record the dose" not in s and phase_or_zero(s) > 0,
                                            what="the dose form to close")
             self.shown.phase_number = shown_phase(shown)
             self.shown.paused = "PAUSED" in shown  # a new phase starts with its clock running
