@@ -240,24 +240,39 @@ class Engine:
                 self._say(str(error))
                 self._drop(voice)
                 continue
-            gains = voice.gain.render(frames)[: block.shape[0], None]
-            if block.shape[0] < frames:
-                # The file ended sooner than its header said: ease the last frames to zero.
-                tail = min(block.shape[0], TAIL_FRAMES)
-                gains = gains.copy()
-                gains[block.shape[0] - tail :, 0] *= (
-                    np.cos(0.5 * np.pi * np.arange(1, tail + 1) / tail) ** 2
-                )
-            out[: block.shape[0]] += block * gains
+            self._mix_voice(out, voice, block, frames)
             if voice.finished or block.shape[0] < frames:
                 self._drop(voice)
-        master = (
-            self._volume.render(frames)
-            * self._mute.render(frames)
-            * self._duck.render(frames)
-        )
-        out *= master[:, None]
+        master = self._master_gain(frames)
+        if not (isinstance(master, float) and master == 1.0):
+            out *= master
         return out
+
+    def _mix_voice(
+        self, out: np.ndarray, voice: Voice, block: np.ndarray, frames: int
+    ) -> None:
+        got = block.shape[0]
+        if not voice.gain.moving and got == frames:
+            # Steady state, nearly always: one multiply, no per-frame gain curve.
+            out += block * np.float32(voice.gain.value)
+            return
+        gains = voice.gain.render(frames)[:got, None]
+        if got < frames:
+            # The file ended sooner than its header said: ease the last frames to zero.
+            tail = min(got, TAIL_FRAMES)
+            gains = gains.copy()
+            gains[got - tail :, 0] *= (
+                np.cos(0.5 * np.pi * np.arange(1, tail + 1) / tail) ** 2
+            )
+        out[:got] += block * gains
+
+    def _master_gain(self, frames: int) -> float | np.ndarray:
+        """Volume x mute x duck: a plain number while none of them moves, else one per frame."""
+        ramps = (self._volume, self._mute, self._duck)
+        if not any(ramp.moving for ramp in ramps):
+            return float(np.float32(ramps[0].value * ramps[1].value * ramps[2].value))
+        gains = ramps[0].render(frames) * ramps[1].render(frames) * ramps[2].render(frames)
+        return gains[:, None]
 
     # -- internals -----------------------------------------------------------------------------
 

@@ -19,10 +19,11 @@ import numpy as np
 from companion.audio_engine import MUTE_SECONDS, RATE, Engine, Status
 from companion.core.playlists import Chime, Playlist
 
-# Frames per queued block (93 ms). One plays while one waits, so a command is heard within
-# two blocks; the feeder wakes far more often than a block lasts.
-BLOCK = 4096
-FEED_INTERVAL = 0.02  # seconds between feeder wake-ups
+# Frames per queued block (0.125 s). One plays while one waits, so a command is heard within
+# two blocks (0.25 s at most). The feeder looks twice per block: the waiting block is replaced
+# at least half a block before the device needs it, and the thread sleeps the rest of the time.
+BLOCK = 5512
+FEED_INTERVAL = BLOCK / RATE / 2  # seconds between feeder wake-ups
 DEVICE_LOST = "The sound device stopped answering: the session goes on silently."
 UNEXPECTED = (
     "The music stopped after an unexpected error: the session goes on silently."
@@ -169,9 +170,7 @@ class PygamePlayer:
             self._music.queue(self._block())
 
     def _block(self) -> Any:
-        samples = self._engine.render(BLOCK)
-        pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype(np.int16)
-        return self._mixer.Sound(buffer=pcm.tobytes())
+        return self._mixer.Sound(buffer=to_pcm16(self._engine.render(BLOCK)))
 
     def _queued_frames(self) -> int:
         if not self.available or not self._mixer.get_init():
@@ -226,6 +225,13 @@ class PygamePlayer:
             action()
         except Exception:  # already failing: nothing more to say than the notice
             pass
+
+
+def to_pcm16(samples: np.ndarray) -> np.ndarray:
+    """The engine's float block as 16-bit PCM, scaled and clipped in place (the block is ours)."""
+    samples *= 32767
+    np.clip(samples, -32767, 32767, out=samples)
+    return samples.astype(np.int16)
 
 
 def _pygame_error() -> type[BaseException]:

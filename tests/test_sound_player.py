@@ -18,12 +18,14 @@ from companion.pygame_player import BLOCK, DEVICE_LOST, UNEXPECTED, PygamePlayer
 
 
 class FakeSound:
-    def __init__(self, file: str | None = None, buffer: bytes | None = None) -> None:
+    def __init__(self, file: str | None = None, buffer=None) -> None:
         if file is not None and file.endswith("missing.ogg"):
             raise FileNotFoundError(file)
         self.file = file
         self.samples = (
-            np.frombuffer(buffer, dtype=np.int16).reshape(-1, 2) if buffer else None
+            np.frombuffer(buffer, dtype=np.int16).reshape(-1, 2)
+            if buffer is not None
+            else None
         )
         self.volume = 1.0
 
@@ -74,7 +76,7 @@ class FakeMixer:
     def Channel(self, number: int) -> FakeChannel:  # pygame's spelling
         return self.channels[number]
 
-    def Sound(self, file: str | None = None, buffer: bytes | None = None) -> FakeSound:
+    def Sound(self, file: str | None = None, buffer=None) -> FakeSound:
         return FakeSound(file, buffer)
 
     def get_init(self):
