@@ -21,7 +21,6 @@ from textual.widgets import Input
 from companion.core.clock import Clock, MonotonicClock
 from companion.core.journal import JournalError, JournalStore, SessionSummary
 from companion.core.script import SessionScript
-from companion.sound import Player
 from companion.ui.audio_director import AudioDirector
 from companion.ui.messages import PlayerReady, ReportWritten
 from companion.ui.screens.session import SessionScreen
@@ -31,6 +30,7 @@ from companion.ui.timefmt import wall_text
 if TYPE_CHECKING:
     from companion.core.library import Library
     from companion.core.session import LiveSession
+    from companion.sound import Player
     from companion.ui.screens.picker import ScriptPicker
 
 ClockFactory = Callable[[float, float], Clock]

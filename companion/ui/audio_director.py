@@ -8,10 +8,13 @@ the moment one is. It never imports pygame itself.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from companion.core.playlists import Chime, Playlist
 from companion.core.script import Phase
-from companion.sound import Player
+
+if TYPE_CHECKING:
+    from companion.sound import Player
 
 VOLUME_STEP = 0.05
 FADE_WINDOW = 12.0  # seconds of brisk player updates after a change: longer than any fade

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from companion.sound import Player
+if TYPE_CHECKING:
+    from companion.sound import Player
+
 
 
 @dataclass

@@ -19,18 +19,14 @@ from companion.core.clock import Clock
 from companion.core.timeline import SessionState
 from companion.ui import exercises_link
 from companion.ui.audio_director import VOLUME_STEP, AudioDirector
-from companion.ui.widgets.audio_panel import AudioPanel
 from companion.ui.widgets.dose_clock import DoseClock
-from companion.ui.widgets.guide_panel import GuidePanel
 from companion.ui.widgets.journal_warning import JournalWarning
-from companion.ui.widgets.notes_panel import NotesPanel
 from companion.ui.widgets.phase_clock import PhaseClock
 from companion.ui.widgets.phase_header import PhaseHeader
 from companion.ui.widgets.reminders import DueReminder, NextReminder
 from companion.ui.widgets.status_line import StatusLine
 from companion.ui.widgets.timeline_bar import TimelineBar
 from companion.ui.widgets.too_small import TooSmall
-from companion.ui.widgets.vitals_panel import VitalsPanel
 
 if TYPE_CHECKING:
     from companion.core.session import LiveSession
@@ -129,6 +125,11 @@ class SessionScreen(Screen[None]):
             yield DueReminder(id="due")
 
     def _the_rest(self) -> list:
+        from companion.ui.widgets.audio_panel import AudioPanel
+        from companion.ui.widgets.guide_panel import GuidePanel
+        from companion.ui.widgets.notes_panel import NotesPanel
+        from companion.ui.widgets.vitals_panel import VitalsPanel
+
         panels = Horizontal(
             GuidePanel(id="guide"),
             Vertical(VitalsPanel(id="vitals"), AudioPanel(id="audio"), NotesPanel(id="notes"), id="side"),
@@ -194,15 +195,15 @@ class SessionScreen(Screen[None]):
     @cached_property
     def _state_views(self) -> tuple:
         """The widgets drawn from the state alone, looked up once rather than every second."""
-        kinds = (PhaseHeader, TimelineBar, DoseClock, PhaseClock, DueReminder)
+        views = [self.query_one(kind) for kind in (PhaseHeader, TimelineBar, DoseClock, PhaseClock, DueReminder)]
         if self._complete:
-            kinds += (NextReminder, GuidePanel, VitalsPanel, NotesPanel)
-        return tuple(self.query_one(kind) for kind in kinds)
+            views += [self.query_one(NextReminder), *(self.query_one(f"#{name}") for name in ("guide", "vitals", "notes"))]
+        return tuple(views)
 
     def _show_audio(self) -> None:
         if not self._complete:
             return
-        self.query_one(AudioPanel).render_audio(
+        self.query_one("#audio").render_audio(
             self.audio.now_playing, self.audio.shown_volume, self.audio.shown_muted, self.audio.notice
         )
         fault = self.audio.new_fault()

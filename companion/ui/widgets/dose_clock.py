@@ -20,6 +20,10 @@ class DoseClock(Vertical):
     DoseClock.-none > Digits { display: none; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        # Starts as "no dose": set before mounting, a class costs no second styling pass.
+        super().__init__(id=id, classes="-none")
+
     def compose(self) -> ComposeResult:
         yield QuietStatic(id="dose-label")
         yield Digits("0:00", id="dose-digits")
@@ -27,7 +31,6 @@ class DoseClock(Vertical):
     def on_mount(self) -> None:
         self._digits = self.query_one(Digits)
         self._label = self.query_one("#dose-label", QuietStatic)
-        self.set_class(True, "-none")
 
     @property
     def digits_value(self) -> str | None:
