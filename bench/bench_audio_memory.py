@@ -43,7 +43,7 @@ def child(kind: str, folder: Path) -> None:
     """Runs in the measured process."""
     os.environ["SDL_AUDIODRIVER"] = "dummy"
     from companion.core.playlists import Playlist, Track
-    from companion.pygame_player import BLOCK, to_pcm16
+    from companion.pygame_player import BLOCK, PCM16_SCALE, to_pcm16
     from companion.sound import open_player
 
     player = open_player(volume=0.5)
@@ -61,7 +61,7 @@ def child(kind: str, folder: Path) -> None:
             engine.play(playlist)
             blocks = 0
             while not engine.silent_now:
-                mixer.Sound(buffer=to_pcm16(engine.render(BLOCK)))
+                mixer.Sound(buffer=to_pcm16(engine.render(BLOCK, PCM16_SCALE)))
                 blocks += 1
         print(blocks * BLOCK / RATE)
     player.close()

@@ -230,9 +230,10 @@ class Engine:
 
     # -- rendering -----------------------------------------------------------------------------
 
-    def render(self, frames: int) -> np.ndarray:
+    def render(self, frames: int, scale: float = 1.0) -> np.ndarray:
+        """The next `frames` stereo frames as float32; full scale is `scale` (1.0, or int16's)."""
         self._schedule()
-        out = np.zeros((frames, 2), dtype=np.float32)
+        out = None
         for voice in list(self._voices):
             try:
                 block = voice.stream.read(frames)
@@ -240,22 +241,33 @@ class Engine:
                 self._say(str(error))
                 self._drop(voice)
                 continue
-            self._mix_voice(out, voice, block, frames)
+            out = self._mix_voice(out, voice, block, frames)
             if voice.finished or block.shape[0] < frames:
                 self._drop(voice)
+        if out is None:
+            return np.zeros((frames, 2), dtype=np.float32)
         master = self._master_gain(frames)
-        if not (isinstance(master, float) and master == 1.0):
-            out *= master
+        if isinstance(master, float):
+            if master * scale != 1.0:
+                out *= np.float32(master * scale)
+        else:
+            out *= master * np.float32(scale)
         return out
 
     def _mix_voice(
-        self, out: np.ndarray, voice: Voice, block: np.ndarray, frames: int
-    ) -> None:
+        self, out: np.ndarray | None, voice: Voice, block: np.ndarray, frames: int
+    ) -> np.ndarray:
+        """Add one voice's block, under its own gain, to the mix (started here if still empty)."""
         got = block.shape[0]
-        if not voice.gain.moving and got == frames:
-            # Steady state, nearly always: one multiply, no per-frame gain curve.
+        steady = got == frames and not voice.gain.moving
+        if steady and out is None:
+            # Nearly always: the whole mix is this one block times a number.
+            return block * np.float32(voice.gain.value)
+        if out is None:
+            out = np.zeros((frames, 2), dtype=np.float32)
+        if steady:
             out += block * np.float32(voice.gain.value)
-            return
+            return out
         gains = voice.gain.render(frames)[:got, None]
         if got < frames:
             # The file ended sooner than its header said: ease the last frames to zero.
@@ -265,6 +277,7 @@ class Engine:
                 np.cos(0.5 * np.pi * np.arange(1, tail + 1) / tail) ** 2
             )
         out[:got] += block * gains
+        return out
 
     def _master_gain(self, frames: int) -> float | np.ndarray:
         """Volume x mute x duck: a plain number while none of them moves, else one per frame."""

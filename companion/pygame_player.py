@@ -24,6 +24,7 @@ from companion.core.playlists import Chime, Playlist
 # at least half a block before the device needs it, and the thread sleeps the rest of the time.
 BLOCK = 5512
 FEED_INTERVAL = BLOCK / RATE / 2  # seconds between feeder wake-ups
+PCM16_SCALE = 32767.0  # the engine renders straight at int16 scale: one multiply fewer
 DEVICE_LOST = "The sound device stopped answering: the session goes on silently."
 UNEXPECTED = (
     "The music stopped after an unexpected error: the session goes on silently."
@@ -170,7 +171,7 @@ class PygamePlayer:
             self._music.queue(self._block())
 
     def _block(self) -> Any:
-        return self._mixer.Sound(buffer=to_pcm16(self._engine.render(BLOCK)))
+        return self._mixer.Sound(buffer=to_pcm16(self._engine.render(BLOCK, PCM16_SCALE)))
 
     def _queued_frames(self) -> int:
         if not self.available or not self._mixer.get_init():
@@ -228,9 +229,8 @@ class PygamePlayer:
 
 
 def to_pcm16(samples: np.ndarray) -> np.ndarray:
-    """The engine's float block as 16-bit PCM, scaled and clipped in place (the block is ours)."""
-    samples *= 32767
-    np.clip(samples, -32767, 32767, out=samples)
+    """A block rendered at PCM16_SCALE as 16-bit PCM, clipped in place (the block is ours)."""
+    np.clip(samples, -PCM16_SCALE, PCM16_SCALE, out=samples)
     return samples.astype(np.int16)
 
 
