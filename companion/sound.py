@@ -132,6 +132,9 @@ def open_player(volume: float = 0.5) -> Player:
     pygame is imported here, not at module top: importing it costs about 0.3 s of start-up.
     """
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    # SDL's own SIGTERM/SIGINT handlers turn the signal into a quit event nobody reads, so a
+    # shutdown or `kill` would be ignored; the app handles those signals itself.
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     try:
         import pygame
         from pygame import mixer

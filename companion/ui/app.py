@@ -7,6 +7,8 @@ and the audio. pygame loads only after the first frame is painted.
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -96,6 +98,7 @@ class CompanionApp(App[int]):
     # -- start --------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._exit_on_signals()
         self._player_requested = self.audio.player is not None
         # Nothing to ask: open the session screen before the first frame, not after it.
         if self.resume_summary is not None:
@@ -107,6 +110,16 @@ class CompanionApp(App[int]):
             self._start_now(self.script)
             return
         self._begin(unfinished)
+
+    def _exit_on_signals(self) -> None:
+        """A shutdown or `kill` closes the console as `q` does: the terminal is restored and the
+        journal (already safe, event by event) is closed."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(signum, self.exit)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # not the main thread (tests) or a platform without them
 
     @work(exclusive=True, group="start")
     async def _begin(self, unfinished: SessionSummary | None) -> None:
