@@ -16,6 +16,7 @@ from companion.core.script import Phase
 if TYPE_CHECKING:
     from companion.sound import Player
 
+SOUND_STOPPED = "The sound stopped after an unexpected fault: the session goes on silently."
 VOLUME_STEP = 0.05
 FADE_WINDOW = 12.0  # seconds of brisk player updates after a change: longer than any fade
 
@@ -42,9 +43,26 @@ class AudioDirector:
         # not news: only faults that arise later are announced.
         self._announced = player.notice
         if self.muted:
-            player.set_muted(True)
+            self._safely("set_muted", True)
         if self._phase is not None and not self._silenced:
             self._start(self._phase)
+
+    def _safely(self, method: str, *args: object) -> object:
+        """Call the player; a player that fails in a way it did not foresee (a bug, a decoder
+        crash) is swapped for a silent one, so the session goes on and the screen says why."""
+        if self.player is None:
+            return None
+        try:
+            return getattr(self.player, method)(*args)
+        except Exception:  # noqa: BLE001 - nothing in the sound may take the session down
+            from companion.sound import SilentPlayer
+
+            broken, self.player = self.player, SilentPlayer(notice=SOUND_STOPPED)
+            try:
+                broken.close()
+            except Exception:  # noqa: BLE001
+                pass
+            return None
 
     # -- what the console asks ---------------------------------------------------------------
 
@@ -61,42 +79,38 @@ class AudioDirector:
         self._busy()
         playlist = self.playlists.get(phase.music) if phase.music else None
         if playlist is None:
-            self.player.stop()
+            self._safely("stop")
         else:
-            self.player.play(playlist, phase.volume)
+            self._safely("play", playlist, phase.volume)
 
     def fade_out(self) -> None:
         self._busy()
         self._silenced = True
-        if self.player is not None:
-            self.player.stop()
+        self._safely("stop")
 
     def distress(self, seconds: float = 4.0) -> None:
         self._busy()
         self._silenced = True
-        if self.player is not None:
-            self.player.fade_to_silence(seconds)
+        self._safely("fade_to_silence", seconds)
 
     def toggle_mute(self) -> bool:
         self._busy()
         self.muted = not self.muted
-        if self.player is not None:
-            self.player.set_muted(self.muted)
+        self._safely("set_muted", self.muted)
         return self.muted
 
     def change_volume(self, delta: float) -> float:
         self._busy()
         current = self.player.volume if self.player is not None else self.volume
         self.volume = round(max(0.0, min(1.0, current + delta)), 2)
-        if self.player is not None:
-            self.player.set_volume(self.volume)
+        self._safely("set_volume", self.volume)
         return self.volume
 
     def chime(self, chime_id: str | None) -> None:
         self._busy()
         chime = self.chimes.get(chime_id) if chime_id else None
-        if chime is not None and self.player is not None:
-            self.player.chime(chime)
+        if chime is not None:
+            self._safely("chime", chime)
 
     def _busy(self) -> None:
         self.busy_until = time.monotonic() + FADE_WINDOW
@@ -123,6 +137,11 @@ class AudioDirector:
         return self.player.muted if self.player is not None else self.muted
 
     @property
+    def audible(self) -> bool:
+        """False once the player is known to have no device (a silent stand-in that says so)."""
+        return self.player is None or bool(getattr(self.player, "available", True)) or not self.player.notice
+
+    @property
     def notice(self) -> str | None:
         if self.player is None:
             return None
@@ -137,9 +156,7 @@ class AudioDirector:
         return notice
 
     def update(self) -> None:
-        if self.player is not None:
-            self.player.update()
+        self._safely("update")
 
     def close(self) -> None:
-        if self.player is not None:
-            self.player.close()
+        self._safely("close")
