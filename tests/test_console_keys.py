@@ -21,6 +21,7 @@ from companion.core.events import (
 )
 from companion.core.journal import read_journal
 from companion.ui.screens.session import SessionScreen
+from companion.ui.timefmt import wall_text
 
 SIZE = (100, 30)
 
@@ -46,6 +47,16 @@ async def test_starts_on_the_first_phase_with_its_music(tmp_path):
         assert ("play", "settling", 0.35) in player.calls
         first = journal(app, store)[0]
         assert first.client_code == "K-7"
+
+
+async def test_the_time_left_reads_as_a_span_not_a_time_of_day(tmp_path):
+    app, clock, *_ = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        clock.advance(62)
+        app.screen.tick()
+        await pilot.pause()
+        assert "13 min 58 s left  of 15 min" in app.screen.query_one("#phase").plain
 
 
 async def test_space_pauses_and_resumes(tmp_path):
@@ -126,7 +137,7 @@ async def test_plus_and_minus_move_the_phase_end_by_five_minutes(tmp_path):
         assert app.session.state().phase_planned == 900 + 300
         await pilot.press("minus", "minus")
         assert app.session.state().phase_planned == 900 - 300
-        assert "10:00 left" in app.screen.query_one("#phase").plain
+        assert "10 min left" in app.screen.query_one("#phase").plain
     assert [e.seconds for e in kinds(app, store, PhaseAdjusted)] == [300, -300, -300]
 
 
@@ -155,8 +166,6 @@ async def test_dose_time_can_be_typed_earlier(tmp_path):
         await pilot.press("d")
         await pilot.pause()
         form = app.screen
-        from companion.ui.timefmt import wall_text
-
         form.query_one("#time").value = wall_text(clock.now() - 600)
         form.query_one("#lot").value = "LOT-9"
         await pilot.press("4", "0", "enter")
@@ -186,6 +195,7 @@ async def test_vitals_refuses_an_implausible_number_then_records_and_flags(tmp_p
         shown = app.screen.query_one("#vitals").plain
         assert "BP 172/80" in shown and "HR 80" in shown
         assert "160" in shown  # the protocol's own number is named beside the flag
+        assert not list(app._notifications)  # said once, in the panel, not again in a toast over it
     (vitals,) = kinds(app, store, VitalsRecorded)
     assert (vitals.systolic, vitals.diastolic, vitals.heart_rate, vitals.spo2) == (172, 80, 80, None)
 
@@ -203,6 +213,26 @@ async def test_note_is_added_with_its_time(tmp_path):
         assert "calm" in app.screen.query_one("#notes").plain
     (note,) = kinds(app, store, NoteAdded)
     assert note.text == "calm" and note.at == clock.now()
+
+
+async def test_a_note_is_confirmed_when_the_notes_panel_is_folded_away(tmp_path):
+    app, clock, *_ = console(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("t", *"settled", "enter")
+        await pilot.pause()
+        assert not app.screen.query_one("#notes").display
+        assert [n.message for n in app._notifications] == [f"Note kept, {wall_text(clock.now())}."]
+
+
+async def test_a_note_in_view_needs_no_toast(tmp_path):
+    app, *_ = console(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(pilot)
+        await pilot.press("t", *"settled", "enter")
+        await pilot.pause()
+        assert "settled" in app.screen.query_one("#notes").plain
+        assert not list(app._notifications)
 
 
 async def test_due_reminder_chimes_stays_until_acknowledged(tmp_path):
@@ -331,6 +361,9 @@ async def test_end_closes_the_session_and_offers_the_report(tmp_path):
         await pilot.pause()
         await pilot.press("n", "space", "plus")  # refused once ended
         assert app.session.state().phase.id == "arrival"
+        assert app.screen.query_one("#phase-clock-label").plain == "SESSION ENDED"
+        assert not app.screen.query_one("#phase-digits").display  # no "time left" once nothing runs
+        assert "asks for vitals" not in app.screen.query_one("#vitals").plain
     assert len(kinds(app, store, SessionEnded)) == 1
     assert not kinds(app, store, Paused)
     assert store.unfinished() == []
@@ -394,6 +427,6 @@ async def test_a_manual_phase_past_its_plan_says_so_calmly(tmp_path):
         clock.advance(900 + 125)
         app.screen.tick()
         await pilot.pause()
-        assert "2:05 past the plan" in app.screen.query_one("#phase").plain
+        assert "2 min 5 s past the plan" in app.screen.query_one("#phase").plain
         assert app.screen.query_one("#phase-clock-label").plain == "PAST THE PLAN"
         assert app.session.state().phase.id == "arrival"  # a manual phase waits for the therapist

@@ -23,7 +23,7 @@ async def test_picker_lists_every_script_with_its_outline_and_enter_starts(tmp_p
         await pilot.pause()
         assert isinstance(app.screen, ScriptPicker)
         outline = str(app.screen.query_one("#outline").content)
-        assert "route IM" in outline and "Arrival and intention" in outline and "15:00" in outline
+        assert "route IM" in outline and "Arrival and intention" in outline and "15 min" in outline
         assert "bad.yaml:4:3" in str(app.screen.query_one("#problems").content)
         await pilot.press("enter")
         await pilot.pause()
@@ -192,6 +192,7 @@ async def test_no_device_found_on_the_picker_is_said_once_in_the_sound_panel(tmp
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         assert "No sound device found." in app.screen.query_one("#audio").plain
+        assert "Settling pads, not heard" in app.screen.query_one("#audio").plain
         assert not list(app._notifications)
 
 

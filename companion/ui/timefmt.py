@@ -16,6 +16,21 @@ def clock_text(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
+def duration_text(seconds: float) -> str:
+    """A span of time in words, never mistaken for a time of day: "14 min 58 s", "42 s", "1 h 05 min".
+
+    Beside the real clock in the top line, "14:58 left" reads like a time; this does not.
+    """
+    whole = max(0, math.floor(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if not minutes:
+        return f"{secs} s"
+    return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+
+
 def minutes_text(seconds: float) -> str:
     """A rough duration for cues: "in 12 min", "under a minute"."""
     minutes = round(seconds / 60)

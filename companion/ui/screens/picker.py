@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from companion.core.script import SessionScript
 from companion.ui.safe_text import escape
-from companion.ui.timefmt import clock_text, minutes_text
+from companion.ui.timefmt import duration_text, minutes_text
 from companion.ui.widgets.too_small import TooSmall
 
 
@@ -37,7 +37,7 @@ def outline(script: SessionScript) -> str:
         music = escape(phase.music) if phase.music else "silence"
         tail = f" · {', '.join(extras)}" if extras else ""
         lines.append(
-            f"{number:>2}. {escape(phase.title)}  [dim]{clock_text(phase.duration)} · ♪ {music}{tail}[/]"
+            f"{number:>2}. {escape(phase.title)}  [dim]{duration_text(phase.duration)} · ♪ {music}{tail}[/]"
         )
     return "\n".join(lines)
 

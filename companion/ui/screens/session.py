@@ -19,6 +19,7 @@ from companion.core.clock import Clock
 from companion.core.timeline import SessionState
 from companion.ui import exercises_link
 from companion.ui.audio_director import VOLUME_STEP, AudioDirector
+from companion.ui.timefmt import wall_text
 from companion.ui.widgets.dose_clock import DoseClock
 from companion.ui.widgets.journal_warning import JournalWarning
 from companion.ui.widgets.phase_clock import PhaseClock
@@ -50,6 +51,8 @@ class SessionScreen(Screen[None]):
     BINDINGS = [
         Binding("question_mark", "keys", "Keys", key_display="?", id="session.keys",
                 tooltip="List every key and what it does"),
+        Binding("x", "distress", "Distress", id="session.distress",
+                tooltip="Fade the music to silence, mark the moment, open a grounding exercise"),
         Binding("space", "toggle_pause", "Pause", id="session.pause", tooltip="Pause or resume the phase clock"),
         Binding("n", "next_phase", "Next", id="session.next", tooltip="Move on to the next phase"),
         Binding("a", "acknowledge", "Done", id="session.acknowledge", tooltip="Mark the due reminder as done"),
@@ -57,8 +60,6 @@ class SessionScreen(Screen[None]):
         Binding("v", "vitals", "Vitals", id="session.vitals", tooltip="Record blood pressure, heart rate, SpO2"),
         Binding("t", "note", "Note", id="session.note", tooltip="Add a timestamped note"),
         Binding("c", "checklist", "Checklist", id="session.checklist", tooltip="Tick the phase's checklist"),
-        Binding("x", "distress", "Distress", id="session.distress",
-                tooltip="Fade the music to silence, mark the moment, open a grounding exercise"),
         Binding("g", "exercise", "Exercise", id="session.exercise", tooltip="Open a grounding exercise"),
         Binding("b", "previous_phase", "Back", id="session.back", tooltip="Go back to the previous phase"),
         Binding("plus,equals_sign", "extend", "+5m", key_display="+", id="session.extend",
@@ -131,11 +132,16 @@ class SessionScreen(Screen[None]):
         from companion.ui.widgets.vitals_panel import VitalsPanel
 
         panels = Horizontal(
-            GuidePanel(id="guide"),
+            GuidePanel(self._exercise_titles(), id="guide"),
             Vertical(VitalsPanel(id="vitals"), AudioPanel(id="audio"), NotesPanel(id="notes"), id="side"),
             id="panels",
         )
         return [NextReminder(id="next-reminder"), panels]
+
+    def _exercise_titles(self) -> dict[str, str]:
+        library = getattr(self.app, "library", None)
+        exercises = getattr(library, "exercises", None) or {}
+        return {name: exercise.title for name, exercise in exercises.items()}
 
     async def _mount_the_rest(self) -> None:
         await self.query_one("#console", Vertical).mount_all(self._the_rest())
@@ -204,7 +210,8 @@ class SessionScreen(Screen[None]):
         if not self._complete:
             return
         self.query_one("#audio").render_audio(
-            self.audio.now_playing, self.audio.shown_volume, self.audio.shown_muted, self.audio.notice
+            self.audio.now_playing, self.audio.shown_volume, self.audio.shown_muted, self.audio.notice,
+            audible=self.audio.audible,
         )
         fault = self.audio.new_fault()
         if fault:  # the panel keeps saying it; the toast only tells that it just happened
@@ -314,11 +321,10 @@ class SessionScreen(Screen[None]):
         entry = await self.app.push_screen_wait(VitalsForm())
         if entry is None:
             return
+        # A reading beyond the protocol's numbers is flagged in the Vitals panel, where it stays;
+        # a toast saying the same would only cover the panels.
         self._record(self.session.record_vitals, entry.systolic, entry.diastolic, entry.heart_rate,
                      entry.spo2, entry.note)
-        if self.state is not None and self.state.vitals and self.state.vitals[-1].flags:
-            self.notify("\n".join(self.state.vitals[-1].flags), title="Beyond this protocol's numbers", markup=False,
-                        severity="warning", timeout=12)
 
     @work(exclusive=True, group="dialog")
     async def action_note(self) -> None:
@@ -329,6 +335,13 @@ class SessionScreen(Screen[None]):
         )
         if text:
             self._record(self.session.add_note, text)
+            if not self._notes_in_view():
+                self.notify(f"Note kept, {wall_text(self.clock.now())}.", timeout=4, markup=False)
+
+    def _notes_in_view(self) -> bool:
+        """False when the notes panel is folded away (a short window): the note needs a word."""
+        notes = self.query("#notes")
+        return bool(notes) and notes.first().display
 
     @work(exclusive=True, group="dialog")
     async def action_checklist(self) -> None:

@@ -14,8 +14,12 @@ class AudioPanel(QuietStatic):
     def on_mount(self) -> None:
         self.border_title = "Sound"
 
-    def render_audio(self, playing: str | None, volume: float, muted: bool, notice: str | None) -> None:
-        what = f"♪ {escape(playing)}" if playing else "[dim]silence[/]"
+    def render_audio(self, playing: str | None, volume: float, muted: bool, notice: str | None,
+                     audible: bool = True) -> None:
+        if playing and not audible:  # what would play, said so beside the notice, not "♪ playing"
+            what = f"[dim]{escape(playing)}, not heard[/]"
+        else:
+            what = f"♪ {escape(playing)}" if playing else "[dim]silence[/]"
         level = "[b]muted[/]" if muted else f"vol {round(volume * 100)}%"
         lines = [f"{what}  {level}"]
         if notice:

@@ -12,6 +12,10 @@ class GuidePanel(QuietStatic):
     GuidePanel { height: 1fr; padding: 0 1; border: round $panel-lighten-1; border-title-color: $text-muted; }
     """
 
+    def __init__(self, exercise_titles: dict[str, str] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.exercise_titles = exercise_titles or {}
+
     def on_mount(self) -> None:
         self.border_title = "Guide"
 
@@ -27,5 +31,6 @@ class GuidePanel(QuietStatic):
                 lines.append(f"{mark} [{style}]{escape(item)}[/]" if style else f"{mark} {escape(item)}")
             lines.append("[dim]c ticks items[/]")
         if phase.exercises:
-            lines.append(f"[dim]g exercises: {escape(', '.join(phase.exercises))}[/]")
+            titles = ", ".join(self.exercise_titles.get(name, name) for name in phase.exercises)
+            lines.append(f"[dim]g exercises: {escape(titles)}[/]")
         self.show("\n".join(lines))

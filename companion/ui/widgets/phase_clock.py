@@ -17,6 +17,7 @@ class PhaseClock(Vertical):
     PhaseClock > #phase-clock-label { color: $text-muted; width: auto; }
     PhaseClock > Digits { width: auto; color: $secondary; }
     PhaseClock.-over > Digits { color: $text-muted; }
+    PhaseClock.-ended > Digits { display: none; }
     """
 
     def compose(self) -> ComposeResult:
@@ -28,6 +29,10 @@ class PhaseClock(Vertical):
         self._label = self.query_one("#phase-clock-label", QuietStatic)
 
     def render_state(self, state: SessionState) -> None:
+        self.set_class(state.ended, "-ended")
+        if state.ended:  # no phase runs any more: no time left to show
+            self._label.show("[b]SESSION ENDED[/]")
+            return
         over = state.overrun > 0
         self.set_class(over, "-over")
         self._label.show("[b]PAST THE PLAN[/]" if over else "[b]LEFT IN PHASE[/]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from companion.core.timeline import SessionState
 from companion.ui.safe_text import escape
-from companion.ui.timefmt import clock_text
+from companion.ui.timefmt import duration_text
 from companion.ui.widgets.quiet import QuietStatic
 
 
@@ -23,11 +23,11 @@ class PhaseHeader(QuietStatic):
             timing = "[dim]The session has ended.[/]"
         elif state.overrun > 0:
             timing = (
-                f"[i]{clock_text(state.overrun)} past the plan[/]"
-                f"  [dim](planned {clock_text(state.phase_planned)})[/]"
+                f"[i]{duration_text(state.overrun)} past the plan[/]"
+                f"  [dim](planned {duration_text(state.phase_planned)})[/]"
             )
         else:
-            timing = f"[b]{clock_text(state.phase_remaining)}[/] left  [dim]of {clock_text(state.phase_planned)}[/]"
+            timing = f"[b]{duration_text(state.phase_remaining)} left[/]  [dim]of {duration_text(state.phase_planned)}[/]"
         if state.next_phase is not None and not state.ended:
             timing += f"   [dim]next: {escape(state.next_phase.title)}[/]"
         self.show(f"{title}\n{timing}")

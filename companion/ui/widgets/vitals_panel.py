@@ -29,7 +29,7 @@ class VitalsPanel(QuietStatic):
 
     def render_state(self, state: SessionState) -> None:
         lines = []
-        asked = state.phase.vitals and not any(v.at >= state.phase_started_at for v in state.vitals)
+        asked = state.phase.vitals and not state.ended and not any(v.at >= state.phase_started_at for v in state.vitals)
         if not state.vitals:
             lines.append("[dim]None recorded.[/]  [b]v[/] records")
         else:
