@@ -10,7 +10,7 @@ from console_kit import console
 from textual import events
 from textual.keys import _character_to_key
 
-from companion.core.events import DoseGiven, VitalsRecorded
+from companion.core.events import DistressMarked, DoseGiven, NoteAdded, VitalsRecorded
 from companion.core.journal import read_journal
 from companion.ui.screens.session import SessionScreen
 
@@ -109,3 +109,38 @@ async def test_checklist_ticks_typed_in_a_burst_tick_the_items_in_order(tmp_path
         typed_at_once(app, "space", "down", "space", "tab", "up", "space")
         await pilot.pause()
         assert app.screen.ticked == {"Eyeshades ready"}
+
+
+async def test_a_note_typed_straight_after_t_goes_into_the_note_not_to_the_session_keys(tmp_path):
+    app, _, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        typed_at_once(app, "t", *"max calm", "enter")  # m mutes, a acknowledges, x marks distress
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert not app.audio.muted
+    assert [e.text for e in recorded(app, store, NoteAdded)] == ["max calm"]
+    assert not recorded(app, store, DistressMarked)
+
+
+async def test_vitals_typed_straight_after_v_fill_the_form(tmp_path):
+    app, _, _, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        typed_at_once(app, "v", "1", "2", "0", "tab", "8", "0", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+    (vitals,) = recorded(app, store, VitalsRecorded)
+    assert (vitals.systolic, vitals.diastolic) == (120, 80)
+
+
+async def test_a_dose_typed_straight_after_d_is_recorded(tmp_path):
+    app, _, _, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        typed_at_once(app, "d", "5", "0", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+    (dose,) = recorded(app, store, DoseGiven)
+    assert dose.amount == 50

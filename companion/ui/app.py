@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from companion.ui.screens.picker import ScriptPicker
 
 ClockFactory = Callable[[float, float], Clock]
+HOLD_AT_MOST = 1.0  # seconds keys wait for a dialog that is opening
 
 
 class CompanionApp(App[int]):
@@ -75,6 +76,7 @@ class CompanionApp(App[int]):
         self.session: LiveSession | None = None
         self.audio = AudioDirector(library.playlists, library.chimes, player)
         self._open_player = open_player
+        self._held_keys: list[events.Key] | None = None
         self.animation_level = "none"  # nothing slides or flashes in a dark room
         self._start_with_theme("dark-room")
 
@@ -235,6 +237,29 @@ class CompanionApp(App[int]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    # -- keys typed while a dialog opens -------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self._held_keys is not None:
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)
+
+    def hold_keys(self) -> None:
+        """Keep the keys that arrive from now on until a dialog is ready for them (`release_keys`).
+
+        A dialog takes a moment to open; keys typed meanwhile would otherwise reach the screen
+        beneath, where letters are commands. Released at the latest after HOLD_AT_MOST seconds.
+        """
+        if self._held_keys is None:
+            self._held_keys = []
+            self.set_timer(HOLD_AT_MOST, self.release_keys)
+
+    def release_keys(self) -> None:
+        held, self._held_keys = self._held_keys, None
+        for event in held or ():
+            self.post_message(events.Key(event.key, event.character))
 
     # -- audio --------------------------------------------------------------------------------
 

@@ -41,6 +41,10 @@ class Dialog(ModalScreen[T]):
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = False
+        # Once this dialog's field has focus, the keys typed while it opened are handed to it.
+        release = getattr(self.app, "release_keys", None)
+        if release is not None:
+            self.call_after_refresh(release)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

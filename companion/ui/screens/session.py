@@ -56,9 +56,11 @@ class SessionScreen(Screen[None]):
         Binding("space", "toggle_pause", "Pause", id="session.pause", tooltip="Pause or resume the phase clock"),
         Binding("n", "next_phase", "Next", id="session.next", tooltip="Move on to the next phase"),
         Binding("a", "acknowledge", "Done", id="session.acknowledge", tooltip="Mark the due reminder as done"),
-        Binding("d", "dose", "Dose", id="session.dose", tooltip="Record the dose (amount, route, time, lot)"),
-        Binding("v", "vitals", "Vitals", id="session.vitals", tooltip="Record blood pressure, heart rate, SpO2"),
-        Binding("t", "note", "Note", id="session.note", tooltip="Add a timestamped note"),
+        Binding("d", "dose", "Dose", id="session.dose", tooltip="Record the dose (amount, route, time, lot)",
+                priority=True),
+        Binding("v", "vitals", "Vitals", id="session.vitals", tooltip="Record blood pressure, heart rate, SpO2",
+                priority=True),
+        Binding("t", "note", "Note", id="session.note", tooltip="Add a timestamped note", priority=True),
         Binding("c", "checklist", "Checklist", id="session.checklist", tooltip="Tick the phase's checklist"),
         Binding("g", "exercise", "Exercise", id="session.exercise", tooltip="Open a grounding exercise"),
         Binding("b", "previous_phase", "Back", id="session.back", tooltip="Go back to the previous phase"),
@@ -300,8 +302,15 @@ class SessionScreen(Screen[None]):
             return
         self._record(self.session.acknowledge, state.reminders_due[0].reminder.id)
 
+    # d, v and t are priority bindings: they act as the App receives the key, and the keys typed
+    # straight after wait for the dialog (`hold_keys`) instead of reaching this screen's own
+    # bindings (a quick "t" then "max" would otherwise mute, acknowledge and mark distress).
+    def action_dose(self) -> None:
+        self.app.hold_keys()
+        self._dose_worker()
+
     @work(exclusive=True, group="dialog")
-    async def action_dose(self) -> None:
+    async def _dose_worker(self) -> None:
         await self._ask_dose()
 
     async def _ask_dose(self) -> None:
@@ -314,8 +323,12 @@ class SessionScreen(Screen[None]):
         self._record(self.session.give_dose, entry.amount, entry.unit, entry.route,
                      given_at=entry.given_at, lot=entry.lot)
 
+    def action_vitals(self) -> None:
+        self.app.hold_keys()
+        self._vitals_worker()
+
     @work(exclusive=True, group="dialog")
-    async def action_vitals(self) -> None:
+    async def _vitals_worker(self) -> None:
         from companion.ui.dialogs.vitals_form import VitalsForm
 
         entry = await self.app.push_screen_wait(VitalsForm())
@@ -326,8 +339,12 @@ class SessionScreen(Screen[None]):
         self._record(self.session.record_vitals, entry.systolic, entry.diastolic, entry.heart_rate,
                      entry.spo2, entry.note)
 
+    def action_note(self) -> None:
+        self.app.hold_keys()
+        self._note_worker()
+
     @work(exclusive=True, group="dialog")
-    async def action_note(self) -> None:
+    async def _note_worker(self) -> None:
         from companion.ui.dialogs.text_prompt import TextPrompt
 
         text = await self.app.push_screen_wait(
