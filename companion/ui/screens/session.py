@@ -205,7 +205,8 @@ class SessionScreen(Screen[None]):
         """The widgets drawn from the state alone, looked up once rather than every second."""
         views = [self.query_one(kind) for kind in (PhaseHeader, TimelineBar, DoseClock, PhaseClock, DueReminder)]
         if self._complete:
-            views += [self.query_one(NextReminder), *(self.query_one(f"#{name}") for name in ("guide", "vitals", "notes"))]
+            views.append(self.query_one(NextReminder))
+            views += [self.query_one(f"#{name}") for name in ("guide", "vitals", "notes")]
         return tuple(views)
 
     def _show_audio(self) -> None:
