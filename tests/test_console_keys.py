@@ -412,7 +412,7 @@ async def test_question_mark_lists_every_key(tmp_path):
         await pilot.press("question_mark")
         await pilot.pause()
         assert app.screen.id == "keys"
-        listed = str(app.screen.query_one("Static").content)
+        listed = app.screen.listed
         for binding in SessionScreen.BINDINGS:
             assert binding.tooltip in listed
         await pilot.press("escape")
