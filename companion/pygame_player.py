@@ -19,10 +19,11 @@ import numpy as np
 from companion.audio_engine import MUTE_SECONDS, RATE, Engine, Status
 from companion.core.playlists import Chime, Playlist
 
-# Frames per queued block (0.125 s). One plays while one waits, so a command is heard within
-# two blocks (0.25 s at most). The feeder looks twice per block: the waiting block is replaced
-# at least half a block before the device needs it, and the thread sleeps the rest of the time.
-BLOCK = 5512
+# Frames per queued block (0.25 s). One plays while one waits, so a command is heard after
+# 0.25 to 0.5 s. Every wake-up of the feeder costs about as much CPU as decoding a tenth of a
+# second of music, so it looks only twice per block: the next block is still queued at least
+# half a block (0.125 s) before the device needs it.
+BLOCK = 11025
 FEED_INTERVAL = BLOCK / RATE / 2  # seconds between feeder wake-ups
 PCM16_SCALE = 32767.0  # the engine renders straight at int16 scale: one multiply fewer
 DEVICE_LOST = "The sound device stopped answering: the session goes on silently."
@@ -152,7 +153,9 @@ class PygamePlayer:
     # -- feeding -----------------------------------------------------------------------------------
 
     def _feed_forever(self) -> None:
-        while not self._stop_feeding.wait(FEED_INTERVAL):
+        # A plain sleep wakes for less CPU than Event.wait; close() waits out one interval at most.
+        while not self._stop_feeding.is_set():
+            time.sleep(FEED_INTERVAL)
             self._feed()
 
     def _feed(self) -> None:
