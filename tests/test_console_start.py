@@ -86,6 +86,24 @@ async def test_resume_offer_restores_phase_clocks_notes_vitals_and_checklist(tmp
         assert ("play", "journey", 0.5) in player.calls
 
 
+async def test_a_session_resumed_after_distress_in_this_phase_stays_silent(tmp_path):
+    clock = FakeClock(START)
+    store = JournalStore(tmp_path / "journals")
+    session = LiveSession.start(make_script(), store, clock, client_code="K-9")
+    clock.advance(60)
+    session.mark_distress("")
+    session.close()
+    clock.advance(30)
+    app, _, player, _ = console(tmp_path, clock=clock, store=store, script=None, client_code=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert not [call for call in player.calls if call[0] == "play"]
+        assert "silence" in app.screen.query_one("#audio").plain
+
+
 async def test_declining_the_offer_opens_the_picker(tmp_path):
     clock = FakeClock(START)
     store, _ = await _interrupted_session(tmp_path, clock)

@@ -66,12 +66,15 @@ class AudioDirector:
 
     # -- what the console asks ---------------------------------------------------------------
 
-    def enter_phase(self, phase: Phase) -> None:
-        """The phase's music at the phase's volume (crossfaded by the player), or silence."""
+    def enter_phase(self, phase: Phase, silenced: bool = False) -> None:
+        """The phase's music at the phase's volume (crossfaded by the player), or silence.
+
+        `silenced`: the phase is entered quiet (reopened after distress in it) until the next one.
+        """
         self._phase = phase
-        self._silenced = False
+        self._silenced = silenced
         self.volume = phase.volume
-        if self.player is not None:
+        if self.player is not None and not silenced:
             self._start(phase)
 
     def _start(self, phase: Phase) -> None:

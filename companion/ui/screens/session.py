@@ -231,7 +231,9 @@ class SessionScreen(Screen[None]):
                 self.audio.fade_out()
                 self.audio_changed()
             return
-        self.audio.enter_phase(state.phase)
+        # Reopened (a resume) after distress in this phase: the music stays silent, as it was.
+        quiet = first and bool(state.distress) and state.distress[-1] >= state.phase_started_at
+        self.audio.enter_phase(state.phase, silenced=quiet)
         if not first:
             self.audio_changed()
 
