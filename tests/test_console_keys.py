@@ -282,6 +282,7 @@ async def test_distress_fades_marks_and_opens_the_phase_exercise(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
+        assert "silence until the next phase" in app.screen.query_one("#audio").plain
     assert len(kinds(app, store, DistressMarked)) == 1
     (finished,) = kinds(app, store, ExerciseFinished)
     assert finished.exercise_id == "five-senses" and not finished.completed

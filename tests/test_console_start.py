@@ -101,7 +101,7 @@ async def test_a_session_resumed_after_distress_in_this_phase_stays_silent(tmp_p
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         assert not [call for call in player.calls if call[0] == "play"]
-        assert "silence" in app.screen.query_one("#audio").plain
+        assert "silence until the next phase" in app.screen.query_one("#audio").plain
 
 
 async def test_declining_the_offer_opens_the_picker(tmp_path):

@@ -140,6 +140,11 @@ class AudioDirector:
         return self.player.muted if self.player is not None else self.muted
 
     @property
+    def held_quiet(self) -> bool:
+        """The phase has music, but distress or a fade keeps it silent until the next phase."""
+        return self._silenced and self._phase is not None and bool(self._phase.music)
+
+    @property
     def audible(self) -> bool:
         """False once the player is known to have no device (a silent stand-in that says so)."""
         return self.player is None or bool(getattr(self.player, "available", True)) or not self.player.notice

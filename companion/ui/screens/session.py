@@ -214,7 +214,7 @@ class SessionScreen(Screen[None]):
             return
         self.query_one("#audio").render_audio(
             self.audio.now_playing, self.audio.shown_volume, self.audio.shown_muted, self.audio.notice,
-            audible=self.audio.audible,
+            audible=self.audio.audible, held_quiet=self.audio.held_quiet,
         )
         fault = self.audio.new_fault()
         if fault:  # the panel keeps saying it; the toast only tells that it just happened
@@ -390,6 +390,7 @@ class SessionScreen(Screen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_distress(self) -> None:
+        self.refresh_state()  # follow a phase change first, or its music would start after the fade
         self.audio.distress(4.0)
         self.audio_changed()
         self._record(self.session.mark_distress, "")

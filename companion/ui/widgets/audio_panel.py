@@ -15,8 +15,10 @@ class AudioPanel(QuietStatic):
         self.border_title = "Sound"
 
     def render_audio(self, playing: str | None, volume: float, muted: bool, notice: str | None,
-                     audible: bool = True) -> None:
-        if playing and not audible:  # what would play, said so beside the notice, not "♪ playing"
+                     audible: bool = True, held_quiet: bool = False) -> None:
+        if held_quiet:  # distress or a fade: quiet (or fading to it) until the phase changes
+            what = "[dim]silence until the next phase[/]"
+        elif playing and not audible:  # what would play, said so beside the notice, not "♪ playing"
             what = f"[dim]{escape(playing)}, not heard[/]"
         else:
             what = f"♪ {escape(playing)}" if playing else "[dim]silence[/]"
