@@ -196,3 +196,18 @@ def test_vitals_typed_fast_across_tab_land_in_their_own_fields(terminal):
     terminal.keys("1", "9", "0", "Tab", "9", "5", "Tab", "8", "0", "BSpace", "2", "Enter")
     shown = terminal.wait_for("BP 190/95")
     assert "HR 82" in shown
+
+
+def test_a_note_typed_straight_after_t_is_kept_whole(terminal):
+    exe = companion_command()
+    terminal.start(exe, "run", "e2e-demo", "--client", "K-8", "--scripts", terminal.scripts)
+    terminal.wait_for("phase 1 of 2")
+    terminal.keys("t", "m", "a", "x", " ", "c", "a", "l", "m", "Enter")  # m, a and x are session keys
+    terminal.wait_for("max calm")
+    assert "Box breathing" not in terminal.screen() and "muted" not in terminal.screen()
+    pid = terminal.pid()
+    terminal.keys("q")
+    terminal.wait_for("Close the console?")
+    terminal.keys("y")
+    terminal.wait_until_gone(pid)
+    assert notes_in_journal(terminal.data) == ["max calm"]
