@@ -8,13 +8,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.core.script import SessionScript
 from companion.ui.safe_text import escape
 from companion.ui.timefmt import duration_text, minutes_text
 from companion.ui.widgets.too_small import TooSmall
+from companion.ui.widgets.footer import Footer
 
 
 def outline(script: SessionScript) -> str:

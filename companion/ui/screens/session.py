@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from companion.core.clock import Clock
 from companion.core.timeline import SessionState
@@ -28,6 +28,7 @@ from companion.ui.widgets.reminders import DueReminder, NextReminder
 from companion.ui.widgets.status_line import StatusLine
 from companion.ui.widgets.timeline_bar import TimelineBar
 from companion.ui.widgets.too_small import TooSmall
+from companion.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from companion.core.session import LiveSession
