@@ -3,6 +3,11 @@
 Run as a script, it is the child: `python console_pty.py MODE OUT_FILE`, where MODE picks the
 app (the console or a bare Textual baseline) and OUT_FILE receives the time of the first frame.
 Imported, it offers `Child` to start one and read what it draws.
+
+The first frame is timed where a person sees it, in the terminal: once the app has painted it,
+the child queues FRAME_SENT behind it on Textual's output thread, and the parent takes the time
+when those bytes arrive, i.e. once the whole frame has reached the terminal. (Time taken in the
+child alone would miss a frame still waiting on that thread while the app works on.)
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (100, 30)
+FRAME_SENT = "\x1b]0;companion-bench-first-frame\x07"  # an OSC window title: draws nothing
 
 
 # -- parent side -----------------------------------------------------------------------------
@@ -55,13 +61,21 @@ class Child:
         os.close(slave)
 
     def first_frame(self, timeout: float = 30.0) -> float:
-        """Seconds from process start to the first frame the child painted."""
+        """Seconds from process start to the first frame the child painted reaching the terminal."""
         deadline = time.monotonic() + timeout
-        while not self.out.exists() or not self.out.read_text().strip():
-            self.drain(0.02)
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"no first frame within {timeout}s")
-        return float(self.out.read_text()) - self.started
+        sent = FRAME_SENT.encode()
+        seen = b""
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.5)
+            if not ready:
+                continue
+            try:
+                seen = seen[-len(sent):] + os.read(self.master, 65536)
+            except OSError:
+                break
+            if sent in seen:
+                return time.time() - self.started
+        raise RuntimeError(f"no first frame within {timeout}s")
 
     def drain(self, quiet: float) -> int:
         """Read output until nothing arrives for `quiet` seconds; return the bytes read."""
@@ -108,7 +122,9 @@ class Child:
 
 
 def _mark_first_frame(app, out: Path, exit_after: bool) -> None:
+    """Once the app has painted its screen, queue FRAME_SENT behind the frame and note the time in `out`."""
     def mark() -> None:
+        app._driver.write(FRAME_SENT)  # the output thread's queue, behind the frame
         out.write_text(repr(time.time()))
         if exit_after:
             app.exit()
@@ -156,22 +172,23 @@ def _bare_label_app(out: Path, exit_after: bool, music: Path | None = None, time
 
 def _console_app(out: Path, exit_after: bool, fixed_clock: bool, silent: bool = False):
     sys.path.insert(0, str(ROOT))
-    from companion.commands.run import rehearsal_store
+    # As `companion run im-standard --client BENCH` does (minus the argument parsing).
+    from companion.commands.run import prepare, rehearsal_store
     from companion.core.journal import JournalStore
-    from companion.core.library import DEFAULT_SESSION_ID, load_library
+    from companion.core.library import DEFAULT_SESSION_ID
     from companion.ui.app import make_app
     from companion.ui.screens.session import SessionScreen
 
-    library = load_library([])
+    start = prepare(DEFAULT_SESSION_ID, [])
     clock = None
     if fixed_clock:
         from companion.core.clock import FakeClock
 
         clock = FakeClock(time.time())
     app = make_app(
-        library, store=JournalStore(), rehearsal_store=rehearsal_store(),
-        script=library.session(DEFAULT_SESSION_ID), client_code="BENCH", clock=clock,
-        player=_silent_player() if silent else None,
+        start.library, store=JournalStore(), rehearsal_store=rehearsal_store(),
+        script=start.script, client_code="BENCH", clock=clock,
+        player=_silent_player() if silent else None, load_rest=start.load_rest,
     )
     original = SessionScreen.on_mount
 

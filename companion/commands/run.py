@@ -6,10 +6,17 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from companion import paths
 from companion.core.journal import JournalStore
+
+if TYPE_CHECKING:
+    from companion.core.library import Library
+    from companion.core.script import SessionScript
 
 MAX_SPEED = 3600.0  # an hour a second is already too fast to read
 
@@ -48,33 +55,57 @@ def load_library_or_explain(extra_dirs: list[Path]):
     return load_library(extra_dirs)
 
 
+class Start(NamedTuple):
+    """What the console opens with: the library so far, the named script, and how to read the
+    rest of the library (None when it is all read already)."""
+
+    library: Library
+    script: SessionScript | None
+    load_rest: Callable[[], Library] | None = None
+
+
+def prepare(script_ref: str | None, extra_dirs: list[Path]) -> Start:
+    """The library and the named script; raises LookupError as `Library.session` does.
+
+    A script named by id is read alone, and the rest of the library after the first frame:
+    the session screen needs nothing else, and the music starts only after that frame.
+    """
+    from companion.core.library import Library, load_library, load_session_alone
+
+    if script_ref:
+        alone = load_session_alone(script_ref, extra_dirs)
+        if alone is not None:
+            return Start(Library(), alone, partial(load_library, extra_dirs))
+    library = load_library(extra_dirs)
+    return Start(library, library.session(script_ref) if script_ref else None)
+
+
 def run(args: argparse.Namespace) -> int:
     speed = float(args.speed)
     if not 0 < speed <= MAX_SPEED:
         print(f"companion run: --speed must be above 0 and at most {MAX_SPEED:g}, got {args.speed}.", file=sys.stderr)
         return 2
-    library = load_library_or_explain(args.scripts)
-    if library is None:
+    try:
+        start = prepare(args.script, args.scripts)
+    except ImportError:
+        print("companion: the script library is not available in this build.", file=sys.stderr)
         return 1
-    script = None
-    if args.script:
-        try:
-            script = library.session(args.script)
-        except LookupError as error:
-            print(f"companion run: {error.args[0] if error.args else error}", file=sys.stderr)
-            for problem in library.problems:
-                print(f"  {problem}", file=sys.stderr)
-            return 2
+    except LookupError as error:
+        print(f"companion run: {error.args[0] if error.args else error}", file=sys.stderr)
+        for problem in load_library_or_explain(args.scripts).problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
     from companion.ui.app import make_app
 
     app = make_app(
-        library,
+        start.library,
         store=JournalStore(),
         rehearsal_store=rehearsal_store(),
-        script=script,
+        script=start.script,
         client_code=args.client,
         speed=speed,
         extra_dirs=args.scripts,
+        load_rest=start.load_rest,
     )
     app.run()
     return app.return_code or 0

@@ -208,6 +208,48 @@ def load_library(extra_dirs: Sequence[Path] = ()) -> Library:
     return library
 
 
+def load_session_alone(ident: str, extra_dirs: Sequence[Path] = ()) -> SessionScript | None:
+    """The session `ident` read by itself, as `load_library(extra_dirs).session(ident)` finds it,
+    without reading the rest of the library; None when that cannot be told without it.
+
+    Lets the console show a named session without waiting for every other file. The lookup
+    order is the library's; a file whose bytes contain neither the id nor a backslash escape
+    cannot declare that id, so it is passed over unread. Anything unusual (a missing folder,
+    a broken file that might declare the id, a script with problems) answers None and the
+    caller reads the whole library, which reports it. The script's references to playlists,
+    exercises and chimes are not checked here: they are when the whole library is read.
+    """
+    if _looks_like_path(ident):
+        return None
+    needle = ident.encode("utf-8")
+    for layer in layers(extra_dirs):
+        if layer.origin == "scripts" and (not layer.root.exists() or layer.root.suffix.lower() in YAML_SUFFIXES):
+            return None
+        for kind, path in layer.files:
+            if kind not in (SESSION, None) or not _may_declare(path, needle):
+                continue
+            try:
+                doc = load_yaml_file(path)
+            except ScriptError:
+                return None
+            if (kind or _kind_from_content(doc)) != SESSION:
+                continue
+            script, _references, problems = check_session(doc)
+            if script is None or problems:
+                return None
+            if script.id == ident:
+                return script
+    return None
+
+
+def _may_declare(path: Path, needle: bytes) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return True  # let the YAML reader say what is wrong with it
+    return needle in data or b"\\" in data
+
+
 class _Builder:
     """Adds files one by one, first-found wins, and checks references once everything is in."""
 

@@ -60,6 +60,7 @@ class CompanionApp(App[int]):
         open_player: Callable[[], Player] | None = None,
         real_time: Callable[[], float] = time.time,
         extra_dirs: Iterable[Path] = (),
+        load_rest: Callable[[], Library] | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -76,6 +77,7 @@ class CompanionApp(App[int]):
         self.session: LiveSession | None = None
         self.audio = AudioDirector(library.playlists, library.chimes, player)
         self._open_player = open_player
+        self._load_rest = load_rest
         self._held_keys: list[events.Key] | None = None
         self.animation_level = "none"  # nothing slides or flashes in a dark room
         self._start_with_theme("dark-room")
@@ -104,14 +106,34 @@ class CompanionApp(App[int]):
         self._player_requested = self.audio.player is not None
         # Nothing to ask: open the session screen before the first frame, not after it.
         if self.resume_summary is not None:
+            self.complete_library()
             self._resume(self.resume_summary)
             return
         unfinished = self._unfinished() if self.offer_resume else None
         if unfinished is None and self.script is not None and self.client_code is not None:
-            self._mention_library_problems()
+            if self._load_rest is None:
+                self._mention_library_problems()
             self._start_now(self.script)
             return
+        self.complete_library()  # the resume question and the script picker need all of it
         self._begin(unfinished)
+
+    def complete_library(self) -> None:
+        """Read the rest of the library, when only the session's own script was read to start
+        (`load_rest`): the exercises, the playlists for the music that starts after the first
+        frame, and any problems in the files, mentioned then."""
+        load, self._load_rest = self._load_rest, None
+        if load is None:
+            return
+        self.library = load()
+        self.audio.playlists, self.audio.chimes = self.library.playlists, self.library.chimes
+        self._mention_library_problems()
+
+    def after_first_frame(self) -> None:
+        """What the session screen does not need for its first frame: the rest of the library,
+        then the sound device."""
+        self.complete_library()
+        self.ensure_player()
 
     def _exit_on_signals(self) -> None:
         """A shutdown or `kill` closes the console as `q` does: the terminal is restored and the
@@ -367,11 +389,14 @@ def make_app(
     open_player: Callable[[], Player] | None = None,
     real_time: Callable[[], float] | None = None,
     extra_dirs: Iterable[Path] = (),
+    load_rest: Callable[[], Library] | None = None,
 ) -> CompanionApp:
     """The console. Tests pass a FakeClock and a SilentPlayer; the CLI passes neither.
 
     With `clock`, every session (new or resumed) runs on that clock and the real-time line
     shows it too, so screenshots are the same on every run.
+    `load_rest`: `library` holds only what the first frame needs; this reads the whole of it,
+    once the session screen is painted (or at once, for the resume question or the picker).
     """
     clock_factory = (lambda speed, start: clock) if clock is not None else None
     return CompanionApp(
@@ -388,4 +413,5 @@ def make_app(
         open_player=open_player,
         real_time=real_time or (clock.now if clock is not None else time.time),
         extra_dirs=extra_dirs,
+        load_rest=load_rest,
     )

@@ -28,7 +28,6 @@ from companion.ui.widgets.reminders import DueReminder, NextReminder
 from companion.ui.widgets.status_line import StatusLine
 from companion.ui.widgets.timeline_bar import TimelineBar
 from companion.ui.widgets.too_small import TooSmall
-from companion.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from companion.core.session import LiveSession
@@ -147,6 +146,8 @@ class SessionScreen(Screen[None]):
         return {name: exercise.title for name, exercise in exercises.items()}
 
     async def _mount_the_rest(self) -> None:
+        from companion.ui.widgets.footer import Footer
+
         await self.query_one("#console", Vertical).mount_all(self._the_rest())
         await self.mount(Footer(compact=True))
         self.refresh_bindings()  # a footer mounted on an active screen waits for news of the keys
@@ -156,7 +157,7 @@ class SessionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._audio_timer = self.set_interval(0.25, self._update_audio, pause=True)
-        self.call_after_refresh(self.app.ensure_player)
+        self.call_after_refresh(self.app.after_first_frame)
         self.refresh_state(first=True)
         # Once the app has shown the first frame, then at the screen's next refresh.
         self.app.call_after_refresh(self.call_after_refresh, self._mount_the_rest)
