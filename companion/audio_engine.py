@@ -8,6 +8,7 @@ block. All gain changes are ramps shaped like half a sine, so nothing ever jumps
 
 from __future__ import annotations
 
+import copy
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -74,7 +75,7 @@ class Ramp:
         return gains.astype(np.float32)
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity
 class Voice:
     """One track sounding, with its own fade envelope."""
 
@@ -88,6 +89,21 @@ class Voice:
         return self.stream.remaining == 0 or (
             self.leaving and not self.gain.moving and self.gain.value == 0.0
         )
+
+
+@dataclass
+class Undo:
+    """The engine as it was before a block, and what each track gave for that block: enough to
+    render the block again after a command (the player redoes the block still waiting)."""
+
+    voices: list[tuple[Voice, bool, Ramp, int]]  # voice, leaving, gain, frames read
+    master: tuple[Ramp, Ramp, Ramp]
+    playlist: Playlist | None
+    order: list[int]
+    next: int
+    random_state: object
+    failures_in_a_row: int
+    reads: dict[Voice, np.ndarray | TrackError] = field(default_factory=dict)
 
 
 @dataclass
@@ -121,6 +137,8 @@ class Engine:
         self._next = 0  # index into _order of the next track to start
         self._random = random.Random(self.shuffle_seed)
         self._failures_in_a_row = 0
+        self._retired: list[Voice] = []  # dropped; closed once their last block cannot be redone
+        self._replay: dict[Voice, np.ndarray | TrackError] = {}
 
     # -- commands ------------------------------------------------------------------------------
 
@@ -232,11 +250,74 @@ class Engine:
 
     def render(self, frames: int, scale: float = 1.0) -> np.ndarray:
         """The next `frames` stereo frames as float32; full scale is `scale` (1.0, or int16's)."""
+        self._close_retired()
+        return self._render(frames, scale, {})
+
+    def render_undoable(self, frames: int, scale: float = 1.0) -> tuple[np.ndarray, Undo]:
+        """Like render(), with what `undo()` needs to go back to before this block."""
+        self._close_retired()
+        undo = self._checkpoint()
+        return self._render(frames, scale, undo.reads), undo
+
+    def undo(self, undo: Undo) -> None:
+        """Back to before the block `undo` came with; rendering again replays its tracks' frames."""
+        kept = {voice for voice, *_ in undo.voices}
+        for voice in self._voices + self._retired:
+            if voice not in kept:  # opened during that block
+                voice.stream.close()
+        self._voices = []
+        for voice, leaving, gain, frames_read in undo.voices:
+            voice.leaving, voice.gain = leaving, copy.copy(gain)
+            voice.stream.frames_read = frames_read
+            self._voices.append(voice)
+        self._retired = []
+        self._volume, self._mute, self._duck = (copy.copy(r) for r in undo.master)
+        self._playlist = undo.playlist
+        self._order = list(undo.order)
+        self._next = undo.next
+        self._random.setstate(undo.random_state)
+        self._failures_in_a_row = undo.failures_in_a_row
+        self._replay = undo.reads
+
+    def _checkpoint(self) -> Undo:
+        return Undo(
+            voices=[
+                (v, v.leaving, copy.copy(v.gain), v.stream.frames_read) for v in self._voices
+            ],
+            master=(copy.copy(self._volume), copy.copy(self._mute), copy.copy(self._duck)),
+            playlist=self._playlist,
+            order=list(self._order),
+            next=self._next,
+            random_state=self._random.getstate(),
+            failures_in_a_row=self._failures_in_a_row,
+        )
+
+    def _close_retired(self) -> None:
+        for voice in self._retired:
+            voice.stream.close()
+        self._retired = []
+
+    def _read(self, voice: Voice, frames: int, record: dict) -> np.ndarray:
+        """The voice's next frames: from its file, or as read before when a block is redone."""
+        got = self._replay.pop(voice, None)
+        if got is None:
+            try:
+                got = voice.stream.read(frames)
+            except TrackError as error:
+                got = error
+        else:
+            voice.stream.frames_read += 0 if isinstance(got, TrackError) else got.shape[0]
+        record[voice] = got
+        if isinstance(got, TrackError):
+            raise got
+        return got
+
+    def _render(self, frames: int, scale: float, record: dict) -> np.ndarray:
         self._schedule()
         out = None
         for voice in list(self._voices):
             try:
-                block = voice.stream.read(frames)
+                block = self._read(voice, frames, record)
             except TrackError as error:
                 self._say(str(error))
                 self._drop(voice)
@@ -244,6 +325,7 @@ class Engine:
             out = self._mix_voice(out, voice, block, frames)
             if voice.finished or block.shape[0] < frames:
                 self._drop(voice)
+        self._replay = {}
         if out is None:
             return np.zeros((frames, 2), dtype=np.float32)
         master = self._master_gain(frames)
@@ -302,7 +384,7 @@ class Engine:
     def _drop(self, voice: Voice) -> None:
         if voice in self._voices:
             self._voices.remove(voice)
-            voice.stream.close()
+            self._retired.append(voice)
 
     def _fade_out_all(self, seconds: float, crossfade: bool = False) -> None:
         for voice in self._voices:

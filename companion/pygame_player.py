@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from companion.audio_engine import MUTE_SECONDS, RATE, Engine, Status
+from companion.audio_engine import MUTE_SECONDS, RATE, Engine, Status, Undo
 from companion.core.playlists import Chime, Playlist
 
-# Frames per queued block (0.25 s). One plays while one waits, so a command is heard after
-# 0.25 to 0.5 s. Every wake-up of the feeder costs about as much CPU as decoding a tenth of a
-# second of music, so it looks only twice per block: the next block is still queued at least
-# half a block (0.125 s) before the device needs it.
-BLOCK = 11025
+# Frames per queued block (0.5 s). One plays while the next waits; a command redoes the waiting
+# block, so it is heard when the playing one ends: after 0.25 s on average, 0.5 s at most.
+# Each wake-up of the feeder costs about as much CPU as decoding a tenth of a second of music,
+# so blocks are long and it looks only twice per block: the next block is always queued at
+# least a quarter of a second before the device needs it.
+BLOCK = 22050
 FEED_INTERVAL = BLOCK / RATE / 2  # seconds between feeder wake-ups
+DEVICE_BUFFER = 2048  # frames SDL mixes ahead of the speaker (open_player's pre_init)
 PCM16_SCALE = 32767.0  # the engine renders straight at int16 scale: one multiply fewer
 DEVICE_LOST = "The sound device stopped answering: the session goes on silently."
 UNEXPECTED = (
@@ -49,6 +52,7 @@ class PygamePlayer:
         self._closed = False
         self._stop_feeding = threading.Event()
         self._thread: threading.Thread | None = None
+        self._waiting: Waiting | None = None  # the block queued behind the playing one
         if feeder:
             self._thread = threading.Thread(
                 target=self._feed_forever, name="companion-audio", daemon=True
@@ -65,7 +69,7 @@ class PygamePlayer:
 
     def fade_to_silence(self, seconds: float = 4.0) -> None:
         # What is already queued still plays: start the fade that much shorter to keep the promise.
-        fade = max(0.3, seconds - 2 * BLOCK / RATE)
+        fade = max(0.3, seconds - (BLOCK + DEVICE_BUFFER) / RATE)
         self._command(self._engine.stop, fade)
         with self._lock:
             if self.available:
@@ -171,10 +175,35 @@ class PygamePlayer:
         for _ in range(2):  # the block playing now and the one after it
             if self._engine.silent_now or self._music.get_queue() is not None:
                 return
-            self._music.queue(self._block())
+            starts_now = not self._music.get_busy()
+            block = self._render()
+            self._music.queue(block.sound)
+            self._waiting = None if starts_now else block
 
-    def _block(self) -> Any:
-        return self._mixer.Sound(buffer=to_pcm16(self._engine.render(BLOCK, PCM16_SCALE)))
+    def _render(self) -> Waiting:
+        samples, undo = self._engine.render_undoable(BLOCK, PCM16_SCALE)
+        return Waiting(self._mixer.Sound(buffer=to_pcm16(samples)), undo)
+
+    def _redo_waiting(self, command) -> None:
+        """Give a command to the engine and render the block still waiting again with it, so
+        the command is heard as soon as the playing block ends instead of one block later."""
+        waiting, self._waiting = self._waiting, None
+        if waiting is None or self._music.get_queue() is not waiting.sound:
+            command()
+            return
+        self._engine.undo(waiting.undo)
+        command()
+        redone = self._render()
+        self._music.queue(redone.sound)  # replaces the waiting block
+        if self._music.get_sound() is waiting.sound:
+            # It started between our look and the replacement, which would repeat it: bring the
+            # engine to its end, and give the command from there.
+            self._engine.undo(waiting.undo)
+            self._engine.render_undoable(BLOCK, PCM16_SCALE)
+            command()
+            redone = self._render()
+            self._music.queue(redone.sound)
+        self._waiting = redone
 
     def _queued_frames(self) -> int:
         if not self.available or not self._mixer.get_init():
@@ -192,7 +221,7 @@ class PygamePlayer:
     def _command(self, action, *args) -> None:
         with self._lock:
             if self.available:
-                self._guard(lambda: action(*args))
+                self._guard(lambda: self._redo_waiting(lambda: action(*args)))
         self._feed()
 
     def _chime_sound(self, path: Path) -> Any:
@@ -229,6 +258,14 @@ class PygamePlayer:
             action()
         except Exception:  # already failing: nothing more to say than the notice
             pass
+
+
+@dataclass
+class Waiting:
+    """A block queued on the channel, and how to take the engine back to before it."""
+
+    sound: Any
+    undo: Undo
 
 
 def to_pcm16(samples: np.ndarray) -> np.ndarray:

@@ -297,3 +297,33 @@ def test_playing_the_same_playlist_again_carries_on_and_only_moves_the_volume(to
         tone_level(x, 330).max() < 0.01
     )  # no restart, no crossfade into the second track
     assert not engine.busy
+
+
+def test_an_undone_block_renders_again_identically_even_across_a_track_change(tones):
+    engine = Engine(volume=1.0)
+    engine.play(playlist(tones["low"], tones["high"], fade_in=0.1, crossfade=0.5))
+    render(engine, 2.5)  # the next block starts the crossfade into the second track
+    assert engine.now_playing == "low"
+    first, undo = engine.render_undoable(22050)
+    engine.undo(undo)
+    again, _ = engine.render_undoable(22050)
+    assert np.array_equal(first, again)
+    assert engine.now_playing == "high"
+    later = engine.render(BLOCK)
+    assert max_step(np.concatenate([again, later])) <= sine_step(330) * 1.5
+
+
+def test_a_command_given_after_an_undo_shapes_the_redone_block_without_a_jump(tones):
+    engine = Engine(volume=1.0)
+    engine.play(playlist(tones["low"], loop=True, fade_in=0.1))
+    before = render(engine, 0.5)
+    engine.render_undoable(22050)
+    undo = engine.render_undoable(22050)[1]  # the second one waits on the channel
+    engine.undo(undo)
+    engine.set_muted(True)
+    redone, _ = engine.render_undoable(22050)
+    levels = windowed_rms(redone, RATE, 0.1)
+    assert levels[0] > 0.2 and levels[-1] < 0.25 * levels[0]  # the mute ramp is in it
+    assert np.all(np.diff(levels) < 0)
+    assert max_step(redone) <= sine_step(220) * 1.01
+    assert engine.status().position == pytest.approx(before.shape[0] / RATE + 1.0, abs=0.01)

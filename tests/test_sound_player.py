@@ -54,6 +54,9 @@ class FakeChannel:
     def get_busy(self) -> bool:
         return self.playing is not None
 
+    def get_sound(self) -> FakeSound | None:
+        return self.playing
+
     def play(self, sound: FakeSound) -> None:
         self.playing, self.queued = sound, None
 
@@ -106,7 +109,7 @@ def test_the_channel_holds_one_block_playing_and_one_waiting(rig):
     music = mixer.channels[0]
     player.play(playlist(tone, fade_in=0.5))
     assert music.playing is not None and music.queued is not None
-    played = 8  # blocks: 2 s of the 3 s tone
+    played = 3  # blocks; with the two queued, 2.5 s of the 3 s tone
     for _ in range(played):
         music.finish_block()
         player.update()
@@ -161,10 +164,10 @@ def test_an_unexpected_failure_goes_silent_with_a_notice_and_never_raises(
     mixer, player, tone = rig
     player.play(playlist(tone))
 
-    def explode(frames):
+    def explode(*args):
         raise RuntimeError("decoder exploded")
 
-    monkeypatch.setattr(player._engine, "render", explode)
+    monkeypatch.setattr(player._engine, "render_undoable", explode)
     mixer.channels[0].finish_block()
     player.update()
     assert player.notice == UNEXPECTED and not player.available
@@ -202,3 +205,46 @@ def test_the_feeder_thread_keeps_the_channel_fed_and_stops_on_close(tmp_path):
     assert music.queued is not None  # refilled without any update() call
     player.close()
     assert player._thread is not None and not player._thread.is_alive()
+
+
+def test_a_command_redoes_the_waiting_block_so_it_is_heard_one_block_sooner(rig):
+    mixer, player, tone = rig
+    music = mixer.channels[0]
+    player.play(playlist(tone, fade_in=0.1))
+    music.finish_block()
+    player.update()
+    waiting = music.queued
+    player.set_muted(True)
+    assert music.queued is not waiting  # replaced by a block rendered with the mute in it
+    music.finish_block()
+    music.finish_block()
+    x = heard_samples(music)
+    levels = windowed_rms(x[2 * BLOCK :], 44100, 0.1)
+    assert levels[0] > 0.2 and levels[-1] < 0.25 * levels[0]  # right after the playing block
+    assert np.max(np.abs(np.diff(x, axis=0))) < 0.05  # and joins it without a jump
+
+
+def test_a_waiting_block_that_starts_while_it_is_redone_is_not_played_twice(rig):
+    mixer, player, tone = rig
+    music = mixer.channels[0]
+    player.play(playlist(tone, fade_in=0.1))
+    music.finish_block()
+    player.update()
+    queue = music.queue
+
+    def promoted_first(sound):  # the audio thread moves on just before the replacement
+        music.queue = queue
+        music.finish_block()
+        queue(sound)
+
+    music.queue = promoted_first
+    player.set_volume(0.2)
+    music.finish_block()
+    music.finish_block()
+    x = heard_samples(music)
+    assert x.shape[0] == 4 * BLOCK
+    # Four blocks of the track were heard, none of them twice.
+    assert player.status().position == pytest.approx(4 * BLOCK / 44100, abs=0.01)
+    assert np.max(np.abs(np.diff(x, axis=0))) < 0.05  # no block repeated: no jump
+    levels = windowed_rms(x[3 * BLOCK :], 44100, 0.1)
+    assert levels[-1] < 0.6 * levels[0]  # the volume still came down, a block later
