@@ -24,15 +24,17 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from companion import paths
-from companion.core.exercises import GroundingExercise, parse_exercise
 from companion.core.fields import Reference, closest
 from companion.core.playlists import Chime, Playlist, parse_playlists
 from companion.core.problems import Problem, ScriptError, file_problem
 from companion.core.script import SessionScript, check_session, read_session
 from companion.core.yamlio import Located, load_yaml_file
+
+if TYPE_CHECKING:
+    from companion.core.exercises import GroundingExercise
 
 DEFAULT_SESSION_ID = "im-standard"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -296,6 +298,8 @@ class _Builder:
                 if self._claim("session", script.id, doc):
                     library.sessions[script.id] = script
             elif kind == EXERCISE:
+                from companion.core.exercises import parse_exercise  # not needed to open a session
+
                 exercise = parse_exercise(doc)
                 if self._claim("exercise", exercise.id, doc):
                     library.exercises[exercise.id] = exercise

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 
 ADJUST_STEP = 300.0  # + and - move the phase's end by five minutes
 NOTICES_SHOWN_FOR = 300.0  # seconds the notes about a resume stay on screen
+# After the first frame, a pause before the rest of the library, the panels and pygame: time for
+# Textual's output thread to get the frame to the terminal and for its start-up repaint, which
+# the main thread's work would otherwise hold back (the panels take about 30 ms to build).
+SETTLE_AFTER_FIRST_FRAME = 0.02
 
 # Actions that change the session; refused (and shown disabled) once it has ended.
 SESSION_ACTIONS = {
@@ -111,7 +115,7 @@ class SessionScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """The first frame: where the session stands (phase, time left, time since dose, a due reminder).
 
-        The panels and the footer follow right after it (`_mount_the_rest`): building and styling
+        The panels and the footer follow shortly after it (`_mount_the_rest`): building and styling
         them would otherwise hold back the first frame by a noticeable fraction of a second.
         """
         yield TooSmall()
@@ -150,17 +154,21 @@ class SessionScreen(Screen[None]):
 
         await self.query_one("#console", Vertical).mount_all(self._the_rest())
         await self.mount(Footer(compact=True))
+        if not self.query("#panels"):
+            return  # the console closed meanwhile (q straight after the start)
         self.refresh_bindings()  # a footer mounted on an active screen waits for news of the keys
         self._complete = True
         self.__dict__.pop("_state_views", None)
         self.refresh_state()
 
+    async def _after_first_frame(self) -> None:
+        self.app.after_first_frame()  # the rest of the library first: the guide lists its exercises
+        await self._mount_the_rest()
+
     def on_mount(self) -> None:
         self._audio_timer = self.set_interval(0.25, self._update_audio, pause=True)
-        self.call_after_refresh(self.app.after_first_frame)
         self.refresh_state(first=True)
-        # Once the app has shown the first frame, then at the screen's next refresh.
-        self.app.call_after_refresh(self.call_after_refresh, self._mount_the_rest)
+        self.app.call_after_refresh(self.set_timer, SETTLE_AFTER_FIRST_FRAME, self._after_first_frame)
         if self.notices:
             self.set_timer(NOTICES_SHOWN_FOR, self.hide_notices)
         speed = self.rehearsal_speed or 1.0
