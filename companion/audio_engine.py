@@ -3,7 +3,9 @@
 Pure numpy, no device: `render(frames)` returns the next stereo block. Time is counted in
 rendered frames, so every fade lasts exactly its length in the output whatever the caller's
 timing; the pygame player feeds these blocks to a channel. Commands take effect at the next
-block. All gain changes are ramps shaped like half a sine, so nothing ever jumps.
+block; a block rendered with `render_undoable` can be taken back with `undo` and rendered again
+(the tracks' frames are kept, not decoded twice), which lets a command reach a block already
+queued. All gain changes are ramps shaped like half a sine, so nothing ever jumps.
 """
 
 from __future__ import annotations
@@ -137,7 +139,8 @@ class Engine:
         self._next = 0  # index into _order of the next track to start
         self._random = random.Random(self.shuffle_seed)
         self._failures_in_a_row = 0
-        self._retired: list[Voice] = []  # dropped; closed once their last block cannot be redone
+        # Dropped voices, closed only once their last block can no longer be redone.
+        self._retired: list[Voice] = []
         self._replay: dict[Voice, np.ndarray | TrackError] = {}
 
     # -- commands ------------------------------------------------------------------------------
@@ -253,7 +256,9 @@ class Engine:
         self._close_retired()
         return self._render(frames, scale, {})
 
-    def render_undoable(self, frames: int, scale: float = 1.0) -> tuple[np.ndarray, Undo]:
+    def render_undoable(
+        self, frames: int, scale: float = 1.0
+    ) -> tuple[np.ndarray, Undo]:
         """Like render(), with what `undo()` needs to go back to before this block."""
         self._close_retired()
         undo = self._checkpoint()
@@ -282,9 +287,14 @@ class Engine:
     def _checkpoint(self) -> Undo:
         return Undo(
             voices=[
-                (v, v.leaving, copy.copy(v.gain), v.stream.frames_read) for v in self._voices
+                (v, v.leaving, copy.copy(v.gain), v.stream.frames_read)
+                for v in self._voices
             ],
-            master=(copy.copy(self._volume), copy.copy(self._mute), copy.copy(self._duck)),
+            master=(
+                copy.copy(self._volume),
+                copy.copy(self._mute),
+                copy.copy(self._duck),
+            ),
             playlist=self._playlist,
             order=list(self._order),
             next=self._next,
@@ -306,7 +316,9 @@ class Engine:
             except TrackError as error:
                 got = error
         else:
-            voice.stream.frames_read += 0 if isinstance(got, TrackError) else got.shape[0]
+            voice.stream.frames_read += (
+                0 if isinstance(got, TrackError) else got.shape[0]
+            )
         record[voice] = got
         if isinstance(got, TrackError):
             raise got
@@ -366,7 +378,9 @@ class Engine:
         ramps = (self._volume, self._mute, self._duck)
         if not any(ramp.moving for ramp in ramps):
             return float(np.float32(ramps[0].value * ramps[1].value * ramps[2].value))
-        gains = ramps[0].render(frames) * ramps[1].render(frames) * ramps[2].render(frames)
+        gains = (
+            ramps[0].render(frames) * ramps[1].render(frames) * ramps[2].render(frames)
+        )
         return gains[:, None]
 
     # -- internals -----------------------------------------------------------------------------

@@ -86,7 +86,8 @@ class TrackStream:
     def _pull(self, count: int) -> None:
         if self._source_done or count <= 0:
             return
-        count = max(count, READ_AHEAD)  # a few large reads cost far less than many small ones
+        # A few large reads cost far less than many small ones.
+        count = max(count, READ_AHEAD)
         try:
             block = _read_frames(self._file, count)
         except Exception as error:

@@ -1,10 +1,11 @@
 """The Player that is heard: the music engine's blocks fed to one pygame channel, chimes on another.
 
 pygame.mixer.music is a single stream and cannot crossfade, and `Sound(file)` decodes a whole
-file; so the engine decodes and mixes in short blocks itself and this class queues each block
-on a channel (a channel plays its queued sound gaplessly after the current one). A small feeder
+file; so the engine decodes and mixes in blocks itself and this class queues each block on a
+channel (a channel plays its queued sound gaplessly after the current one). A small feeder
 thread keeps the queue full, so a busy UI never starves the sound; `update()` from the UI timer
-also feeds and surfaces notices. Any pygame.error (the device went away) degrades to silence.
+also feeds and surfaces notices. A command renders the block still waiting again, with it.
+Any pygame.error (the device went away) degrades to silence.
 """
 
 from __future__ import annotations

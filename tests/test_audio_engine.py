@@ -326,4 +326,6 @@ def test_a_command_given_after_an_undo_shapes_the_redone_block_without_a_jump(to
     assert levels[0] > 0.2 and levels[-1] < 0.25 * levels[0]  # the mute ramp is in it
     assert np.all(np.diff(levels) < 0)
     assert max_step(redone) <= sine_step(220) * 1.01
-    assert engine.status().position == pytest.approx(before.shape[0] / RATE + 1.0, abs=0.01)
+    assert engine.status().position == pytest.approx(
+        before.shape[0] / RATE + 1.0, abs=0.01
+    )

@@ -215,12 +215,14 @@ def test_a_command_redoes_the_waiting_block_so_it_is_heard_one_block_sooner(rig)
     player.update()
     waiting = music.queued
     player.set_muted(True)
-    assert music.queued is not waiting  # replaced by a block rendered with the mute in it
+    # Replaced by a block rendered with the mute in it.
+    assert music.queued is not waiting
     music.finish_block()
     music.finish_block()
     x = heard_samples(music)
     levels = windowed_rms(x[2 * BLOCK :], 44100, 0.1)
-    assert levels[0] > 0.2 and levels[-1] < 0.25 * levels[0]  # right after the playing block
+    # The mute starts right after the block that was playing.
+    assert levels[0] > 0.2 and levels[-1] < 0.25 * levels[0]
     assert np.max(np.abs(np.diff(x, axis=0))) < 0.05  # and joins it without a jump
 
 
