@@ -200,6 +200,22 @@ def _console_app(out: Path, exit_after: bool, fixed_clock: bool, silent: bool = 
     return app
 
 
+def _run_console_command(out: Path) -> None:
+    """`companion run im-standard --client BENCH`, as typed, timed to its session screen's first frame."""
+    sys.path.insert(0, str(ROOT))
+    from companion import cli
+    from companion.ui.screens.session import SessionScreen
+
+    original = SessionScreen.on_mount
+
+    def on_mount(screen) -> None:
+        original(screen)
+        _mark_first_frame(screen.app, out, exit_after=True)
+
+    SessionScreen.on_mount = on_mount
+    cli.main(["run", "im-standard", "--client", "BENCH"])
+
+
 def _silent_player():
     from companion.sound import SilentPlayer
 
@@ -221,7 +237,8 @@ def child_main(mode: str, out: Path) -> None:
     if mode == "startup-label":
         app = _bare_label_app(out, exit_after=True)
     elif mode == "startup-console":
-        app = _console_app(out, exit_after=True, fixed_clock=False)
+        _run_console_command(out)
+        return
     elif mode == "keys-label":
         app = _bare_label_app(out, exit_after=False)
     elif mode == "keys-console":

@@ -8,6 +8,7 @@ and the audio. pygame loads only after the first frame is painted.
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 import time
 from collections.abc import Callable, Iterable
@@ -116,6 +117,7 @@ class CompanionApp(App[int]):
             self._start_now(self.script)
             return
         self.complete_library()  # the resume question and the script picker need all of it
+        resume_collecting()
         self._begin(unfinished)
 
     def complete_library(self) -> None:
@@ -132,6 +134,7 @@ class CompanionApp(App[int]):
     def after_first_frame(self) -> None:
         """What the session screen does not need for its first frame: the rest of the library,
         then the sound device."""
+        resume_collecting()
         self.complete_library()
         self.ensure_player()
 
@@ -364,6 +367,16 @@ class CompanionApp(App[int]):
                     binding.tooltip,
                     partial(screen.call_later, screen.run_action, binding.action),
                 )
+
+
+def resume_collecting() -> None:
+    """Let the garbage collector run again, if `companion run` paused it for the start-up.
+
+    What start-up built lives as long as the console: frozen, it is left out of every later
+    collection, which keeps those short."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _default_session_id() -> str:
