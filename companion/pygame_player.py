@@ -158,9 +158,7 @@ class PygamePlayer:
     # -- feeding -----------------------------------------------------------------------------------
 
     def _feed_forever(self) -> None:
-        # A plain sleep wakes for less CPU than Event.wait; close() waits out one interval at most.
-        while not self._stop_feeding.is_set():
-            time.sleep(FEED_INTERVAL)
+        while not self._stop_feeding.wait(FEED_INTERVAL):
             self._feed()
 
     def _feed(self) -> None:
