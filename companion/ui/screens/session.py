@@ -393,6 +393,7 @@ class SessionScreen(Screen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_exercise(self) -> None:
+        self.app.complete_library()  # a key pressed in the first instants, before it was read
         exercise_id = await exercises_link.pick(self.app, self.refresh_state())
         if exercise_id:
             await exercises_link.run(self.app, self.session, exercise_id, self.audio)
@@ -404,6 +405,7 @@ class SessionScreen(Screen[None]):
         self.audio.distress(4.0)
         self.audio_changed()
         self._record(self.session.mark_distress, "")
+        self.app.complete_library()  # a key pressed in the first instants, before it was read
         exercise_id = exercises_link.first_for(self.refresh_state(), self.app.library.exercises)
         if exercise_id is None:
             self.notify("Music fading to silence. No grounding exercise is installed.")
