@@ -61,7 +61,8 @@ def child(kind: str, folder: Path) -> None:
             engine.play(playlist)
             blocks = 0
             while not engine.silent_now:
-                mixer.Sound(buffer=to_pcm16(engine.render(BLOCK, PCM16_SCALE)))
+                samples, _undo = engine.render_undoable(BLOCK, PCM16_SCALE)
+                mixer.Sound(buffer=to_pcm16(samples))
                 blocks += 1
         print(blocks * BLOCK / RATE)
     player.close()
