@@ -30,7 +30,7 @@ def test_killed_five_times_and_resumed_each_time_with_everything_shown_intact(tm
     if companion_command() is None:
         pytest.skip("the companion command is not installed")
     outcome = run_kills(KILLS, seed=11, root=tmp_path)
-    assert outcome.failures == []
+    assert outcome.failures == [], "\n\n".join(outcome.failures)
     assert outcome.survived == KILLS
     assert outcome.actions.get("note", 0) >= 2  # the run really recorded things between kills
 
@@ -39,5 +39,5 @@ def test_an_encrypted_session_survives_kills_the_same_way(tmp_path):
     if companion_command() is None:
         pytest.skip("the companion command is not installed")
     outcome = run_kills(2, seed=5, root=tmp_path, encrypt=True)
-    assert outcome.failures == []
+    assert outcome.failures == [], "\n\n".join(outcome.failures)
     assert outcome.survived == 2
