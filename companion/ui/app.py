@@ -31,6 +31,8 @@ from companion.ui.theme import THEMES
 from companion.ui.timefmt import wall_text
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from companion.core.library import Library
     from companion.core.session import LiveSession
     from companion.sound import Player
@@ -80,6 +82,7 @@ class CompanionApp(App[int]):
         self._open_player = open_player
         self._load_rest = load_rest
         self._held_keys: list[events.Key] | None = None
+        self._hold_timer: Timer | None = None
         self.animation_level = "none"  # nothing slides or flashes in a dark room
         self._start_with_theme("dark-room")
 
@@ -279,9 +282,13 @@ class CompanionApp(App[int]):
         """
         if self._held_keys is None:
             self._held_keys = []
-            self.set_timer(HOLD_AT_MOST, self.release_keys)
+            self._hold_timer = self.set_timer(HOLD_AT_MOST, self.release_keys)
 
     def release_keys(self) -> None:
+        # The timer of an earlier hold must not cut a later one short.
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
         held, self._held_keys = self._held_keys, None
         for event in held or ():
             self.post_message(events.Key(event.key, event.character))
