@@ -154,8 +154,8 @@ class SessionScreen(Screen[None]):
 
         await self.query_one("#console", Vertical).mount_all(self._the_rest())
         await self.mount(Footer(compact=True))
-        if not self.query("#panels"):
-            return  # the console closed meanwhile (q straight after the start)
+        if not all(self.query(f"#{name}") for name in ("panels", "guide", "vitals", "notes", "audio")):
+            return  # the console is closing meanwhile (q straight after the start): panels go first
         self.refresh_bindings()  # a footer mounted on an active screen waits for news of the keys
         self._complete = True
         self.__dict__.pop("_state_views", None)
