@@ -85,3 +85,14 @@ def console(tmp_path: Path, clock: FakeClock | None = None, player: SilentPlayer
     store = kwargs.pop("store", None) or JournalStore(tmp_path / "journals")
     app = make_app(library, store=store, clock=clock, player=player, **kwargs)
     return app, clock, player, store
+
+
+async def settled(pilot) -> None:
+    """Wait until the session screen's panels, mounted just after its first frame, are there."""
+    from companion.ui.screens.session import SessionScreen
+
+    for _ in range(250):
+        screen = pilot.app.screen
+        if not isinstance(screen, SessionScreen) or screen._complete:
+            return
+        await pilot.pause(0.02)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console_kit import console
+from console_kit import console, settled
 
 from companion.core.events import (
     ChecklistTicked,
@@ -108,6 +108,7 @@ async def test_checklist_ticks_then_next_goes_straight_on(tmp_path):
         await pilot.pause()
         state = app.session.state()
         assert state.checklist_complete
+        await settled(pilot)
         assert "■ Blood pressure taken" in app.screen.query_one("#guide").plain
         await pilot.press("n")
         await pilot.pause()
@@ -210,6 +211,7 @@ async def test_note_is_added_with_its_time(tmp_path):
             await pilot.press(key)
         await pilot.press("enter")
         await pilot.pause()
+        await settled(pilot)
         assert "calm" in app.screen.query_one("#notes").plain
     (note,) = kinds(app, store, NoteAdded)
     assert note.text == "calm" and note.at == clock.now()
@@ -221,6 +223,7 @@ async def test_a_note_is_confirmed_when_the_notes_panel_is_folded_away(tmp_path)
         await started(pilot)
         await pilot.press("t", *"settled", "enter")
         await pilot.pause()
+        await settled(pilot)
         assert not app.screen.query_one("#notes").display
         assert [n.message for n in app._notifications] == [f"Note kept, {wall_text(clock.now())}."]
 
@@ -231,6 +234,7 @@ async def test_a_note_in_view_needs_no_toast(tmp_path):
         await started(pilot)
         await pilot.press("t", *"settled", "enter")
         await pilot.pause()
+        await settled(pilot)
         assert "settled" in app.screen.query_one("#notes").plain
         assert not list(app._notifications)
 
@@ -282,6 +286,7 @@ async def test_distress_fades_marks_and_opens_the_phase_exercise(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
+        await settled(pilot)
         assert "silence until the next phase" in app.screen.query_one("#audio").plain
     assert len(kinds(app, store, DistressMarked)) == 1
     (finished,) = kinds(app, store, ExerciseFinished)
@@ -310,14 +315,17 @@ async def test_mute_volume_and_fade(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("m")
+        await settled(pilot)
         assert player.muted and "muted" in app.screen.query_one("#audio").plain
         await pilot.press("m", "right_square_bracket")
         assert not player.muted and player.volume == 0.4
         await pilot.press("left_square_bracket", "left_square_bracket")
         assert player.volume == 0.3
+        await settled(pilot)
         assert "vol 30%" in app.screen.query_one("#audio").plain
         await pilot.press("f")
         assert player.calls[-1][0] == "stop"
+        await settled(pilot)
         assert "silence" in app.screen.query_one("#audio").plain
 
 
@@ -364,6 +372,7 @@ async def test_end_closes_the_session_and_offers_the_report(tmp_path):
         assert app.session.state().phase.id == "arrival"
         assert app.screen.query_one("#phase-clock-label").plain == "SESSION ENDED"
         assert not app.screen.query_one("#phase-digits").display  # no "time left" once nothing runs
+        await settled(pilot)
         assert "asks for vitals" not in app.screen.query_one("#vitals").plain
     assert len(kinds(app, store, SessionEnded)) == 1
     assert not kinds(app, store, Paused)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console_kit import START, console, make_library, make_script
+from console_kit import START, console, make_library, make_script, settled
 
 from companion.core.clock import FakeClock
 from companion.core.journal import JournalStore, read_journal
@@ -79,7 +79,9 @@ async def test_resume_offer_restores_phase_clocks_notes_vitals_and_checklist(tmp
         assert app.session.session_id == session_id
         state = app.session.state()
         assert state.phase.id == "dosing" and state.since_dose == 180
+        await settled(pilot)
         assert "eyes closed" in screen.query_one("#notes").plain
+        await settled(pilot)
         assert "BP 150/90" in screen.query_one("#vitals").plain
         assert "client K-9" in screen.query_one("#status").plain
         assert screen.query_one("DoseClock").digits_value == "3:00"
@@ -101,6 +103,7 @@ async def test_a_session_resumed_after_distress_in_this_phase_stays_silent(tmp_p
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         assert not [call for call in player.calls if call[0] == "play"]
+        await settled(pilot)
         assert "silence until the next phase" in app.screen.query_one("#audio").plain
 
 
@@ -148,6 +151,7 @@ async def test_resume_says_when_the_last_line_was_torn(tmp_path):
         app.screen.hide_notices()  # after a few minutes they make room again
         await pilot.pause()
         assert not app.screen.query_one("#notices").display
+        await settled(pilot)
         assert "eyes closed" in app.screen.query_one("#notes").plain
 
 
@@ -195,6 +199,7 @@ async def test_player_opens_after_the_first_frame(tmp_path):
         await pilot.pause()
         assert opened and app.audio.player is not None
         assert app.audio.player.calls[0] == ("play", "settling", 0.35)
+        await settled(pilot)
         assert "runs silently" in app.screen.query_one("#audio").plain
         assert not list(app._notifications)  # said once, in the Sound panel, not again as a toast
 
@@ -209,7 +214,9 @@ async def test_no_device_found_on_the_picker_is_said_once_in_the_sound_panel(tmp
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
+        await settled(pilot)
         assert "No sound device found." in app.screen.query_one("#audio").plain
+        await settled(pilot)
         assert "Settling pads, not heard" in app.screen.query_one("#audio").plain
         assert not list(app._notifications)
 
@@ -227,6 +234,7 @@ async def test_a_sound_fault_arising_mid_session_is_told_once_and_stays_in_the_p
             await pilot.pause()
         toasts = [n.message for n in app._notifications]
         assert toasts == ["The sound device went away: the session goes on silently."]
+        await settled(pilot)
         assert "went away" in app.screen.query_one("#audio").plain
         player.notice = "Skipped rain.ogg: it could not be read."
         app.screen.tick()
@@ -264,6 +272,7 @@ async def test_square_brackets_in_what_people_type_are_shown_as_typed(tmp_path):
         await pilot.press("y")
         await pilot.pause()
         assert "client [b]K-1[/b" in app.screen.query_one("#status").plain
+        await settled(pilot)
         assert "[red]not red" in app.screen.query_one("#notes").plain
         await pilot.press("d")
         await pilot.pause()

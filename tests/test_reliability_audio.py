@@ -23,7 +23,7 @@ from companion.core.playlists import Chime
 from companion.sound import SilentPlayer
 from companion.ui.screens.session import SessionScreen
 
-from console_kit import console
+from console_kit import console, settled
 
 BLOCK = 4096
 
@@ -127,6 +127,7 @@ async def test_a_player_notice_is_shown_on_screen_and_the_session_goes_on(tmp_pa
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
+        await settled(pilot)
         assert "Skipped pad.ogg: the file is missing." in app.screen.query_one("#audio").plain
         await pilot.press("n", "y")
         await pilot.pause()

@@ -25,7 +25,7 @@ from companion.core.session import LiveSession
 from companion.ui.screens.session import SessionScreen
 from companion.ui.widgets.journal_warning import JournalWarning
 
-from console_kit import START, console, make_script
+from console_kit import START, console, make_script, settled
 
 SIZE = (100, 30)
 
@@ -165,6 +165,7 @@ async def test_the_console_warns_plainly_and_persistently_and_keeps_the_note(tmp
         assert shown.display and shown.has_class("-shown")
         assert words in shown.plain and "kept in memory" in shown.plain
         assert "Traceback" not in shown.plain and "Errno" not in shown.plain
+        await settled(pilot)
         assert "kept" in app.screen.query_one("#notes").plain  # the note is on screen
         if code == errno.ENOSPC:  # the warning stays through the 1 Hz ticks
             for _ in range(2):

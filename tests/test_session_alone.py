@@ -10,6 +10,7 @@ from companion import paths
 from companion.commands.run import prepare
 from companion.core.library import load_library, load_session_alone
 from tests.test_library import BUNDLED_SESSIONS, put, session_yaml
+from console_kit import settled
 
 
 @pytest.mark.parametrize("ident", sorted(BUNDLED_SESSIONS))
@@ -77,4 +78,5 @@ async def test_the_console_reads_the_rest_of_the_library_after_its_first_frame(t
         assert app.screen.id == "session"
         assert set(app.library.exercises) == set(load_library().exercises)
         assert app.audio.playlists is app.library.playlists and "settling" in app.audio.playlists
+        await settled(pilot)
         assert app.screen.query_one("#guide")  # the panels, built with the exercises' titles

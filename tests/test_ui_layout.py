@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console_kit import console
+from console_kit import console, settled
 
 from companion.ui.screens.session import SessionScreen
 from companion.ui.widgets.timeline_bar import layout
@@ -28,6 +28,7 @@ async def test_at_80x24_nothing_overlaps_and_the_notes_fold_away(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
+        await settled(pilot)
         assert not screen.query_one("#notes").display
         shown = [w for w in screen.query("#console > *, #panels > *, #side > *") if w.display and w.region.area]
         for index, first in enumerate(shown):
@@ -39,6 +40,7 @@ async def test_at_80x24_nothing_overlaps_and_the_notes_fold_away(tmp_path):
     wide, *_ = console(tmp_path / "wide")
     async with wide.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
+        await settled(pilot)
         assert wide.screen.query_one("#notes").display
 
 
