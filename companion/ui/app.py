@@ -289,9 +289,15 @@ class CompanionApp(App[int]):
         if self._hold_timer is not None:
             self._hold_timer.stop()
             self._hold_timer = None
+        # Keys may already wait in the App's queue behind the held ones: keep holding until the
+        # queue reaches this point, then replay everything held, in the order it was typed.
+        if self._held_keys is not None:
+            self.call_later(self._replay_held_keys)
+
+    async def _replay_held_keys(self) -> None:
         held, self._held_keys = self._held_keys, None
         for event in held or ():
-            self.post_message(events.Key(event.key, event.character))
+            await super().on_event(event)
 
     # -- audio --------------------------------------------------------------------------------
 
