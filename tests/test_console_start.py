@@ -105,6 +105,9 @@ async def test_a_session_resumed_after_distress_in_this_phase_stays_silent(tmp_p
         assert not [call for call in player.calls if call[0] == "play"]
         await settled(pilot)
         assert "silence until the next phase" in app.screen.query_one("#audio").plain
+        phase_volume = app.session.state().phase.volume
+        assert phase_volume != 0.5 and app.audio.shown_volume == phase_volume
+        assert f"vol {round(phase_volume * 100)}%" in app.screen.query_one("#audio").plain
 
 
 async def test_declining_the_offer_opens_the_picker(tmp_path):

@@ -44,8 +44,8 @@ class AudioDirector:
         self._announced = player.notice
         if self.muted:
             self._safely("set_muted", True)
-        if self._phase is not None and not self._silenced:
-            self._start(self._phase)
+        if self._phase is not None:
+            self._follow(self._phase)
 
     def _safely(self, method: str, *args: object) -> object:
         """Call the player; a player that fails in a way it did not foresee (a bug, a decoder
@@ -74,7 +74,13 @@ class AudioDirector:
         self._phase = phase
         self._silenced = silenced
         self.volume = phase.volume
-        if self.player is not None and not silenced:
+        if self.player is not None:
+            self._follow(phase)
+
+    def _follow(self, phase: Phase) -> None:
+        if self._silenced:
+            self._safely("set_volume", self.volume)  # nothing heard; the panel shows the phase's level
+        else:
             self._start(phase)
 
     def _start(self, phase: Phase) -> None:
