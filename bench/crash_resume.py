@@ -144,12 +144,13 @@ class Terminal:
 
 
 def private_env(root: Path) -> dict[str, str]:
-    """Data, config and TMPDIR (where rehearsal journals go) all under `root`."""
-    for name in ("data", "config", "tmp"):
+    """Data, config, cache and TMPDIR (where rehearsal journals go) all under `root`."""
+    for name in ("data", "config", "cache", "tmp"):
         (root / name).mkdir(parents=True, exist_ok=True)
     return {
         "COMPANION_DATA_DIR": str(root / "data"),
         "COMPANION_CONFIG_DIR": str(root / "config"),
+        "COMPANION_CACHE_DIR": str(root / "cache"),
         "TMPDIR": str(root / "tmp"),
         "SDL_AUDIODRIVER": "dummy",
         "PYGAME_HIDE_SUPPORT_PROMPT": "1",

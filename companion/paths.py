@@ -2,6 +2,7 @@
 
 COMPANION_DATA_DIR   journals and reports (default: the user data dir)
 COMPANION_CONFIG_DIR the user's own scripts, exercises and playlists (default: user config dir)
+COMPANION_CACHE_DIR  checked scripts kept between runs (default: the user cache dir)
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ def data_dir() -> Path:
 def config_dir() -> Path:
     override = os.environ.get("COMPANION_CONFIG_DIR")
     return Path(override) if override else Path(platformdirs.user_config_dir(APP))
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("COMPANION_CACHE_DIR")
+    return Path(override) if override else Path(platformdirs.user_cache_dir(APP))
 
 
 def journals_dir() -> Path:

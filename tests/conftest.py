@@ -19,6 +19,7 @@ def private_dirs(tmp_path, monkeypatch):
     config = tmp_path / "config"
     monkeypatch.setenv("COMPANION_DATA_DIR", str(data))
     monkeypatch.setenv("COMPANION_CONFIG_DIR", str(config))
+    monkeypatch.setenv("COMPANION_CACHE_DIR", str(tmp_path / "cache"))
     return data, config
 
 

@@ -123,6 +123,7 @@ def terminal(tmp_path, private_dirs):
     env = {
         "COMPANION_DATA_DIR": str(data),
         "COMPANION_CONFIG_DIR": str(config),
+        "COMPANION_CACHE_DIR": str(tmp_path / "cache"),
         "SDL_AUDIODRIVER": "dummy",
         "PYGAME_HIDE_SUPPORT_PROMPT": "1",
         "TERM": "xterm-256color",

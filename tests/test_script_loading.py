@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from companion.core.problems import ScriptError
-from companion.core.script import Reminder, Safety, load_session, read_session
+from companion.core.script import Reminder, Safety
+from companion.core.script_loading import load_session, read_session
 
 VALID = """\
 # a comment first, so line numbers are not trivially small

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -208,6 +207,8 @@ def journal_key(encryption: Encryption, session_id: str) -> JournalKey:
 
 
 def _cache_key(encryption: Encryption, secret: str) -> tuple[str, int, int, int, str]:
+    import hashlib  # here, not at the top: loading OpenSSL's hashes costs the console's start 2 ms
+
     digest = hashlib.sha256(secret.encode("utf-8")).hexdigest()
     return (encryption.salt, encryption.n, encryption.r, encryption.p, digest)
 

@@ -16,25 +16,30 @@ A single file may stand in for a folder (`--scripts my-session.yaml`).
 A broken file does not stop the others: its problems go to `Library.problems`. A session that
 names an unknown playlist, exercise or chime still loads (music it cannot find is silence) and
 the reference is listed as a problem at the line that names it.
+
+The YAML reader and the checkers are imported where a file is read: a console opening a script
+kept in the cache (script_cache.py) shows its first frame without them.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from companion import paths
-from companion.core.fields import Reference, closest
-from companion.core.playlists import Chime, Playlist, parse_playlists
+from companion.core import script_cache
 from companion.core.problems import Problem, ScriptError, file_problem
-from companion.core.script import SessionScript, check_session, read_session
-from companion.core.yamlio import Located, load_yaml_file
+from companion.core.script import SessionScript
 
 if TYPE_CHECKING:
     from companion.core.exercises import GroundingExercise
+    from companion.core.fields import Reference
+    from companion.core.playlists import Chime, Playlist
+    from companion.core.yamlio import Located
 
 DEFAULT_SESSION_ID = "im-standard"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -86,6 +91,8 @@ class Library:
         if text in self.sessions:
             return self.sessions[text]
         if _looks_like_path(text):
+            from companion.core.script_loading import read_session
+
             try:
                 script, references = read_session(Path(text).expanduser())
             except ScriptError as error:
@@ -128,6 +135,8 @@ def _looks_like_path(text: str) -> bool:
 
 
 def _unknown(kind: str, ident: str, known: Iterable[str]) -> str:
+    from companion.core.fields import closest
+
     names = sorted(known)
     guess = closest(ident, names)
     message = f'unknown {kind} "{ident}"'
@@ -216,10 +225,11 @@ def load_session_alone(ident: str, extra_dirs: Sequence[Path] = ()) -> SessionSc
 
     Lets the console show a named session without waiting for every other file. The lookup
     order is the library's; a file whose bytes contain neither the id nor a backslash escape
-    cannot declare that id, so it is passed over unread. Anything unusual (a missing folder,
-    a broken file that might declare the id, a script with problems) answers None and the
-    caller reads the whole library, which reports it. The script's references to playlists,
-    exercises and chimes are not checked here: they are when the whole library is read.
+    cannot declare that id, so it is passed over unread. A file whose text was checked before
+    comes from the cache (script_cache.py). Anything unusual (a missing folder, a broken file
+    that might declare the id, a script with problems) answers None and the caller reads the
+    whole library, which reports it. The script's references to playlists, exercises and
+    chimes are not checked here: they are when the whole library is read.
     """
     if _looks_like_path(ident):
         return None
@@ -228,28 +238,57 @@ def load_session_alone(ident: str, extra_dirs: Sequence[Path] = ()) -> SessionSc
         if layer.origin == "scripts" and (not layer.root.exists() or layer.root.suffix.lower() in YAML_SUFFIXES):
             return None
         for kind, path in layer.files:
-            if kind not in (SESSION, None) or not _may_declare(path, needle):
+            if kind not in (SESSION, None):
                 continue
-            try:
-                doc = load_yaml_file(path)
-            except ScriptError:
-                return None
-            if (kind or _kind_from_content(doc)) != SESSION:
+            data = _small_file_bytes(path)
+            if data is None:
+                return None  # the whole library's reading says what is wrong with it
+            if needle not in data and b"\\" not in data:
                 continue
-            script, _references, problems = check_session(doc)
-            if script is None or problems:
+            script = script_cache.cached(path, data) or _check_alone(kind, path, data)
+            if script is _NOT_A_SESSION:
+                continue
+            if script is None:
                 return None
             if script.id == ident:
                 return script
     return None
 
 
-def _may_declare(path: Path, needle: bytes) -> bool:
+_NOT_A_SESSION = SessionScript("", "", "", ())
+_LARGEST_SCRIPT = 1024 * 1024  # yamlio.MAX_BYTES, without importing the YAML reader
+
+
+def _small_file_bytes(path: Path) -> bytes | None:
+    """The bytes of a regular file of at most a script's size, else None (never blocks on a FIFO)."""
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _LARGEST_SCRIPT:
+            return None
+        with open(path, "rb") as handle:
+            data = handle.read(_LARGEST_SCRIPT + 1)
     except OSError:
-        return True  # let the YAML reader say what is wrong with it
-    return needle in data or b"\\" in data
+        return None
+    return data if len(data) <= _LARGEST_SCRIPT else None
+
+
+def _check_alone(kind: str | None, path: Path, data: bytes) -> SessionScript | None:
+    """The session checked from `data`, kept in the cache; None when it has problems, or
+    _NOT_A_SESSION for another kind of file."""
+    from companion.core.script_loading import check_session
+    from companion.core.yamlio import parse_yaml
+
+    try:
+        doc = parse_yaml(data, path)
+    except ScriptError:
+        return None
+    if (kind or _kind_from_content(doc)) != SESSION:
+        return _NOT_A_SESSION
+    script, _references, problems = check_session(doc)
+    if script is None or problems:
+        return None
+    script_cache.remember(path, data, script)
+    return script
 
 
 class _Builder:
@@ -270,6 +309,9 @@ class _Builder:
         self.seen.add(key)
         self.rank = rank
         library = self.library
+        from companion.core.script_loading import check_session
+        from companion.core.yamlio import load_yaml_file
+
         try:
             doc = load_yaml_file(path)
         except ScriptError as error:
@@ -332,6 +374,8 @@ class _Builder:
         return False
 
     def _add_catalogue(self, doc: Located) -> None:
+        from companion.core.playlists import parse_playlists
+
         catalogue = parse_playlists(doc)
         library = self.library
         library.has_catalogue = True

@@ -15,7 +15,8 @@ from companion.core.exercises import GroundingExercise
 from companion.core.journal import JournalHeader
 from companion.core.library import load_library
 from companion.core.problems import ScriptError
-from companion.core.script import SessionScript, load_session
+from companion.core.script import SessionScript
+from companion.core.script_loading import load_session
 
 
 @dataclass(frozen=True)

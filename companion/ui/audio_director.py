@@ -10,10 +10,9 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from companion.core.playlists import Chime, Playlist
-from companion.core.script import Phase
-
 if TYPE_CHECKING:
+    from companion.core.playlists import Chime, Playlist
+    from companion.core.script import Phase
     from companion.sound import Player
 
 SOUND_STOPPED = "The sound stopped after an unexpected fault: the session goes on silently."
