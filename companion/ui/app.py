@@ -105,23 +105,35 @@ class CompanionApp(App[int]):
 
     # -- start --------------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        """The session screen itself when there is nothing to ask first (a script and a client
+        code given, no unfinished session to offer): one screen to style and lay out before the
+        first frame instead of an empty one and then the session's."""
+        self._unfinished_at_start = self._unfinished() if self.offer_resume and self.resume_summary is None else None
+        if self._starts_at_once():
+            self._begin_session(self.script)
+            return self._session_screen(())
+        return super().get_default_screen()
+
+    def _starts_at_once(self) -> bool:
+        return (self.resume_summary is None and self._unfinished_at_start is None
+                and self.script is not None and self.client_code is not None)
+
     def on_mount(self) -> None:
         self._exit_on_signals()
         self._player_requested = self.audio.player is not None
+        if self._starts_at_once():
+            if self._load_rest is None:
+                self._mention_library_problems()
+            return
         # Nothing to ask: open the session screen before the first frame, not after it.
         if self.resume_summary is not None:
             self.complete_library()
             self._resume(self.resume_summary)
             return
-        unfinished = self._unfinished() if self.offer_resume else None
-        if unfinished is None and self.script is not None and self.client_code is not None:
-            if self._load_rest is None:
-                self._mention_library_problems()
-            self._start_now(self.script)
-            return
         self.complete_library()  # the resume question and the script picker need all of it
         resume_collecting()
-        self._begin(unfinished)
+        self._begin(self._unfinished_at_start)
 
     def complete_library(self) -> None:
         """Read the rest of the library, when only the session's own script was read to start
@@ -191,6 +203,10 @@ class CompanionApp(App[int]):
         self._start_now(script)
 
     def _start_now(self, script: SessionScript) -> None:
+        self._begin_session(script)
+        self._show_session(())
+
+    def _begin_session(self, script: SessionScript) -> None:
         from companion.core.session import LiveSession
 
         store = self.rehearsal_store if self.rehearsal_speed and self.rehearsal_store else self.store
@@ -199,7 +215,6 @@ class CompanionApp(App[int]):
             script, store, clock, client_code=self.client_code or "",
             rehearsal=self.rehearsal_speed is not None, speed=self.speed,
         )
-        self._show_session(())
 
     def _unfinished(self) -> SessionSummary | None:
         """The session to offer: a real one for a real run, a rehearsal for a rehearsal.
@@ -257,14 +272,17 @@ class CompanionApp(App[int]):
         return self.store
 
     def _show_session(self, notices: tuple[str, ...]) -> None:
-        screen = SessionScreen(
-            self.session, self.audio, self.session.clock, client_code=self.client_code or "",
-            rehearsal_speed=self.rehearsal_speed, notices=notices, real_time=self.real_time,
-        )
+        screen = self._session_screen(notices)
         if self.screen.id == "picker":
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def _session_screen(self, notices: tuple[str, ...]) -> SessionScreen:
+        return SessionScreen(
+            self.session, self.audio, self.session.clock, client_code=self.client_code or "",
+            rehearsal_speed=self.rehearsal_speed, notices=notices, real_time=self.real_time,
+        )
 
     # -- keys typed while a dialog opens -------------------------------------------------------
 
