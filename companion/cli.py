@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from companion import __version__
@@ -25,15 +26,7 @@ def _scripts_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="companion",
-        description="Session Companion: session timeline, calm audio and grounding exercises.",
-    )
-    parser.add_argument("--version", action="version", version=f"companion {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    run = sub.add_parser("run", help="start a session (a picker when no script is named)")
+def _run_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("script", nargs="?", help="session script id or path to a YAML file")
     run.add_argument("--client", metavar="CODE", help="a client code (free text, no name needed)")
     run.add_argument(
@@ -49,48 +42,83 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _scripts_option(run)
 
-    resume = sub.add_parser("resume", help="resume an unfinished session")
+
+def _resume_arguments(resume: argparse.ArgumentParser) -> None:
     resume.add_argument("session", nargs="?", help="session id (default: the latest unfinished)")
     _scripts_option(resume)
 
-    validate = sub.add_parser("validate", help="check session scripts, exercises and playlists")
+
+def _validate_arguments(validate: argparse.ArgumentParser) -> None:
     validate.add_argument("paths", nargs="*", type=Path, help="files or folders (default: all)")
     _scripts_option(validate)
 
-    listing = sub.add_parser("list", help="list sessions scripts, exercises and playlists")
-    _scripts_option(listing)
 
-    sub.add_parser("sessions", help="list past sessions from the journal store")
+def _no_arguments(_parser: argparse.ArgumentParser) -> None:
+    pass
 
-    play = sub.add_parser("play", help="preview a playlist in the terminal")
+
+def _play_arguments(play: argparse.ArgumentParser) -> None:
     play.add_argument("playlist", help="playlist id")
     play.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
     _scripts_option(play)
 
-    exercise = sub.add_parser("exercise", help="run a grounding exercise on its own")
+
+def _exercise_arguments(exercise: argparse.ArgumentParser) -> None:
     exercise.add_argument("exercise", nargs="?", help="exercise id (a picker when omitted)")
     _scripts_option(exercise)
 
-    display = sub.add_parser("display", help="the client-facing view of a live session")
+
+def _display_arguments(display: argparse.ArgumentParser) -> None:
     display.add_argument("session", nargs="?", help="session id (default: the one in progress)")
     display.add_argument("--serve", action="store_true", help="serve the view to a browser")
     display.add_argument("--host", default="127.0.0.1", help="address to serve on (default: loopback)")
     display.add_argument("--port", type=int, default=8000, help="port to serve on")
     _scripts_option(display)
 
-    report = sub.add_parser("report", help="write the summary of a session")
+
+def _report_arguments(report: argparse.ArgumentParser) -> None:
     report.add_argument("session", help="session id or journal path")
     report.add_argument("--format", choices=["md", "html", "json"], default="md")
     report.add_argument("-o", "--output", type=Path, help="file to write (default: print)")
     _scripts_option(report)
+
+
+# name: (help line, its arguments)
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "run": ("start a session (a picker when no script is named)", _run_arguments),
+    "resume": ("resume an unfinished session", _resume_arguments),
+    "validate": ("check session scripts, exercises and playlists", _validate_arguments),
+    "list": ("list sessions scripts, exercises and playlists", _scripts_option),
+    "sessions": ("list past sessions from the journal store", _no_arguments),
+    "play": ("preview a playlist in the terminal", _play_arguments),
+    "exercise": ("run a grounding exercise on its own", _exercise_arguments),
+    "display": ("the client-facing view of a live session", _display_arguments),
+    "report": ("write the summary of a session", _report_arguments),
+}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or only the command `only` (building all ten parsers is about
+    3 ms of the console's start; a command's own parser, help and errors are the same)."""
+    parser = argparse.ArgumentParser(
+        prog="companion",
+        description="Session Companion: session timeline, calm audio and grounding exercises.",
+    )
+    parser.add_argument("--version", action="version", version=f"companion {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (help_line, add_arguments) in COMMANDS.items():
+        if only is None or name == only:
+            add_arguments(sub.add_parser(name, help=help_line))
     return parser
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = build_parser()
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    named = argv[0] if argv else "run"
+    parser = build_parser(named if named in COMMANDS else None)
+    args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args(["run", *(sys.argv[1:] if argv is None else argv)])
+        args = parser.parse_args(["run", *argv])
     module = importlib.import_module(f"companion.commands.{args.command}")
     from companion.passphrase import prepare
 

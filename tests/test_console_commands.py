@@ -90,3 +90,31 @@ def test_a_folder_owned_by_someone_else_is_not_used(private_temp):
     planted.mkdir()
     os.chown(planted, 12345, 12345)
     assert run.rehearsal_root() == paths.data_dir() / "rehearsals"
+
+
+@pytest.mark.parametrize("command", ["run", "resume", "validate", "list", "sessions", "play", "exercise",
+                                     "display", "report"])
+def test_a_command_parsed_alone_reads_and_helps_as_in_the_whole_command_line(command):
+    from companion.cli import COMMANDS
+
+    assert command in COMMANDS
+
+    def subparser(parser):
+        choices = next(action.choices for action in parser._actions if action.dest == "command")
+        return choices[command]
+
+    alone, whole = subparser(build_parser(command)), subparser(build_parser())
+    assert alone.format_help() == whole.format_help()
+    described = lambda parser: [(a.dest, a.option_strings, a.nargs, a.default, a.type) for a in parser._actions]
+    assert described(alone) == described(whole)
+
+
+def test_the_console_is_the_command_when_none_is_named(monkeypatch):
+    from companion import cli
+
+    seen = []
+    monkeypatch.setattr(run, "run", lambda parsed: seen.append(parsed) or 0)
+    with pytest.raises(SystemExit) as stop:
+        cli.main([])
+    assert stop.value.code == 0
+    assert seen[0].command == "run" and seen[0].script is None
