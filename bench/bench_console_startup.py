@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from console_pty import Child
 
-ROUNDS = 7
+ROUNDS = 15
 TARGET = 1.2
 
 

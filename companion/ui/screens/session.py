@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -111,6 +112,14 @@ class SessionScreen(Screen[None]):
                        *self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS))
 
     # -- layout ---------------------------------------------------------------------------
+
+    def _screen_resized(self, size: Size) -> None:
+        # Textual lays the whole screen out again for every Resize it is sent, even of the size it
+        # is already laid out at: at start-up that is three layouts and renders before the first
+        # frame (about 4 ms). A real change of size still lays it out.
+        if size == self._compositor.size:
+            return
+        super()._screen_resized(size)
 
     def compose(self) -> ComposeResult:
         """The first frame: where the session stands (phase, time left, time since dose, a due reminder).
