@@ -118,3 +118,21 @@ def test_the_console_is_the_command_when_none_is_named(monkeypatch):
         cli.main([])
     assert stop.value.code == 0
     assert seen[0].command == "run" and seen[0].script is None
+
+
+@pytest.mark.parametrize("argv, paused", [(["run", "--client", "K"], True), (["list"], False)])
+def test_only_the_console_starts_with_the_collector_paused(monkeypatch, argv, paused):
+    import gc
+
+    from companion import cli
+    from companion.commands import list as list_command
+
+    seen = []
+    monkeypatch.setattr(run, "run", lambda parsed: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(list_command, "run", lambda parsed: seen.append(gc.isenabled()) or 0)
+    try:
+        with pytest.raises(SystemExit):
+            cli.main(argv)
+    finally:
+        gc.enable()
+    assert seen == [not paused]
