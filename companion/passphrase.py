@@ -10,7 +10,6 @@ exit 1, never a damaged-looking journal later.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import stat
@@ -52,6 +51,8 @@ def _ask(new: bool, optional: bool) -> str | None:
     if not sys.stdin.isatty():
         return (f"An encrypted journal needs its passphrase: set {crypto.ENVIRONMENT}, "
                 "or run the command in a terminal.")
+    import getpass  # only when asking: most starts never do
+
     hint = " (Enter to skip the encrypted journals)" if optional else ""
     try:
         secret = getpass.getpass(f"Journal passphrase{hint}: ")

@@ -25,12 +25,12 @@ from companion.core.clock import Clock, MonotonicClock
 from companion.core.journal import JournalError, JournalStore, SessionSummary
 from companion.core.script import SessionScript
 from companion.ui.audio_director import AudioDirector
-from companion.ui.messages import PlayerReady, ReportWritten
 from companion.ui.screens.session import SessionScreen
 from companion.ui.theme import THEMES
 from companion.ui.timefmt import wall_text
 
 if TYPE_CHECKING:
+    from companion.ui.messages import PlayerReady, ReportWritten
     from textual.timer import Timer
 
     from companion.core.library import Library
@@ -328,6 +328,7 @@ class CompanionApp(App[int]):
     @work(thread=True, exclusive=True, group="player")
     def _player_worker(self) -> None:
         from companion.sound import open_player
+        from companion.ui.messages import PlayerReady  # here: nothing before the first frame needs it
 
         player = (self._open_player or open_player)()
         self.post_message(PlayerReady(player))
@@ -362,6 +363,8 @@ class CompanionApp(App[int]):
 
     @work(thread=True, group="report")
     def _write_report(self, journal: Path, output: Path | None, write_report: Callable[..., Path]) -> None:
+        from companion.ui.messages import ReportWritten
+
         try:
             path = write_report(journal, fmt="md", output=output, extra_dirs=self.extra_dirs)
         except Exception as error:  # the session is safe either way; say why in one line

@@ -11,7 +11,6 @@ if TYPE_CHECKING:
     from companion.sound import Player
 
 
-
 @dataclass
 class PlayerReady(Message):
     """The audio device is open (or known to be absent): the player to drive from now on."""

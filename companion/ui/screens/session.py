@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.events import ScreenResume
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
@@ -100,6 +101,7 @@ class SessionScreen(Screen[None]):
         self._visit_key: tuple | None = None
         self._chimed: set[str] = set()
         self._complete = False  # True once the panels and footer are mounted after the first frame
+        self._resumed_before = False
         self._preset_size_classes()
 
     def _preset_size_classes(self) -> None:
@@ -112,6 +114,14 @@ class SessionScreen(Screen[None]):
                        *self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS))
 
     # -- layout ---------------------------------------------------------------------------
+
+    def _on_screen_resume(self, event: ScreenResume) -> None:
+        # Textual restyles every widget when a screen becomes current. The first time, each
+        # was styled as it mounted a moment before (about 2 ms before the first frame).
+        if not self._resumed_before:
+            self._resumed_before = True
+            event.refresh_styles = False
+        super()._on_screen_resume(event)
 
     def _screen_resized(self, size: Size) -> None:
         # Textual lays the whole screen out again for every Resize it is sent, even of the size it
