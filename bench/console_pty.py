@@ -42,11 +42,12 @@ class Child:
             TERM="xterm-256color",
             COMPANION_DATA_DIR=str(Path(self.tmp.name) / "data"),
             COMPANION_CONFIG_DIR=str(Path(self.tmp.name) / "config"),
+            COMPANION_CACHE_DIR=str(Path(self.tmp.name) / "cache"),
             TMPDIR=self.tmp.name,
             SDL_AUDIODRIVER="dummy",
             PYGAME_HIDE_SUPPORT_PROMPT="1",
-            **(extra_env or {}),
         )
+        env.update(extra_env or {})
         self.master, slave = pty.openpty()
         import fcntl
         import struct
