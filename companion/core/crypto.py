@@ -23,8 +23,9 @@ import base64
 import binascii
 import json
 import os
-from dataclasses import dataclass
 from typing import Any
+
+from companion.core.record import record
 
 SCHEME = "aes-256-gcm+scrypt"
 ENVIRONMENT = "COMPANION_PASSPHRASE"
@@ -43,7 +44,7 @@ class SealedLineError(ValueError):
     """A line that does not open with the key: damaged, torn, or from another journal."""
 
 
-@dataclass(frozen=True)
+@record
 class Encryption:
     """What a journal's header records about its encryption (never the key)."""
 

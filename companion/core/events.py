@@ -8,19 +8,20 @@ the JSON objects the journal stores: {"kind": "...", "at": ..., <fields>}.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
+
+from companion.core.record import record
 
 PhaseMove = Literal["start", "next", "back", "jump", "auto"]
 
 
-@dataclass(frozen=True)
+@record
 class Event:
     KIND: ClassVar[str] = ""
     at: float
 
 
-@dataclass(frozen=True)
+@record
 class SessionStarted(Event):
     KIND: ClassVar[str] = "session_started"
     script_id: str = ""
@@ -29,24 +30,24 @@ class SessionStarted(Event):
     speed: float = 1.0
 
 
-@dataclass(frozen=True)
+@record
 class PhaseStarted(Event):
     KIND: ClassVar[str] = "phase_started"
     phase_id: str = ""
     move: PhaseMove = "next"
 
 
-@dataclass(frozen=True)
+@record
 class Paused(Event):
     KIND: ClassVar[str] = "paused"
 
 
-@dataclass(frozen=True)
+@record
 class Resumed(Event):
     KIND: ClassVar[str] = "resumed"
 
 
-@dataclass(frozen=True)
+@record
 class PhaseAdjusted(Event):
     """The current phase extended (positive seconds) or shortened (negative)."""
 
@@ -55,7 +56,7 @@ class PhaseAdjusted(Event):
     seconds: float = 0.0
 
 
-@dataclass(frozen=True)
+@record
 class DoseGiven(Event):
     KIND: ClassVar[str] = "dose_given"
     amount: float = 0.0
@@ -65,7 +66,7 @@ class DoseGiven(Event):
     lot: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class VitalsRecorded(Event):
     KIND: ClassVar[str] = "vitals_recorded"
     systolic: int | None = None
@@ -75,13 +76,13 @@ class VitalsRecorded(Event):
     note: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class NoteAdded(Event):
     KIND: ClassVar[str] = "note_added"
     text: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class ChecklistTicked(Event):
     KIND: ClassVar[str] = "checklist_ticked"
     phase_id: str = ""
@@ -89,19 +90,19 @@ class ChecklistTicked(Event):
     done: bool = True  # False unticks
 
 
-@dataclass(frozen=True)
+@record
 class ReminderAcknowledged(Event):
     KIND: ClassVar[str] = "reminder_acknowledged"
     reminder_id: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class ExerciseStarted(Event):
     KIND: ClassVar[str] = "exercise_started"
     exercise_id: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class ExerciseFinished(Event):
     KIND: ClassVar[str] = "exercise_finished"
     exercise_id: str = ""
@@ -109,13 +110,13 @@ class ExerciseFinished(Event):
     completed: bool = True  # False: ended early (abandoned)
 
 
-@dataclass(frozen=True)
+@record
 class DistressMarked(Event):
     KIND: ClassVar[str] = "distress_marked"
     note: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class SessionEnded(Event):
     KIND: ClassVar[str] = "session_ended"
 

@@ -21,7 +21,6 @@ import json
 import os
 import stat
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -35,6 +34,7 @@ except ImportError:  # not POSIX: journals are still written, just not locked ag
     fcntl = None  # type: ignore[assignment]
 from companion.core.clock import Clock
 from companion.core.events import EVENT_TYPES, Event, SessionEnded, SessionStarted, UnknownEvent, from_record
+from companion.core.record import record
 from companion.core.script import SessionScript
 
 FORMAT_VERSION = 1
@@ -48,7 +48,7 @@ class JournalError(Exception):
     """A journal that cannot be read or opened; the message is a plain sentence naming it."""
 
 
-@dataclass(frozen=True)
+@record
 class JournalHeader:
     format: int
     session_id: str
@@ -65,7 +65,7 @@ class JournalHeader:
         return self.encryption is not None
 
 
-@dataclass(frozen=True)
+@record
 class JournalContents:
     header: JournalHeader
     events: tuple[Event, ...]
@@ -73,7 +73,7 @@ class JournalContents:
     problems: tuple[str, ...]  # plain sentences about anything skipped
 
 
-@dataclass(frozen=True)
+@record
 class SessionSummary:
     session_id: str
     path: Path

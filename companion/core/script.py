@@ -6,14 +6,16 @@ format); this module imports no YAML, so a cached script (script_cache.py) needs
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Literal
+
+from companion.core.record import record
 
 Advance = Literal["manual", "auto"]
 
 
-@dataclass(frozen=True)
+@record
 class Reminder:
     """A cue inside a phase: `at` seconds from the phase's start, or `after_dose` seconds."""
 
@@ -24,7 +26,7 @@ class Reminder:
     chime: str | None = None  # chime id from audio/playlists.yaml
 
 
-@dataclass(frozen=True)
+@record
 class Phase:
     id: str
     title: str
@@ -41,7 +43,7 @@ class Phase:
     exercises: tuple[str, ...] = ()  # exercise ids, offered first in this phase
 
 
-@dataclass(frozen=True)
+@record
 class Safety:
     """The practice's own thresholds. Readings beyond them are flagged, never advised on."""
 
@@ -53,7 +55,7 @@ class Safety:
     source: str = ""  # where the numbers come from, shown beside a flag
 
 
-@dataclass(frozen=True)
+@record
 class SessionScript:
     id: str
     title: str

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from companion.core.clock import Clock, MonotonicClock
 from companion.core.events import (
@@ -39,6 +38,7 @@ from companion.core.events import (
     VitalsRecorded,
 )
 from companion.core.journal import JournalError, JournalHeader, JournalStore, JournalWriter, read_journal
+from companion.core.record import record
 from companion.core.script import SessionScript
 from companion.core.timeline import SessionState, compute_state
 
@@ -46,7 +46,7 @@ ClockFactory = Callable[[float, float], Clock]
 """(speed, session time to resume at) -> the clock a resumed session runs on."""
 
 
-@dataclass(frozen=True)
+@record
 class ResumeReport:
     """What a resume found, for the screen that offers it."""
 

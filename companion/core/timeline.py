@@ -7,7 +7,7 @@ all recompute it from the journal's events and the time.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from companion.core.events import (
     ChecklistTicked,
@@ -26,6 +26,7 @@ from companion.core.events import (
     SessionStarted,
     VitalsRecorded,
 )
+from companion.core.record import record
 from companion.core.script import Phase, Reminder, Safety, SessionScript
 
 # Shortening never takes a phase's plan below this (or below the script's own duration, if
@@ -33,7 +34,7 @@ from companion.core.script import Phase, Reminder, Safety, SessionScript
 MIN_PLANNED = 60.0
 
 
-@dataclass(frozen=True)
+@record
 class VitalsReading:
     at: float
     systolic: int | None
@@ -45,7 +46,7 @@ class VitalsReading:
     # "Systolic 182 is above this protocol's 180"
 
 
-@dataclass(frozen=True)
+@record
 class ReminderStatus:
     reminder: Reminder
     phase_id: str
@@ -54,7 +55,7 @@ class ReminderStatus:
     acknowledged_at: float | None = None
 
 
-@dataclass(frozen=True)
+@record
 class PhaseVisit:
     """One stay in a phase, for the timeline bar and the report."""
 
@@ -66,7 +67,7 @@ class PhaseVisit:
     move: str = ""  # how the phase was entered: start, next, back, jump or auto
 
 
-@dataclass(frozen=True)
+@record
 class SessionState:
     script: SessionScript
     now: float
