@@ -287,10 +287,41 @@ async def test_distress_fades_marks_and_opens_the_phase_exercise(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         await settled(pilot)
-        assert "silence until the next phase" in app.screen.query_one("#audio").plain
+        assert "silent now (f brings it back)" in app.screen.query_one("#audio").plain
     assert len(kinds(app, store, DistressMarked)) == 1
     (finished,) = kinds(app, store, ExerciseFinished)
     assert finished.exercise_id == "five-senses" and not finished.completed
+
+
+async def test_f_brings_the_phase_s_music_back_after_distress_at_the_level_last_set(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.session.jump("journey")
+        app.screen.refresh_state()  # the screen takes the jump (and the phase's music) at once
+        journey = app.session.state().phase
+        await pilot.press("left_square_bracket")  # the therapist's own level, below the phase's
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await settled(pilot)
+        assert player.calls[-1][0] == "fade_to_silence"
+        await pilot.press("f")
+        await settled(pilot)
+        assert player.calls[-1] == ("play", journey.music, round(journey.volume - 0.05, 2))
+        assert "♪" in app.screen.query_one("#audio").plain
+        await pilot.press("f")  # playing again: f fades it out as before
+        assert player.calls[-1][0] == "stop"
+        await settled(pilot)
+        assert "silent now (f brings it back)" in app.screen.query_one("#audio").plain
+        app.session.next_phase()  # a new phase: its own music, as always
+        app.screen.refresh_state()
+        await settled(pilot)
+        following = app.session.state().phase
+        assert following.music and player.calls[-1][:2] == ("play", following.music)
+        assert "f brings it back" not in app.screen.query_one("#audio").plain
+    assert len(kinds(app, store, DistressMarked)) == 1
 
 
 async def test_g_offers_the_exercises_and_journals_the_one_run(tmp_path):
@@ -326,7 +357,7 @@ async def test_mute_volume_and_fade(tmp_path):
         await pilot.press("f")
         assert player.calls[-1][0] == "stop"
         await settled(pilot)
-        assert "silence" in app.screen.query_one("#audio").plain
+        assert "silent now (f brings it back)" in app.screen.query_one("#audio").plain
 
 
 async def test_dim_toggles_the_theme(tmp_path):

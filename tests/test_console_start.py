@@ -104,7 +104,7 @@ async def test_a_session_resumed_after_distress_in_this_phase_stays_silent(tmp_p
         assert isinstance(app.screen, SessionScreen)
         assert not [call for call in player.calls if call[0] == "play"]
         await settled(pilot)
-        assert "silence until the next phase" in app.screen.query_one("#audio").plain
+        assert "silent now (f brings it back)" in app.screen.query_one("#audio").plain
         phase_volume = app.session.state().phase.volume
         assert phase_volume != 0.5 and app.audio.shown_volume == phase_volume
         assert f"vol {round(phase_volume * 100)}%" in app.screen.query_one("#audio").plain

@@ -26,7 +26,7 @@ class AudioDirector:
         self.chimes = chimes
         self.player: Player | None = None
         self._phase: Phase | None = None
-        self._silenced = False  # distress or `f`: stays quiet until the next phase change
+        self._silenced = False  # distress or `f`: quiet until the next phase, or `f` again
         self.volume = 0.5
         self.muted = False
         self.busy_until = 0.0  # monotonic time by which the fades we asked for are over
@@ -96,6 +96,18 @@ class AudioDirector:
         self._silenced = True
         self._safely("stop")
 
+    def bring_back(self) -> bool:
+        """The phase's music again after a fade or distress, faded in as its playlist says, at the
+        level last set. False (and nothing done) when the music is not being held quiet."""
+        if not self.held_quiet or self._phase is None:
+            return False
+        self._silenced = False
+        self._busy()
+        playlist = self.playlists.get(self._phase.music) if self._phase.music else None
+        if playlist is not None:
+            self._safely("play", playlist, self.volume)
+        return True
+
     def distress(self, seconds: float = 4.0) -> None:
         self._busy()
         self._silenced = True
@@ -146,7 +158,8 @@ class AudioDirector:
 
     @property
     def held_quiet(self) -> bool:
-        """The phase has music, but distress or a fade keeps it silent until the next phase."""
+        """The phase has music, but distress or a fade keeps it silent (until the next phase,
+        or `bring_back`)."""
         return self._silenced and self._phase is not None and bool(self._phase.music)
 
     @property

@@ -79,7 +79,8 @@ class SessionScreen(Screen[None]):
                 tooltip="Lower the music a little"),
         Binding("right_square_bracket", "volume(1)", "Vol+", key_display="]", id="session.volume_up",
                 tooltip="Raise the music a little"),
-        Binding("f", "fade_out", "Fade", id="session.fade", tooltip="Fade the music out"),
+        Binding("f", "fade_out", "Fade", id="session.fade",
+                tooltip="Fade the music out; after a fade or distress, bring the phase's music back"),
         Binding("D", "toggle_dim", "Dim", id="session.dim", tooltip="Dim the whole screen, or brighten it back"),
         Binding("e", "end_session", "End", id="session.end", tooltip="End the session (then offers the report)"),
         Binding("q", "quit_console", "Quit", id="session.quit",
@@ -441,7 +442,9 @@ class SessionScreen(Screen[None]):
         self.audio_changed()
 
     def action_fade_out(self) -> None:
-        self.audio.fade_out()
+        """Fade the music out; when it is held quiet (a fade, distress), fade the phase's music back in."""
+        if not self.audio.bring_back():
+            self.audio.fade_out()
         self.audio_changed()
 
     def action_keys(self) -> None:
