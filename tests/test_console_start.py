@@ -311,3 +311,16 @@ async def test_the_collector_runs_again_when_the_start_asks_first(tmp_path):
             assert gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_the_console_takes_sigterm_and_sighup_while_open_and_gives_them_back(tmp_path):
+    import signal
+
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
+        assert handlers[0] == app._signals._on_signal and handlers[1] == app._signals._on_signal
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)) == before
+    assert app._signals._closed.is_set()  # a watchdog started by a late signal stands down

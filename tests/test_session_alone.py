@@ -76,7 +76,7 @@ async def test_the_console_reads_the_rest_of_the_library_after_its_first_frame(t
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app.screen.id == "session"
+        await settled(pilot)  # the first frame is out, and the work that follows it is done
         assert set(app.library.exercises) == set(load_library().exercises)
         assert app.audio.playlists is app.library.playlists and "settling" in app.audio.playlists
-        await settled(pilot)
         assert app.screen.query_one("#guide")  # the panels, built with the exercises' titles

@@ -7,9 +7,7 @@ and the audio. pygame loads only after the first frame is painted.
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import signal
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -26,6 +24,7 @@ from companion.core.journal import JournalError, JournalStore, SessionSummary
 from companion.core.script import SessionScript
 from companion.ui.audio_director import AudioDirector
 from companion.ui.screens.session import SessionScreen
+from companion.ui.signals import CloseOnSignal
 from companion.ui.theme import THEMES
 from companion.ui.timefmt import wall_text
 
@@ -81,6 +80,7 @@ class CompanionApp(App[int]):
         self.audio = AudioDirector(library.playlists, library.chimes, player)
         self._open_player = open_player
         self._load_rest = load_rest
+        self._signals = CloseOnSignal(self.exit, self.audio.fade_out)
         self._held_keys: list[events.Key] | None = None
         self._hold_timer: Timer | None = None
         self.animation_level = "none"  # nothing slides or flashes in a dark room
@@ -154,14 +154,8 @@ class CompanionApp(App[int]):
         self.ensure_player()
 
     def _exit_on_signals(self) -> None:
-        """A shutdown or `kill` closes the console as `q` does: the terminal is restored and the
-        journal (already safe, event by event) is closed."""
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            try:
-                loop.add_signal_handler(signum, self.exit)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass  # not the main thread (tests) or a platform without them
+        """A shutdown, `kill` or a closed window closes the console as `q` does (signals.py)."""
+        self._signals.install()
 
     @work(exclusive=True, group="start")
     async def _begin(self, unfinished: SessionSummary | None) -> None:
@@ -383,6 +377,7 @@ class CompanionApp(App[int]):
         if self.session is not None:
             self.session.close()
         self.audio.close()
+        self._signals.closed()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Nothing blinks in a dark room: any text field, ours or Textual's own (the command

@@ -91,10 +91,11 @@ class AudioDirector:
         else:
             self._safely("play", playlist, phase.volume)
 
-    def fade_out(self) -> None:
+    def fade_out(self, seconds: float | None = None) -> None:
+        """To silence over `seconds` (default: the playlist's own fade-out), until `bring_back`."""
         self._busy()
         self._silenced = True
-        self._safely("stop")
+        self._safely("stop", seconds)
 
     def bring_back(self) -> bool:
         """The phase's music again after a fade or distress, faded in as its playlist says, at the

@@ -1,0 +1,75 @@
+"""SIGTERM and SIGHUP close the console as `q` does, and a close that hangs is cut short.
+
+A shutdown, `kill PID` or a closed terminal window asks the app to exit: Textual restores the
+terminal and the journal is closed. The handler is a plain signal handler, not the event
+loop's, because the loop itself may be stuck: Textual's output thread dies on its first write
+to a terminal that has gone away, the app's next writes fill that thread's queue, and the loop
+then waits on the queue forever, the music playing on in a process nobody can see. So a signal
+also starts a watchdog: if the app has not closed EXIT_GRACE seconds later, the music fades
+over FADE seconds and the process ends. Nothing is lost: the journal syncs every event as it
+is recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+EXIT_GRACE = 4.0  # a normal close takes well under a second
+FADE = 1.0
+SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+class CloseOnSignal:
+    def __init__(self, exit_app: Callable[[], None], fade_music: Callable[[float], None]) -> None:
+        self.exit_app = exit_app
+        self.fade_music = fade_music
+        self._closed = threading.Event()
+        self._watchdog: threading.Thread | None = None
+        self._previous: dict[int, Any] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def install(self) -> None:
+        """From the app's start, on the main thread (elsewhere signals cannot be handled)."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        self._loop = asyncio.get_running_loop()
+        for signum in SIGNALS:
+            try:
+                self._previous[signum] = signal.signal(signum, self._on_signal)
+            except (ValueError, OSError):
+                pass
+
+    def closed(self) -> None:
+        """The app has closed: stand the watchdog down and give the signals back."""
+        self._closed.set()
+        for signum, previous in self._previous.items():
+            try:
+                signal.signal(signum, previous)
+            except (ValueError, OSError, TypeError):
+                pass
+        self._previous.clear()
+
+    def _on_signal(self, signum: int, frame: object) -> None:
+        if self._watchdog is None:
+            self._watchdog = threading.Thread(target=self._cut_short, name="companion-close", daemon=True)
+            self._watchdog.start()
+        try:
+            if self._loop is not None:
+                self._loop.call_soon_threadsafe(self.exit_app)
+        except RuntimeError:
+            pass  # the loop has closed already: the process is on its way out
+
+    def _cut_short(self) -> None:
+        if self._closed.wait(EXIT_GRACE):
+            return
+        try:
+            self.fade_music(FADE)
+        except Exception:  # noqa: BLE001 - ending the process must not depend on the sound
+            pass
+        if not self._closed.wait(FADE + 0.2):
+            os._exit(0)
