@@ -264,7 +264,7 @@ class ClientDisplay(App[None]):
         e = self.view.exercise
         if e is None or StepPrompt is None:
             return
-        elapsed = self.session_time.exercise_now(e.exercise_started_at) - e.stage_started_at
+        elapsed = e.held if e.held is not None else self.session_time.exercise_now(e.exercise_started_at) - e.stage_started_at
         left = 1 - elapsed / e.stage_seconds if e.stage_seconds else None
         for prompt in self.query(StepPrompt):
             try:
@@ -279,6 +279,9 @@ class ClientDisplay(App[None]):
             if e is not None and StepPrompt is not None and e.stage != "breathing":
                 for prompt in self.query(StepPrompt):
                     prompt.show(e.text, *_dots(e))
+            if e is not None and BreathingPacer is not None:
+                for pacer in self.query(BreathingPacer):
+                    pacer.follow(e.stage_started_at, e.held)  # held where the therapist paused
             return
         self._exercise_key = key
         box = self.query_one("#exercise", Container)
@@ -286,14 +289,15 @@ class ClientDisplay(App[None]):
         if e is None:
             return
         if e.stage == "breathing" and BreathingPacer is not None and e.exercise.pattern is not None:
-            box.mount(
-                BreathingPacer(
-                    e.exercise.pattern,
-                    e.exercise.rounds,
-                    started_at=e.stage_started_at,
-                    clock=ExerciseClock(self.session_time, e.exercise_started_at),
-                )
+            pacer = BreathingPacer(
+                e.exercise.pattern,
+                e.exercise.rounds,
+                started_at=e.stage_started_at,
+                clock=ExerciseClock(self.session_time, e.exercise_started_at),
             )
+            box.mount(pacer)
+            if e.held is not None:
+                self.call_after_refresh(pacer.follow, e.stage_started_at, e.held)
         elif StepPrompt is not None and e.stage != "breathing":
             box.mount(StepPrompt(e.text, *_dots(e)))
             self.call_after_refresh(self._show_time_left)

@@ -9,6 +9,7 @@ from companion.core.events import (
     DistressMarked,
     DoseGiven,
     ExerciseFinished,
+    ExerciseMoved,
     ExerciseStarted,
     NoteAdded,
     Paused,
@@ -339,6 +340,27 @@ async def test_g_offers_the_exercises_and_journals_the_one_run(tmp_path):
         assert isinstance(app.screen, SessionScreen)
     assert [e.exercise_id for e in kinds(app, store, ExerciseStarted)] == ["five-senses"]
     assert len(kinds(app, store, ExerciseFinished)) == 1
+
+
+async def test_moves_inside_an_exercise_are_journaled_for_the_client_display(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ExerciseScreen"
+        await pilot.press("space", "p")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    moved = kinds(app, store, ExerciseMoved)
+    assert [(e.exercise_id, e.move) for e in moved] == [("five-senses", "forward"), ("five-senses", "pause")]
+    assert 0 <= moved[0].after <= moved[1].after < 5
+    started_at = kinds(app, store, ExerciseStarted)[0].at
+    finished_at = kinds(app, store, ExerciseFinished)[0].at
+    assert started_at <= moved[0].at <= finished_at
 
 
 async def test_mute_volume_and_fade(tmp_path):

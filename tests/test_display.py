@@ -14,6 +14,7 @@ from companion.core.client_view import ENDED, WAITING
 from companion.core.events import (
     DoseGiven,
     ExerciseFinished,
+    ExerciseMoved,
     ExerciseStarted,
     NoteAdded,
     SessionEnded,
@@ -24,7 +25,7 @@ from companion.core.library import load_library
 from companion.core.session import LiveSession
 from companion.display import ClientDisplay
 from companion.ui.pacer import BreathingPacer
-from companion.ui.step_prompt import StepPrompt
+from companion.ui.step_prompt import StepPrompt, TimeLeftLine
 
 SECRETS = ("K-SECRET-77", "PRIVATE NOTE", "187", "LOT-HIDDEN", "63 mg", "Review intention")
 
@@ -43,6 +44,15 @@ async def _shows(pilot, app: ClientDisplay, text: str, within: float = 1.0) -> b
     for _ in range(int(within / 0.1)):
         await pilot.pause(0.1)
         if text in _screen_text(app):
+            return True
+    return False
+
+
+async def _time_left_is(pilot, app: ClientDisplay, fraction: float, within: float = 1.5) -> bool:
+    for _ in range(int(within / 0.1)):
+        await pilot.pause(0.1)
+        lines = app.query(TimeLeftLine)
+        if lines and lines.first().fraction == pytest.approx(fraction, abs=0.02):
             return True
     return False
 
@@ -178,6 +188,31 @@ async def test_a_steps_exercise_shows_its_words_step_by_step(demo, clock):
         session.record(ExerciseFinished(clock.now(), exercise_id="five-senses", step_reached=1, completed=False))
         assert await _shows(pilot, app, "Let the music play.")
         assert len(app.query(StepPrompt)) == 0
+    session.close()
+
+
+async def test_the_therapists_skip_and_pause_reach_the_client_display(demo, clock):
+    session = _start(demo, clock)
+    session.jump("journey")
+    app = ClientDisplay(wall=clock.now)
+    exercise = load_library().exercise("five-senses")
+    async with app.run_test(size=(90, 30)) as pilot:
+        session.record(ExerciseStarted(clock.now(), exercise_id="five-senses"))
+        assert await _shows(pilot, app, exercise.intro[:30])
+        clock.advance(1)
+        session.exercise_moved("five-senses", "forward", 1.0)  # skipped the intro at once
+        assert await _shows(pilot, app, exercise.steps[0].say)
+        clock.advance(10)
+        session.exercise_moved("five-senses", "pause", 11.0)  # held 10 s into the first step
+        held = 1 - 10 / exercise.steps[0].seconds
+        assert await _time_left_is(pilot, app, held)
+        clock.advance(60)  # a minute later the client still sees the first step, held
+        await pilot.pause(1.2)  # two polls
+        assert exercise.steps[0].say in _screen_text(app)
+        assert app.query_one(TimeLeftLine).fraction == pytest.approx(held, abs=0.02)
+        session.exercise_moved("five-senses", "resume", 71.0)
+        clock.advance(exercise.steps[0].seconds - 10 + 0.5)  # the rest of the step, after the hold
+        assert await _shows(pilot, app, exercise.steps[1].say[:30])
     session.close()
 
 

@@ -10,6 +10,8 @@ import pytest
 from companion.core.client_view import client_view
 from companion.core.events import (
     DoseGiven,
+    ExerciseFinished,
+    ExerciseMoved,
     ExerciseStarted,
     NoteAdded,
     PhaseStarted,
@@ -218,3 +220,48 @@ def test_the_serve_command_refuses_a_port_in_use_plainly(capsys):
     assert done.value.code == 1
     captured = capsys.readouterr()
     assert "cannot serve on 127.0.0.1" in captured.err and "Serving" not in captured.out
+
+
+def test_client_view_follows_the_therapists_moves_in_an_exercise(library):
+    demo = library.session("demo")
+    five = library.exercise("five-senses")
+    start = T0 + 60
+    events = [SessionStarted(T0, script_id="demo"), ExerciseStarted(start, exercise_id="five-senses")]
+
+    def view(*moves, at):
+        return client_view(demo, [*events, *moves], library.exercises, start + at).exercise
+
+    # Skipped on from the intro at 2 s, then twice more at 5 s: the third step from 5 s on.
+    on = [ExerciseMoved(start + 2, "five-senses", "forward", 2.0),
+          ExerciseMoved(start + 5, "five-senses", "forward", 5.0),
+          ExerciseMoved(start + 5, "five-senses", "forward", 5.0)]
+    third = view(*on, at=6)
+    assert (third.stage, third.step_index, third.text) == ("step", 2, five.steps[2].say.strip())
+    assert third.stage_started_at == start + 5 and third.held is None
+    # Back once at 7 s: the second step, from its start.
+    back = view(*on, ExerciseMoved(start + 7, "five-senses", "back", 7.0), at=8)
+    assert (back.step_index, back.stage_started_at) == (1, start + 7)
+    # Held at 10 s (5 s into the third step): still there, still 5 s in, a minute later.
+    held = [*on, ExerciseMoved(start + 10, "five-senses", "pause", 10.0)]
+    paused = view(*held, at=70)
+    assert (paused.step_index, paused.held) == (2, 5.0)
+    # Let go at 70 s: it runs on from where it was held, so its 35 s end 30 s later.
+    going = [*held, ExerciseMoved(start + 70, "five-senses", "resume", 70.0)]
+    assert view(*going, at=99).step_index == 2
+    assert view(*going, at=101).step_index == 3
+    # Moves of another exercise, or of a kind this version does not know, change nothing.
+    other = [ExerciseMoved(start + 2, "box-breathing", "forward", 2.0),
+             ExerciseMoved(start + 2, "five-senses", "somersault", 2.0)]
+    assert view(*other, at=3).stage == "intro"
+
+
+def test_the_moves_of_an_earlier_run_of_the_same_exercise_are_not_replayed(library):
+    demo = library.session("demo")
+    events = [
+        SessionStarted(T0, script_id="demo"),
+        ExerciseStarted(T0 + 10, exercise_id="five-senses"),
+        ExerciseMoved(T0 + 11, "five-senses", "forward", 1.0),
+        ExerciseFinished(T0 + 12, exercise_id="five-senses", completed=False),
+        ExerciseStarted(T0 + 100, exercise_id="five-senses"),
+    ]
+    assert client_view(demo, events, library.exercises, T0 + 101).exercise.stage == "intro"

@@ -205,3 +205,43 @@ async def test_pacer_timer_stops_when_unmounted(clock):
         await pilot.pause()
         assert pacer._timer is None
         assert not timer._active.is_set() or timer._task is None or timer._task.done()
+
+
+async def test_each_move_is_reported_and_replays_to_what_the_screen_shows(clock):
+    """What the console journals (on_move) is enough for the client display to be where the
+    therapist's screen is: the replay in client_view lands on the same stage, clock and hold."""
+    from companion.core.client_view import _exercise_view
+    from companion.core.events import ExerciseMoved
+
+    moves: list[tuple[str, float]] = []
+    app = ExerciseHost(SENSES, clock, on_move=lambda move, after: moves.append((move, after)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.exercise_screen
+        began = clock.now()
+
+        def replayed():
+            journaled = [ExerciseMoved(1000.0 + after, SENSES.id, move, after) for move, after in moves]
+            return _exercise_view(SENSES, 1000.0, 1000.0 + clock.now() - began, journaled)
+
+        def agree() -> None:
+            view, run = replayed(), screen.run
+            assert (view.stage, view.step_index) == (run.stage.kind, run.stage.step_index)
+            assert view.stage_started_at - 1000.0 == run.stage_started - began
+            assert view.held == (run.elapsed(clock.now()) if run.paused else None)
+
+        await advance(pilot, app, 2)
+        await pilot.press("space")  # past the intro
+        await advance(pilot, app, 5)
+        await pilot.press("p")  # held 5 s into the first step
+        await advance(pilot, app, 30)
+        agree()
+        await pilot.press("p")  # let go
+        await advance(pilot, app, 50)  # runs out the first step (35 s left) into the second
+        await pilot.press("b")  # back to the first, from its start
+        await advance(pilot, app, 3)
+        await pilot.press("right")
+        await advance(pilot, app, 1)
+        agree()
+    assert [move for move, _ in moves] == ["forward", "pause", "resume", "back", "forward"]
+    assert [after for _, after in moves] == [2, 7, 37, 87, 90]

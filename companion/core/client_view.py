@@ -6,7 +6,8 @@ ClientView are all there is, so a client code, a note, a vital sign or a dose ca
 client's screen by accident.
 
 An exercise's place is worked out from its start time and its steps' lengths (the stepper's
-rules); the therapist's skips are not journaled, so the display keeps to the exercise's own pace.
+rules), with the therapist's moves replayed where the journal puts them (ExerciseMoved: on,
+back, held, let go), so the client's screen keeps to the therapist's.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from companion.core.events import Event, ExerciseStarted
+from companion.core.events import Event, ExerciseMoved, ExerciseStarted
 from companion.core.exercises import GroundingExercise
 from companion.core.script import SessionScript
 from companion.core.stepper import ExerciseRun, StageKind
@@ -37,6 +38,7 @@ class ExerciseView:
     step_total: int
     stage_started_at: float  # when the stage began, on the exercise's own clock
     stage_seconds: float
+    held: float | None = None  # seconds into the stage where the therapist holds it (paused)
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class ClientView:
         if self.exercise is None:
             return (self.mode, self.text)
         e = self.exercise
-        return (self.mode, self.text, e.exercise.id, e.stage, e.step_index, e.stage_started_at)
+        return (self.mode, self.text, e.exercise.id, e.stage, e.step_index, e.stage_started_at, e.held)
 
 
 def client_view(
@@ -79,18 +81,32 @@ def client_view(
     running = state.exercise_running
     exercise = exercises.get(running) if running else None
     if exercise is not None:
-        started = next(
-            (e.at for e in reversed(events) if isinstance(e, ExerciseStarted) and e.exercise_id == running),
-            now,
+        start = next(
+            (i for i in range(len(events) - 1, -1, -1)
+             if isinstance(events[i], ExerciseStarted) and events[i].exercise_id == running),
+            None,
         )
-        view = _exercise_view(exercise, started, exercise_now(started) if exercise_now else now)
+        started = events[start].at if start is not None else now
+        moves = [] if start is None else [
+            e for e in events[start + 1:] if isinstance(e, ExerciseMoved) and e.exercise_id == running
+        ]
+        view = _exercise_view(exercise, started, exercise_now(started) if exercise_now else now, moves)
         if view is not None:
             return ClientView("exercise", text, view)
     return ClientView("session", text)
 
 
-def _exercise_view(exercise: GroundingExercise, started_at: float, now: float) -> ExerciseView | None:
+def _exercise_view(
+    exercise: GroundingExercise, started_at: float, now: float, moves: Sequence[ExerciseMoved] = ()
+) -> ExerciseView | None:
     run = ExerciseRun(exercise, started_at)
+    at = started_at
+    for move in moves:
+        at = min(now, max(at, started_at + move.after))  # never backwards, never past now
+        run.update(at)
+        action = {"forward": run.forward, "back": run.back, "pause": run.pause, "resume": run.resume}.get(move.move)
+        if action is not None:  # a move this version does not know is passed over
+            action(at)
     run.update(now)
     if run.finished:
         return None  # its time is over; the therapist's screen will journal the finish
@@ -105,4 +121,5 @@ def _exercise_view(exercise: GroundingExercise, started_at: float, now: float) -
         step_total=total,
         stage_started_at=run.stage_started,
         stage_seconds=stage.seconds,
+        held=run.elapsed(now) if run.paused else None,
     )

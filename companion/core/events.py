@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Literal
 from companion.core.record import record
 
 PhaseMove = Literal["start", "next", "back", "jump", "auto"]
+ExerciseMove = Literal["forward", "back", "pause", "resume"]
 
 
 @record
@@ -111,6 +112,17 @@ class ExerciseFinished(Event):
 
 
 @record
+class ExerciseMoved(Event):
+    """The therapist moved a running exercise on, back, or held it: `after` seconds into it, on
+    the exercise's own clock (real seconds, even in a rehearsal), so a reader replays it exactly."""
+
+    KIND: ClassVar[str] = "exercise_moved"
+    exercise_id: str = ""
+    move: ExerciseMove = "forward"
+    after: float = 0.0
+
+
+@record
 class DistressMarked(Event):
     KIND: ClassVar[str] = "distress_marked"
     note: str = ""
@@ -136,6 +148,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ReminderAcknowledged,
         ExerciseStarted,
         ExerciseFinished,
+        ExerciseMoved,
         DistressMarked,
         SessionEnded,
     )

@@ -121,6 +121,7 @@ _ALLOWED_TYPES = {  # field annotation -> JSON value types a journal may hold fo
     "int": frozenset({int}),
     "int | None": frozenset({int, type(None)}),
     "PhaseMove": frozenset({str}),
+    "ExerciseMove": frozenset({str}),
 }
 _CHECKS: dict[type[Event], tuple[tuple[str, frozenset[type]], ...]] = {
     cls: tuple(

@@ -25,6 +25,7 @@ from companion.core.events import (
     DoseGiven,
     Event,
     ExerciseFinished,
+    ExerciseMoved,
     ExerciseStarted,
     NoteAdded,
     Paused,
@@ -265,6 +266,9 @@ class LiveSession:
         return self._record(
             ExerciseFinished(at=self.now(), exercise_id=exercise_id, step_reached=step, completed=completed)
         )
+
+    def exercise_moved(self, exercise_id: str, move: str, after: float) -> ExerciseMoved:
+        return self._record(ExerciseMoved(at=self.now(), exercise_id=exercise_id, move=move, after=after))
 
     def mark_distress(self, note: str = "") -> DistressMarked:
         return self._record(DistressMarked(at=self.now(), note=note))

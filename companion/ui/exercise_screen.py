@@ -3,12 +3,13 @@
 Steps show one at a time and move on by themselves after their `for:` time (space moves on
 sooner); a breathing exercise shows the pacer. Keys: space next, left/b back, right/n skip,
 p pause, escape/q end. The screen only reads the clock and shows the ExerciseRun model; the
-console journals the outcome.
+console journals the outcome, and each move (`on_move(move, seconds into the exercise)`) so the
+client's display follows the therapist's pace.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -90,6 +91,7 @@ class ExerciseScreen(Screen[ExerciseOutcome]):
         chimes: Chime | Mapping[str, Chime] | None = None,
         clock: SecondsClock | None = None,
         *,
+        on_move: Callable[[str, float], None] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -100,6 +102,8 @@ class ExerciseScreen(Screen[ExerciseOutcome]):
         self.chimes = chime_for_steps(chimes)
         self.clock: SecondsClock = clock or MonotonicSeconds()
         self.run = ExerciseRun(exercise, self.clock.now())
+        self._began = self.run.stage_started
+        self.on_move = on_move
         self._shown_index: int | None = None
         self._dismissing = False
         self._paused_shown = ""
@@ -201,22 +205,38 @@ class ExerciseScreen(Screen[ExerciseOutcome]):
             self.action_skip()
 
     def action_skip(self) -> None:
-        now = self.clock.now()
+        now = self._caught_up()
         before = self.run.stage
         self.run.forward(now)
+        self._moved("forward", now)
         self._chime_if_moved_on(before)
         self._show(now)
 
     def action_back(self) -> None:
-        now = self.clock.now()
+        now = self._caught_up()
         self.run.back(now)
+        self._moved("back", now)
         self._shown_index = None  # back onto the same stage still repaints it from its start
         self._show(now)
 
     def action_pause(self) -> None:
-        now = self.clock.now()
+        now = self._caught_up()
         self.run.toggle_pause(now)
+        self._moved("pause" if self.run.paused else "resume", now)
         self._show(now)
+
+    def _caught_up(self) -> float:
+        """Now, with the run moved past any stage whose time ran out since the last tick: a key
+        acts on the stage that is current at that instant, as a reader of the journal replays it."""
+        now = self.clock.now()
+        before = self.run.stage
+        if self.run.update(now):
+            self._chime_if_moved_on(before)
+        return now
+
+    def _moved(self, move: str, now: float) -> None:
+        if self.on_move is not None and not self.run.finished:
+            self.on_move(move, now - self._began)
 
     def action_end(self) -> None:
         self._close()

@@ -1,4 +1,4 @@
-"""Opening grounding exercises from the console, journaled as started and finished.
+"""Opening grounding exercises from the console, journaled as started, moved and finished.
 
 The exercise screen and picker belong to their own module; until it is present the console
 says so plainly instead of failing.
@@ -50,7 +50,8 @@ async def run(app: Any, session: Any, exercise_id: str, audio: Any) -> None:
         return
     session.exercise_started(exercise.id)
     outcome = await app.push_screen_wait(
-        ExerciseScreen(exercise, player=audio.player, chimes=audio.chimes, clock=None)
+        ExerciseScreen(exercise, player=audio.player, chimes=audio.chimes, clock=None,
+                       on_move=lambda move, after: session.exercise_moved(exercise.id, move, after))
     )
     if outcome is None:
         session.exercise_finished(exercise.id, 0, False)
