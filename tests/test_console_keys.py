@@ -409,6 +409,36 @@ async def test_quit_asks_and_leaves_the_session_resumable(tmp_path):
     assert [s.session_id for s in store.unfinished()] == [app.session.session_id]
 
 
+async def test_closing_fades_the_music_out_before_the_console_goes(tmp_path):
+    from companion.ui.app import CLOSING_FADE, DRAIN
+
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert player.now_playing is not None
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert player.calls[-1] == ("stop", CLOSING_FADE)
+        assert app.is_running  # still there while the music fades
+        await pilot.pause(CLOSING_FADE + DRAIN + 0.5)
+        assert not app.is_running
+
+
+async def test_closing_with_nothing_heard_is_immediate(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("m")  # muted: nothing to fade
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause(0.3)
+        assert not app.is_running
+        assert ("stop", 2.0) not in player.calls
+
+
 async def test_end_closes_the_session_and_offers_the_report(tmp_path):
     app, clock, player, store = console(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 ClockFactory = Callable[[float, float], Clock]
 HOLD_AT_MOST = 1.0  # seconds keys wait for a dialog that is opening
+CLOSING_FADE = 2.0  # seconds the music fades over when the console closes (`q`)
+SIGNAL_FADE = 1.0  # and when a shutdown or a closed window asks (SIGTERM, SIGHUP): sooner
+DRAIN = 0.6  # after a fade, what the sound device has queued still plays
 
 
 class CompanionApp(App[int]):
@@ -80,7 +83,9 @@ class CompanionApp(App[int]):
         self.audio = AudioDirector(library.playlists, library.chimes, player)
         self._open_player = open_player
         self._load_rest = load_rest
-        self._signals = CloseOnSignal(self.exit, self.audio.fade_out)
+        # Through the app's own queue: the close then runs as any key's action does.
+        self._signals = CloseOnSignal(partial(self.call_later, self.close_gently, SIGNAL_FADE), self.audio.fade_out)
+        self._fading_to_close = False
         self._held_keys: list[events.Key] | None = None
         self._hold_timer: Timer | None = None
         self.animation_level = "none"  # nothing slides or flashes in a dark room
@@ -152,6 +157,24 @@ class CompanionApp(App[int]):
         resume_collecting()
         self.complete_library()
         self.ensure_player()
+
+    def close_gently(self, fade: float = CLOSING_FADE) -> None:
+        """Close the console; music still heard fades out first (over `fade` seconds) rather than
+        stopping mid-note. Asked again while it fades, it closes at once. (The journal is
+        already safe.)"""
+        if self._fading_to_close:
+            self.exit()
+            return
+        self._fading_to_close = True
+        audio = self.audio
+        heard = (audio.player is not None and audio.audible and not audio.shown_muted
+                 and (audio.now_playing is not None or audio.fading))
+        if not heard:
+            self.exit()
+            return
+        audio.fade_out(fade)
+        self.notify("Closing: the music fades out first.", timeout=fade + DRAIN)
+        self.set_timer(fade + DRAIN, self.exit)
 
     def _exit_on_signals(self) -> None:
         """A shutdown, `kill` or a closed window closes the console as `q` does (signals.py)."""

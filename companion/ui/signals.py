@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-EXIT_GRACE = 4.0  # a normal close takes well under a second
+EXIT_GRACE = 6.0  # a normal close, music faded first, takes about three seconds
 FADE = 1.0
 SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
@@ -32,6 +32,7 @@ class CloseOnSignal:
         self._watchdog: threading.Thread | None = None
         self._previous: dict[int, Any] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._signum = signal.SIGTERM
 
     def install(self) -> None:
         """From the app's start, on the main thread (elsewhere signals cannot be handled)."""
@@ -56,6 +57,7 @@ class CloseOnSignal:
 
     def _on_signal(self, signum: int, frame: object) -> None:
         if self._watchdog is None:
+            self._signum = signum
             self._watchdog = threading.Thread(target=self._cut_short, name="companion-close", daemon=True)
             self._watchdog.start()
         try:
@@ -72,4 +74,4 @@ class CloseOnSignal:
         except Exception:  # noqa: BLE001 - ending the process must not depend on the sound
             pass
         if not self._closed.wait(FADE + 0.2):
-            os._exit(0)
+            os._exit(128 + self._signum)  # as a process ended by the signal reports itself

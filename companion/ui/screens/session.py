@@ -479,4 +479,4 @@ class SessionScreen(Screen[None]):
             yes="Close", no="Stay",
         )):
             return
-        self.app.exit()
+        self.app.close_gently()
