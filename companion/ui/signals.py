@@ -4,10 +4,11 @@ A shutdown, `kill PID` or a closed terminal window asks the app to exit: Textual
 terminal and the journal is closed. The handler is a plain signal handler, not the event
 loop's, because the loop itself may be stuck: Textual's output thread dies on its first write
 to a terminal that has gone away, the app's next writes fill that thread's queue, and the loop
-then waits on the queue forever, the music playing on in a process nobody can see. So a signal
-also starts a watchdog: if the app has not closed EXIT_GRACE seconds later, the music fades
-over FADE seconds and the process ends. Nothing is lost: the journal syncs every event as it
-is recorded.
+then waits on the queue forever, the music playing on in a process nobody can see (it can also
+stop inside Textual's own shutdown, after the app has unmounted). So a signal also starts a
+watchdog: if the process is still there EXIT_GRACE seconds later, the music fades over FADE
+seconds and the process ends. A process that ends normally takes the watchdog with it (a
+daemon thread). Nothing is lost: the journal syncs every event as it is recorded.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import asyncio
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +30,6 @@ class CloseOnSignal:
     def __init__(self, exit_app: Callable[[], None], fade_music: Callable[[float], None]) -> None:
         self.exit_app = exit_app
         self.fade_music = fade_music
-        self._closed = threading.Event()
         self._watchdog: threading.Thread | None = None
         self._previous: dict[int, Any] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -46,8 +47,8 @@ class CloseOnSignal:
                 pass
 
     def closed(self) -> None:
-        """The app has closed: stand the watchdog down and give the signals back."""
-        self._closed.set()
+        """The app has unmounted: give the signals back. A watchdog already started stays: the
+        process may still stop on its way out."""
         for signum, previous in self._previous.items():
             try:
                 signal.signal(signum, previous)
@@ -67,11 +68,10 @@ class CloseOnSignal:
             pass  # the loop has closed already: the process is on its way out
 
     def _cut_short(self) -> None:
-        if self._closed.wait(EXIT_GRACE):
-            return
+        time.sleep(EXIT_GRACE)
         try:
-            self.fade_music(FADE)
+            self.fade_music(FADE)  # a player already closed ignores it
         except Exception:  # noqa: BLE001 - ending the process must not depend on the sound
             pass
-        if not self._closed.wait(FADE + 0.2):
-            os._exit(128 + self._signum)  # as a process ended by the signal reports itself
+        time.sleep(FADE + 0.2)
+        os._exit(128 + self._signum)  # as a process ended by the signal reports itself
