@@ -26,3 +26,41 @@ def private_dirs(tmp_path, monkeypatch):
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+def companions_under(root: str) -> list[int]:
+    """Live processes (not zombies) whose COMPANION_DATA_DIR lies under `root`: consoles,
+    displays and commands the tests started."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            environ = open(f"/proc/{entry}/environ", "rb").read().split(b"\0")
+            state = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        data = next((item[len(b"COMPANION_DATA_DIR="):] for item in environ
+                     if item.startswith(b"COMPANION_DATA_DIR=")), b"")
+        if state != "Z" and data.decode(errors="replace").startswith(root):
+            found.append(int(entry))
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_console_outlives_its_test(tmp_path_factory):
+    """A console whose terminal closed must end (SIGHUP; signals.py): none may be left behind."""
+    import signal
+    import time
+
+    yield
+    root = str(tmp_path_factory.getbasetemp())
+    deadline = time.monotonic() + 15  # a stuck close is cut short within about 7 s
+    while (left := companions_under(root)) and time.monotonic() < deadline:
+        time.sleep(0.25)
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert not left, f"processes outlived the tests that started them: {left}"
