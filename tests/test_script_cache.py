@@ -53,8 +53,8 @@ def entries() -> list[Path]:
 @pytest.mark.parametrize("ident", sorted(load_library().sessions))
 def test_every_bundled_script_comes_back_from_the_cache_equal(ident):
     first = load_session_alone(ident)
-    assert first == load_library().session(ident)
     assert len(entries()) == 1
+    assert first == load_library().session(ident)
     again = load_session_alone(ident)
     assert again == first
     assert again.text_hash == first.text_hash and again.source == first.source
@@ -161,3 +161,18 @@ def test_an_entry_for_another_path_is_not_used(tmp_path):
     entry.rename(target)
     assert script_cache.cached(path, path.read_bytes()) is None
     assert load_session_alone("cached-demo", [second]).source == path
+
+
+def test_reading_the_whole_library_keeps_every_good_session_for_the_next_start(tmp_path):
+    folder = tmp_path / "scripts"
+    good = write_script(folder)
+    broken = folder / "sessions" / "broken.yaml"
+    broken.write_text(SCRIPT.replace("cached-demo", "broken-demo").replace("duration: 5m", "duration: soon"))
+    library = load_library([folder])
+    assert script_cache.cached(good, good.read_bytes()) == library.session("cached-demo")
+    assert script_cache.cached(broken, broken.read_bytes()) is None
+    bundled = {str(script.source) for script in library.sessions.values() if script.source != good}
+    assert bundled and all(script_cache.cached(Path(p), Path(p).read_bytes()) for p in bundled)
+    before = {entry: entry.stat().st_mtime_ns for entry in entries()}
+    load_library([folder])  # nothing changed: nothing written again
+    assert {entry: entry.stat().st_mtime_ns for entry in entries()} == before

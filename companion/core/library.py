@@ -310,10 +310,11 @@ class _Builder:
         self.rank = rank
         library = self.library
         from companion.core.script_loading import check_session
-        from companion.core.yamlio import load_yaml_file
+        from companion.core.yamlio import parse_yaml, read_script_bytes
 
         try:
-            doc = load_yaml_file(path)
+            data = read_script_bytes(path)
+            doc = parse_yaml(data, path)
         except ScriptError as error:
             library.files.append(SourceFile(kind or UNKNOWN, path, origin))
             library.problems.extend(error.problems)
@@ -337,6 +338,8 @@ class _Builder:
                 self.references.extend(references)  # checked even when the script is broken
                 if problems or script is None:
                     raise ScriptError(problems)
+                if script_cache.cached(path, data) is None:
+                    script_cache.remember(path, data, script)  # the next console opens it at once
                 if self._claim("session", script.id, doc):
                     library.sessions[script.id] = script
             elif kind == EXERCISE:

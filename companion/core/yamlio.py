@@ -95,11 +95,13 @@ def _parent(path: str) -> str:
 def load_yaml_file(path: Path | str) -> Located:
     """Read and parse one YAML file. Raises ScriptError (never anything else) when it cannot."""
     path = Path(path)
-    data = _read_bytes(path)
+    data = read_script_bytes(path)
     return parse_yaml(data, path)
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_script_bytes(path: Path) -> bytes:
+    """The bytes of a script file, or ScriptError saying why they cannot be read (a folder, a
+    FIFO, over MAX_BYTES, unreadable)."""
     try:
         info = path.stat()
     except FileNotFoundError:
