@@ -123,6 +123,45 @@ def test_companion_play_is_heard_and_ends_by_itself_with_a_fade(tmp_path):
     assert max_step(music) < 0.02
 
 
+def test_sigterm_fades_the_preview_out_rather_than_cutting_it(tmp_path):
+    """A shutdown or a closed window during `companion play`: a short fade, never a hard cut."""
+    import signal
+    import time
+
+    tone_file(tmp_path / "tone.wav", 220, 10.0)
+    (tmp_path / "playlists.yaml").write_text(
+        "playlists:\n"
+        "  - id: check\n    title: Check\n    fade_in: 0.5s\n    fade_out: 5s\n"
+        "    tracks:\n      - file: tone.wav\n        title: A tone\n"
+    )
+    disk = tmp_path / "heard.raw"
+    env = dict(os.environ, SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(disk))
+    env.pop("SDL_DISKAUDIODELAY", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "companion", "play", "check", "--scripts", str(tmp_path)],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not (disk.exists() and disk.stat().st_size > RATE * 4 * 2 * 2):  # 2 s heard
+            assert process.poll() is None, process.stderr.read().decode(errors="replace")[-1500:]
+            assert time.monotonic() < deadline, "nothing was heard"
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=8)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    x = read_disk_output(disk)
+    onset = np.flatnonzero(np.abs(x[:, 0]) > 1e-4)[0]
+    music = x[onset:]
+    levels = windowed_rms(music, RATE, 0.1)
+    last = np.flatnonzero(levels > 1e-4)[-1]
+    assert np.all(np.diff(levels[last - 5 : last + 1]) < 0)  # faded out over the last half second
+    assert max_step(music) < 0.02  # no click
+
+
 def test_a_broken_user_catalogue_is_named_with_its_line(tmp_path, capsys):
     (tmp_path / "playlists.yaml").write_text(
         "playlists:\n  - id: mine\n    title: Mine\n    tracks:\n      - fiel: x.ogg\n"

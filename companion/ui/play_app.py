@@ -13,12 +13,14 @@ from textual.widgets import Footer, Static
 
 from companion.core.playlists import Playlist
 from companion.sound import Player, open_player
+from companion.ui.signals import CloseOnSignal
 from companion.ui.theme import THEMES
 from companion.ui.timefmt import clock_text
 
 VOLUME_STEP = 0.05
 TICK = 0.1  # seconds between player updates
 DRAIN = 0.6  # after a fade ends, what is already queued still plays
+SIGNAL_FADE = 1.0  # a shutdown or a closed window (SIGTERM, SIGHUP): a short fade, still no cut
 
 
 class PlayApp(App[None]):
@@ -56,6 +58,7 @@ class PlayApp(App[None]):
         self.player: Player | None = None
         self._started = 0.0
         self._leave_at: float | None = None
+        self._signals = CloseOnSignal(lambda: self.call_later(self._close_on_signal), self._fade_now)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="panel"):
@@ -70,6 +73,7 @@ class PlayApp(App[None]):
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = THEMES[0].name
+        self._signals.install()
         # Open the device after the first frame: importing pygame takes a moment.
         self.call_after_refresh(self._start)
 
@@ -106,6 +110,16 @@ class PlayApp(App[None]):
             self._fade_out(self.playlist.fade_out)
         else:  # a second q: do not make them wait, but still no hard cut
             self._fade_out(0.4)
+
+    def _close_on_signal(self) -> None:
+        if self.player is None:
+            self.exit()
+        elif self._leave_at is None or self._leave_at > time.monotonic() + SIGNAL_FADE + DRAIN:
+            self._fade_out(SIGNAL_FADE)
+
+    def _fade_now(self, seconds: float) -> None:
+        if self.player is not None:
+            self.player.stop(seconds)
 
     # -- ticking -----------------------------------------------------------------------------------
 
@@ -161,3 +175,4 @@ class PlayApp(App[None]):
     def on_unmount(self) -> None:
         if self.player is not None:
             self.player.close()
+        self._signals.closed()
