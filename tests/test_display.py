@@ -48,7 +48,7 @@ async def _shows(pilot, app: ClientDisplay, text: str, within: float = 1.0) -> b
     return False
 
 
-async def _time_left_is(pilot, app: ClientDisplay, fraction: float, within: float = 1.5) -> bool:
+async def _time_left_is(pilot, app: ClientDisplay, fraction: float, within: float = 3.0) -> bool:
     for _ in range(int(within / 0.1)):
         await pilot.pause(0.1)
         lines = app.query(TimeLeftLine)
@@ -201,7 +201,7 @@ async def test_the_therapists_skip_and_pause_reach_the_client_display(demo, cloc
         assert await _shows(pilot, app, exercise.intro[:30])
         clock.advance(1)
         session.exercise_moved("five-senses", "forward", 1.0)  # skipped the intro at once
-        assert await _shows(pilot, app, exercise.steps[0].say)
+        assert await _shows(pilot, app, exercise.steps[0].say, within=3.0)
         clock.advance(10)
         session.exercise_moved("five-senses", "pause", 11.0)  # held 10 s into the first step
         held = 1 - 10 / exercise.steps[0].seconds
@@ -212,7 +212,7 @@ async def test_the_therapists_skip_and_pause_reach_the_client_display(demo, cloc
         assert app.query_one(TimeLeftLine).fraction == pytest.approx(held, abs=0.02)
         session.exercise_moved("five-senses", "resume", 71.0)
         clock.advance(exercise.steps[0].seconds - 10 + 0.5)  # the rest of the step, after the hold
-        assert await _shows(pilot, app, exercise.steps[1].say[:30])
+        assert await _shows(pilot, app, exercise.steps[1].say[:30], within=3.0)
     session.close()
 
 
