@@ -424,3 +424,30 @@ def test_a_second_dose_entry_is_counted_as_the_console_counts_it():
     assert "- **Dose given:** 08:16 (the last of 2 dose entries)" in text
     assert "2 dose entries were recorded. As on the console, the last entry is taken as the dose" in text
     assert "| 08:56 | 40 min | 168/96 |" in text  # after the dose counts from 08:16, not 08:15
+
+
+def test_an_exercise_s_moves_are_counted_in_the_report():
+    from dataclasses import replace
+
+    from companion.core.events import ExerciseFinished, ExerciseMoved, ExerciseStarted
+
+    contents = read_journal(FIXTURES / "complete.jsonl")
+    start = next(e for e in contents.events if isinstance(e, ExerciseStarted))
+    finish = next(e for e in contents.events if isinstance(e, ExerciseFinished) and e.exercise_id == start.exercise_id)
+    at = contents.events.index(finish)
+    moves = (
+        ExerciseMoved(start.at + 5, start.exercise_id, "forward", 5.0),
+        ExerciseMoved(start.at + 20, start.exercise_id, "pause", 20.0),
+        ExerciseMoved(start.at + 40, start.exercise_id, "resume", 40.0),
+        ExerciseMoved(start.at + 50, start.exercise_id, "forward", 50.0),
+        ExerciseMoved(start.at + 60, "another-exercise", "forward", 1.0),  # not this one's
+    )
+    moved = replace(contents, events=(*contents.events[:at], *moves, *contents.events[at:]))
+    md = render_report(moved, FX.SCRIPT, "md", exercises=FX.EXERCISES, tz=timezone.utc, generated_at=GENERATED_AT)
+    assert "ended early, 3 rounds done; moved on 2 times; paused once" in md
+    document = json.loads(render_report(moved, FX.SCRIPT, "json", exercises=FX.EXERCISES, tz=timezone.utc,
+                                        generated_at=GENERATED_AT))
+    first = document["exercises"][0]
+    assert (first["skipped"], first["paused"]) == (2, 1)
+    assert (document["exercises"][1]["skipped"], document["exercises"][1]["paused"]) == (0, 0)
+    _validate(document)

@@ -113,6 +113,8 @@ def report_document(report: SessionReport) -> dict[str, Any]:
                 "finished_at": when(e.finished_at),
                 "completed": e.completed,
                 "step_reached": e.step_reached,
+                "skipped": e.skipped,
+                "paused": e.paused,
             }
             for e in report.exercises
         ],

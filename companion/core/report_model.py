@@ -11,7 +11,7 @@ knows (phase titles and plans, reminders, vitals thresholds) is left out and `ga
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from companion.core.events import (
@@ -20,6 +20,7 @@ from companion.core.events import (
     DoseGiven,
     Event,
     ExerciseFinished,
+    ExerciseMoved,
     ExerciseStarted,
     NoteAdded,
     Paused,
@@ -124,6 +125,8 @@ class ExerciseLine:
     completed: bool | None  # None: no finish was recorded
     step_reached: int
     counts: str  # what step_reached counts: "steps", "rounds", or "" when the exercise is unknown
+    skipped: int = 0  # times the therapist moved it on before its time
+    paused: int = 0  # times the therapist held it
 
 
 @dataclass(frozen=True)
@@ -409,12 +412,15 @@ def _exercises(events: list[Event], known: Mapping[str, GroundingExercise]) -> t
             counts = "" if exercise is None else ("rounds" if exercise.kind == "breathing" else "steps")
             running[event.exercise_id] = len(lines)
             lines.append(ExerciseLine(event.exercise_id, title, event.at, None, None, 0, counts))
+        elif isinstance(event, ExerciseMoved) and event.exercise_id in running and event.move in ("forward", "pause"):
+            index = running[event.exercise_id]
+            line = lines[index]
+            lines[index] = replace(line, skipped=line.skipped + (event.move == "forward"),
+                                   paused=line.paused + (event.move == "pause"))
         elif isinstance(event, ExerciseFinished) and event.exercise_id in running:
             index = running.pop(event.exercise_id)
-            line = lines[index]
-            lines[index] = ExerciseLine(
-                line.exercise_id, line.title, line.started_at, event.at, event.completed, event.step_reached, line.counts
-            )
+            lines[index] = replace(lines[index], finished_at=event.at, completed=event.completed,
+                                   step_reached=event.step_reached)
     return tuple(lines)
 
 

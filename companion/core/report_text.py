@@ -137,11 +137,17 @@ def reminder_due(report: SessionReport, line: ReminderLine) -> str:
 
 def exercise_outcome(line: ExerciseLine) -> str:
     if line.completed is None:
-        return "no end recorded"
-    if line.completed:
-        return "completed"
-    counts = line.counts or "steps or rounds"
-    return f"ended early, {line.step_reached} {counts} done"
+        outcome = "no end recorded"
+    elif line.completed:
+        outcome = "completed"
+    else:
+        outcome = f"ended early, {line.step_reached} {line.counts or 'steps or rounds'} done"
+    moves = []
+    if line.skipped:
+        moves.append("moved on once" if line.skipped == 1 else f"moved on {line.skipped} times")
+    if line.paused:
+        moves.append("paused once" if line.paused == 1 else f"paused {line.paused} times")
+    return "; ".join([outcome, *moves])
 
 
 def exercise_ended(report: SessionReport, line: ExerciseLine) -> str:
