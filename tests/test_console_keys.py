@@ -523,15 +523,3 @@ async def test_a_manual_phase_past_its_plan_says_so_calmly(tmp_path):
         assert "2 min 5 s past the plan" in app.screen.query_one("#phase").plain
         assert app.screen.query_one("#phase-clock-label").plain == "PAST THE PLAN"
         assert app.session.state().phase.id == "arrival"  # a manual phase waits for the therapist
-
-
-async def test_a_dialog_dims_the_session_beneath_it_rather_than_hiding_it(tmp_path):
-    app, clock, player, store = console(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        phase = app.session.state().phase.title
-        await pilot.press("v")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "VitalsForm"
-        assert app.screen.styles.background.a < 1
-        assert phase in app.export_screenshot().replace("&#160;", " ")
