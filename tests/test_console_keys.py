@@ -35,6 +35,13 @@ def kinds(app, store, kind):
     return [event for event in journal(app, store) if isinstance(event, kind)]
 
 
+async def each(pilot, *keys: str, wait: float | None = None) -> None:
+    """Press the keys one at a time, letting the app take each before the next."""
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause(wait)
+
+
 async def started(pilot):
     await pilot.pause()
     assert isinstance(pilot.app.screen, SessionScreen)
@@ -346,15 +353,9 @@ async def test_moves_inside_an_exercise_are_journaled_for_the_client_display(tmp
     app, clock, player, store = console(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        await pilot.press("g")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        await each(pilot, "g", "enter")
         assert type(app.screen).__name__ == "ExerciseScreen"
-        await pilot.press("space", "p")
-        await pilot.pause()
-        await pilot.press("escape")
-        await pilot.pause()
+        await each(pilot, "space", "p", "escape")
     moved = kinds(app, store, ExerciseMoved)
     assert [(e.exercise_id, e.move) for e in moved] == [("five-senses", "forward"), ("five-senses", "pause")]
     assert 0 <= moved[0].after <= moved[1].after < 5
@@ -416,10 +417,7 @@ async def test_closing_fades_the_music_out_before_the_console_goes(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         assert player.now_playing is not None
-        await pilot.press("q")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await each(pilot, "q", "y")
         assert player.calls[-1] == ("stop", CLOSING_FADE)
         assert app.is_running  # still there while the music fades
         await pilot.pause(CLOSING_FADE + DRAIN + 0.5)
@@ -431,10 +429,8 @@ async def test_closing_with_nothing_heard_is_immediate(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("m")  # muted: nothing to fade
-        await pilot.press("q")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause(0.3)
+        await each(pilot, "q")
+        await each(pilot, "y", wait=0.3)
         assert not app.is_running
         assert ("stop", 2.0) not in player.calls
 

@@ -86,6 +86,7 @@ class CompanionApp(App[int]):
         # Through the app's own queue: the close then runs as any key's action does.
         self._signals = CloseOnSignal(partial(self.call_later, self.close_gently, SIGNAL_FADE), self.audio.fade_out)
         self._fading_to_close = False
+        self._unfinished_at_start: SessionSummary | None = None  # found by get_default_screen
         self._held_keys: list[events.Key] | None = None
         self._hold_timer: Timer | None = None
         self.animation_level = "none"  # nothing slides or flashes in a dark room
@@ -125,13 +126,12 @@ class CompanionApp(App[int]):
                 and self.script is not None and self.client_code is not None)
 
     def on_mount(self) -> None:
-        self._exit_on_signals()
+        self._signals.install()  # a shutdown, `kill` or a closed window closes it as `q` does
         self._player_requested = self.audio.player is not None
-        if self._starts_at_once():
+        if self._starts_at_once():  # the session screen is up already (get_default_screen)
             if self._load_rest is None:
                 self._mention_library_problems()
             return
-        # Nothing to ask: open the session screen before the first frame, not after it.
         if self.resume_summary is not None:
             self.complete_library()
             self._resume(self.resume_summary)
@@ -175,10 +175,6 @@ class CompanionApp(App[int]):
         audio.fade_out(fade)
         self.notify("Closing: the music fades out first.", timeout=fade + DRAIN)
         self.set_timer(fade + DRAIN, self.exit)
-
-    def _exit_on_signals(self) -> None:
-        """A shutdown, `kill` or a closed window closes the console as `q` does (signals.py)."""
-        self._signals.install()
 
     @work(exclusive=True, group="start")
     async def _begin(self, unfinished: SessionSummary | None) -> None:

@@ -83,13 +83,13 @@ class AudioDirector:
             self._start(phase)
 
     def _start(self, phase: Phase) -> None:
-        assert self.player is not None
+        """The phase's playlist at the level last set (the phase's own, unless changed since)."""
         self._busy()
         playlist = self.playlists.get(phase.music) if phase.music else None
         if playlist is None:
             self._safely("stop")
         else:
-            self._safely("play", playlist, phase.volume)
+            self._safely("play", playlist, self.volume)
 
     def fade_out(self, seconds: float | None = None) -> None:
         """To silence over `seconds` (default: the playlist's own fade-out), until `bring_back`."""
@@ -103,10 +103,7 @@ class AudioDirector:
         if not self.held_quiet or self._phase is None:
             return False
         self._silenced = False
-        self._busy()
-        playlist = self.playlists.get(self._phase.music) if self._phase.music else None
-        if playlist is not None:
-            self._safely("play", playlist, self.volume)
+        self._start(self._phase)
         return True
 
     def distress(self, seconds: float = 4.0) -> None:
