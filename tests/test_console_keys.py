@@ -435,6 +435,18 @@ async def test_closing_with_nothing_heard_is_immediate(tmp_path):
         assert ("stop", 2.0) not in player.calls
 
 
+async def test_closing_after_distress_has_nothing_left_to_fade(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await each(pilot, "x", "escape")
+        assert any(call[0] == "fade_to_silence" for call in player.calls)
+        await each(pilot, "q")
+        await each(pilot, "y", wait=0.3)
+        assert not app.is_running  # at once: the music was silent already
+        assert not any(call[0] == "stop" for call in player.calls)
+
+
 async def test_end_closes_the_session_and_offers_the_report(tmp_path):
     app, clock, player, store = console(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

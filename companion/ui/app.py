@@ -166,13 +166,10 @@ class CompanionApp(App[int]):
             self.exit()
             return
         self._fading_to_close = True
-        audio = self.audio
-        heard = (audio.player is not None and audio.audible and not audio.shown_muted
-                 and (audio.now_playing is not None or audio.fading))
-        if not heard:
+        if not self.audio.heard:
             self.exit()
             return
-        audio.fade_out(fade)
+        self.audio.fade_out(fade)
         self.notify("Closing: the music fades out first.", timeout=fade + DRAIN)
         self.set_timer(fade + DRAIN, self.exit)
 

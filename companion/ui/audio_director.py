@@ -161,6 +161,14 @@ class AudioDirector:
         return self._silenced and self._phase is not None and bool(self._phase.music)
 
     @property
+    def heard(self) -> bool:
+        """Music, or a fade of it, is coming out of a device right now."""
+        player = self.player
+        if player is None or not self.audible or player.muted:
+            return False
+        return player.now_playing is not None or bool(getattr(player, "busy", False))
+
+    @property
     def audible(self) -> bool:
         """False once the player is known to have no device (a silent stand-in that says so)."""
         return self.player is None or bool(getattr(self.player, "available", True)) or not self.player.notice
