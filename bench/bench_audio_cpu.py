@@ -20,8 +20,8 @@ SECONDS = 8.0
 
 
 def child(kind: str, path: Path) -> None:
-    from companion.core.playlists import Playlist, Track
-    from companion.sound import open_player
+    from companion.core.scripts.playlists import Playlist, Track
+    from companion.audio.player import open_player
 
     player = open_player(volume=0.5)
     mixer = player._mixer  # type: ignore[attr-defined]

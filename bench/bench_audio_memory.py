@@ -42,9 +42,9 @@ def write_track(path: Path, seconds: float, seed: int) -> Path:
 def child(kind: str, folder: Path) -> None:
     """Runs in the measured process."""
     os.environ["SDL_AUDIODRIVER"] = "dummy"
-    from companion.core.playlists import Playlist, Track
-    from companion.pygame_player import BLOCK, PCM16_SCALE, to_pcm16
-    from companion.sound import open_player
+    from companion.core.scripts.playlists import Playlist, Track
+    from companion.audio.pygame_player import BLOCK, PCM16_SCALE, to_pcm16
+    from companion.audio.player import open_player
 
     player = open_player(volume=0.5)
     mixer = player._mixer  # type: ignore[attr-defined]

@@ -34,10 +34,10 @@ from companion.core.events import (  # noqa: E402
     SessionStarted,
     VitalsRecorded,
 )
-from companion.core.journal import FORMAT_VERSION, JournalHeader, JournalWriter, read_journal  # noqa: E402
-from companion.core.journal_tail import JournalTail  # noqa: E402
-from companion.core.report import render_report  # noqa: E402
-from companion.core.script import Phase, Reminder, Safety, SessionScript  # noqa: E402
+from companion.core.journal.store import FORMAT_VERSION, JournalHeader, JournalWriter, read_journal  # noqa: E402
+from companion.core.journal.tail import JournalTail  # noqa: E402
+from companion.core.report.files import render_report  # noqa: E402
+from companion.core.scripts.script import Phase, Reminder, Safety, SessionScript  # noqa: E402
 from companion.core.timeline import compute_state  # noqa: E402
 
 T0 = 1_800_000_000.0

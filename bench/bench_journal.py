@@ -29,8 +29,8 @@ from companion.core.events import (  # noqa: E402
     SessionStarted,
     VitalsRecorded,
 )
-from companion.core.journal import FORMAT_VERSION, JournalHeader, JournalWriter, encode_event, read_journal  # noqa: E402
-from companion.core.script import Phase, Reminder, Safety, SessionScript  # noqa: E402
+from companion.core.journal.store import FORMAT_VERSION, JournalHeader, JournalWriter, encode_event, read_journal  # noqa: E402
+from companion.core.scripts.script import Phase, Reminder, Safety, SessionScript  # noqa: E402
 from companion.core.timeline import compute_state  # noqa: E402
 
 APPENDS = 400

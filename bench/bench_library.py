@@ -20,7 +20,7 @@ os.environ["COMPANION_CACHE_DIR"] = tempfile.mkdtemp(prefix="companion-bench-cac
 
 import yaml  # noqa: E402
 
-from companion.core.library import load_library  # noqa: E402
+from companion.core.scripts.library import load_library  # noqa: E402
 
 RUNS = 30
 TARGET_MS = 50.0

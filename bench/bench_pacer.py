@@ -29,8 +29,8 @@ SIZE = (120, 36)
 def run_pacer(seconds: float, pattern_name: str) -> dict:
     from textual.app import App, ComposeResult
 
-    from companion.core.exercises import BreathPattern
-    from companion.ui.pacer import BreathingPacer
+    from companion.core.scripts.exercises import BreathPattern
+    from companion.ui.widgets.pacer import BreathingPacer
     from companion.ui.theme import THEMES
 
     patterns = {"coherent": BreathPattern(5.5, 0, 5.5, 0), "box": BreathPattern(4, 4, 4, 4)}
@@ -56,7 +56,7 @@ def run_baseline(seconds: float) -> dict:
     from textual.app import App, ComposeResult
     from textual.widgets import Static
 
-    from companion.ui.pacer import FRAMES_PER_SECOND
+    from companion.ui.widgets.pacer import FRAMES_PER_SECOND
     from companion.ui.theme import THEMES
 
     class BareApp(App[None]):

@@ -175,8 +175,8 @@ def _console_app(out: Path, exit_after: bool, fixed_clock: bool, silent: bool = 
     sys.path.insert(0, str(ROOT))
     # As `companion run im-standard --client BENCH` does (minus the argument parsing).
     from companion.commands.run import prepare, rehearsal_store
-    from companion.core.journal import JournalStore
-    from companion.core.library import DEFAULT_SESSION_ID
+    from companion.core.journal.store import JournalStore
+    from companion.core.scripts.library import DEFAULT_SESSION_ID
     from companion.ui.app import make_app
     from companion.ui.screens.session import SessionScreen
 
@@ -249,7 +249,7 @@ class _PatchOnImport:
 
 
 def _silent_player():
-    from companion.sound import SilentPlayer
+    from companion.audio.player import SilentPlayer
 
     return SilentPlayer()
 
@@ -257,7 +257,7 @@ def _silent_player():
 def first_track() -> Path:
     """The first track of the default script's first phase: what both CPU runs play."""
     sys.path.insert(0, str(ROOT))
-    from companion.core.library import DEFAULT_SESSION_ID, load_library
+    from companion.core.scripts.library import DEFAULT_SESSION_ID, load_library
 
     library = load_library([])
     phase = library.session(DEFAULT_SESSION_ID).phases[0]

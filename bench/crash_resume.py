@@ -41,8 +41,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from companion.core.events import NoteAdded, VitalsRecorded  # noqa: E402
-from companion.core.journal import JournalStore, read_journal  # noqa: E402
-from companion.core.library import load_library  # noqa: E402
+from companion.core.journal.store import JournalStore, read_journal  # noqa: E402
+from companion.core.scripts.library import load_library  # noqa: E402
 from companion.core.timeline import compute_state  # noqa: E402
 
 SPEED = 60.0

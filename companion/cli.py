@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
         # back on), which shows that frame about 10 ms sooner.
         gc.disable()
     module = importlib.import_module(f"companion.commands.{args.command}")
-    from companion.passphrase import prepare
+    from companion.commands.passphrase import prepare
 
     problem = prepare(args)  # encrypted journals: the passphrase, asked before any screen opens
     if problem:

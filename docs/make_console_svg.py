@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from companion.core.clock import FakeClock  # noqa: E402
-from companion.core.journal import JournalStore  # noqa: E402
-from companion.core.library import load_library  # noqa: E402
-from companion.sound import SilentPlayer  # noqa: E402
+from companion.core.journal.store import JournalStore  # noqa: E402
+from companion.core.scripts.library import load_library  # noqa: E402
+from companion.audio.player import SilentPlayer  # noqa: E402
 from companion.ui.app import make_app  # noqa: E402
 
 START = calendar.timegm((2027, 1, 15, 14, 0, 0))

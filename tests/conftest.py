@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
+
+# Test modules whose helpers other groups share (make_script, tone files) are importable by name.
+for group in ("unit", "audio"):
+    sys.path.insert(0, str(Path(__file__).resolve().parent / group))
 
 # Before anything imports pygame.
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")

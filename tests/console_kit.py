@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from companion.core.clock import FakeClock
-from companion.core.exercises import GroundingExercise, Step
-from companion.core.journal import JournalStore
-from companion.core.playlists import Chime, Playlist, Track
-from companion.core.script import Phase, Reminder, Safety, SessionScript
-from companion.sound import SilentPlayer
+from companion.core.scripts.exercises import GroundingExercise, Step
+from companion.core.journal.store import JournalStore
+from companion.core.scripts.playlists import Chime, Playlist, Track
+from companion.core.scripts.script import Phase, Reminder, Safety, SessionScript
+from companion.audio.player import SilentPlayer
 from companion.ui.app import make_app
 
 START = 1_800_000_000.0  # 2027-01-15 08:00:00 UTC

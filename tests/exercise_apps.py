@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.app import App
 
 from companion.core.clock import FakeClock
-from companion.core.exercises import BreathPattern, GroundingExercise, Step
-from companion.ui.exercise_screen import ExerciseOutcome, ExerciseScreen
+from companion.core.scripts.exercises import BreathPattern, GroundingExercise, Step
+from companion.ui.screens.exercise import ExerciseOutcome, ExerciseScreen
 from companion.ui.theme import THEMES
 
 SENSES = GroundingExercise(

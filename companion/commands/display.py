@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from companion.commands.report import session_stores
-from companion.core.report import ReportError, resolve_journal
+from companion.core.report.files import ReportError, resolve_journal
 
 
 def run(args: argparse.Namespace) -> int:
@@ -19,14 +19,14 @@ def run(args: argparse.Namespace) -> int:
             return 1
     if args.serve:
         try:
-            from companion.display_serve import serve
+            from companion.display.serve import serve
         except ImportError as error:
             print(f"companion display --serve needs textual-serve ({error}); `pip install textual-serve`.",
                   file=sys.stderr)
             return 1
 
         return serve(args.session, args.host, args.port, args.scripts)
-    from companion.display import make_display
+    from companion.display.terminal import make_display
 
     app = make_display(args.session, extra_dirs=args.scripts, stores=stores)
     app.run()

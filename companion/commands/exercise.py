@@ -11,9 +11,9 @@ import argparse
 import sys
 from collections.abc import Mapping, Sequence
 
-from companion.core.exercises import GroundingExercise
-from companion.core.library import EXERCISE, load_library
-from companion.core.problems import Problem
+from companion.core.scripts.exercises import GroundingExercise
+from companion.core.scripts.library import EXERCISE, load_library
+from companion.core.scripts.problems import Problem
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,8 +12,8 @@ import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
-from companion.core.durations import format_duration, format_minutes
-from companion.core.library import Library, load_library
+from companion.core.scripts.durations import format_duration, format_minutes
+from companion.core.scripts.library import Library, load_library
 
 WIDTH = 80
 

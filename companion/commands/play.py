@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Mapping
 
-from companion.core.playlists import Playlist
+from companion.core.scripts.playlists import Playlist
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,7 +44,7 @@ def unknown_playlist_message(wanted: str, playlists: Mapping[str, Playlist]) -> 
 
 def _load_library(extra_dirs: list):
     """The library (playlists and all); None (after saying why) when it cannot be read."""
-    from companion.core import library
+    from companion.core.scripts import library
 
     try:
         return library.load_library(extra_dirs)

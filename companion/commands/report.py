@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from companion.core.journal import JournalStore
-from companion.core.report import ReportError, report_for, write_report
+from companion.core.journal.store import JournalStore
+from companion.core.report.files import ReportError, report_for, write_report
 
 
 def session_stores() -> list[JournalStore]:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from companion.commands.run import load_library_or_explain, rehearsal_store
-from companion.core.journal import JournalError, JournalStore, SessionSummary
+from companion.core.journal.store import JournalError, JournalStore, SessionSummary
 
 
 def find_session(session_id: str | None, stores: list[JournalStore]) -> SessionSummary | str:

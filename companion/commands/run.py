@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from companion import paths
-from companion.core.journal import JournalStore
+from companion.core.journal.store import JournalStore
 
 if TYPE_CHECKING:
-    from companion.core.library import Library
-    from companion.core.script import SessionScript
+    from companion.core.scripts.library import Library
+    from companion.core.scripts.script import SessionScript
 
 MAX_SPEED = 3600.0  # an hour a second is already too fast to read
 
@@ -49,7 +49,7 @@ def rehearsal_store() -> JournalStore:
 def load_library_or_explain(extra_dirs: list[Path]):
     """The library, or None after saying plainly why it could not be read."""
     try:
-        from companion.core.library import load_library
+        from companion.core.scripts.library import load_library
     except ImportError:
         print("companion: the script library is not available in this build.", file=sys.stderr)
         return None
@@ -71,7 +71,7 @@ def prepare(script_ref: str | None, extra_dirs: list[Path]) -> Start:
     A script named by id is read alone, and the rest of the library after the first frame:
     the session screen needs nothing else, and the music starts only after that frame.
     """
-    from companion.core.library import Library, load_library, load_session_alone
+    from companion.core.scripts.library import Library, load_library, load_session_alone
 
     if script_ref:
         alone = load_session_alone(script_ref, extra_dirs)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
-from companion.core.durations import format_minutes
-from companion.core.journal import JournalStore, SessionSummary
+from companion.core.scripts.durations import format_minutes
+from companion.core.journal.store import JournalStore, SessionSummary
 
 COLUMNS = ("Session", "Started", "Script", "Client", "Duration", "Status")
 

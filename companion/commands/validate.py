@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from companion.core.library import CATALOGUE, EXERCISE, SESSION, YAML_SUFFIXES, load_library
-from companion.core.problems import Problem, file_problem
+from companion.core.scripts.library import CATALOGUE, EXERCISE, SESSION, YAML_SUFFIXES, load_library
+from companion.core.scripts.problems import Problem, file_problem
 
 _NOUNS = {SESSION: "session", EXERCISE: "exercise", CATALOGUE: "playlist catalogue"}
 

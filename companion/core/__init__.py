@@ -1,1 +1,8 @@
-"""The pure core: script model, timeline and journal. Imports neither textual nor pygame."""
+"""The pure core: the session as events, and everything that reads them.
+
+Owns the events (`events`), the pure fold `compute_state(script, events, now)` (`timeline`),
+the live session that journals every change (`session`), clocks (`clock`), exercises against a
+clock (`stepper`, `breathing`), the one door to the client's screen (`client_view`), and the
+subpackages `journal/`, `scripts/` and `report/`. Imports only the standard library, PyYAML,
+`cryptography` and `companion.paths`: never Textual, pygame or aiohttp (a test checks).
+"""

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from companion.core.exercises import BreathPattern
+from companion.core.scripts.exercises import BreathPattern
 
 BreathPart = Literal["in", "hold", "out", "rest", "done"]
 

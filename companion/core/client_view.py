@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from companion.core.events import Event, ExerciseMoved, ExerciseStarted
-from companion.core.exercises import GroundingExercise
-from companion.core.script import SessionScript
+from companion.core.scripts.exercises import GroundingExercise
+from companion.core.scripts.script import SessionScript
 from companion.core.stepper import ExerciseRun, StageKind
 from companion.core.timeline import compute_state
 

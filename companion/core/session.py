@@ -38,9 +38,9 @@ from companion.core.events import (
     SessionStarted,
     VitalsRecorded,
 )
-from companion.core.journal import JournalError, JournalHeader, JournalStore, JournalWriter, read_journal
+from companion.core.journal.store import JournalError, JournalHeader, JournalStore, JournalWriter, read_journal
 from companion.core.record import record
-from companion.core.script import SessionScript
+from companion.core.scripts.script import SessionScript
 from companion.core.timeline import SessionState, compute_state
 
 ClockFactory = Callable[[float, float], Clock]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from companion.core.breathing import breathing_seconds, rounds_completed
-from companion.core.exercises import GroundingExercise
+from companion.core.scripts.exercises import GroundingExercise
 
 StageKind = Literal["intro", "step", "breathing", "outro"]
 

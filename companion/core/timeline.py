@@ -27,7 +27,7 @@ from companion.core.events import (
     VitalsRecorded,
 )
 from companion.core.record import record
-from companion.core.script import Phase, Reminder, Safety, SessionScript
+from companion.core.scripts.script import Phase, Reminder, Safety, SessionScript
 
 # Shortening never takes a phase's plan below this (or below the script's own duration, if
 # that is shorter): a phase of a few seconds is always a slip of the key.

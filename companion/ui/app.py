@@ -20,9 +20,9 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from companion.core.clock import Clock, MonotonicClock
-from companion.core.journal import JournalError, JournalStore, SessionSummary
-from companion.core.script import SessionScript
-from companion.ui.audio_director import AudioDirector
+from companion.core.journal.store import JournalError, JournalStore, SessionSummary
+from companion.core.scripts.script import SessionScript
+from companion.audio.director import AudioDirector
 from companion.ui.screens.session import SessionScreen
 from companion.ui.signals import CloseOnSignal
 from companion.ui.theme import THEMES
@@ -32,9 +32,9 @@ if TYPE_CHECKING:
     from companion.ui.messages import PlayerReady, ReportWritten
     from textual.timer import Timer
 
-    from companion.core.library import Library
+    from companion.core.scripts.library import Library
     from companion.core.session import LiveSession
-    from companion.sound import Player
+    from companion.audio.player import Player
     from companion.ui.screens.picker import ScriptPicker
 
 ClockFactory = Callable[[float, float], Clock]
@@ -337,7 +337,7 @@ class CompanionApp(App[int]):
 
     @work(thread=True, exclusive=True, group="player")
     def _player_worker(self) -> None:
-        from companion.sound import open_player
+        from companion.audio.player import open_player
         from companion.ui.messages import PlayerReady  # here: nothing before the first frame needs it
 
         player = (self._open_player or open_player)()
@@ -353,7 +353,7 @@ class CompanionApp(App[int]):
     async def offer_report(self, session: LiveSession) -> None:
         """After the end: offer the Markdown report (a rehearsal's stays beside its journal)."""
         try:
-            from companion.core.report import write_report
+            from companion.core.report.files import write_report
         except ImportError:
             return
         from companion.ui.dialogs.confirm import ConfirmDialog
@@ -426,7 +426,7 @@ def resume_collecting() -> None:
 
 def _default_session_id() -> str:
     try:
-        from companion.core.library import DEFAULT_SESSION_ID
+        from companion.core.scripts.library import DEFAULT_SESSION_ID
     except ImportError:
         return "im-standard"
     return DEFAULT_SESSION_ID

@@ -6,13 +6,13 @@ from collections.abc import Mapping
 
 from textual.app import App
 
-from companion.core.durations import format_minutes
-from companion.core.exercises import GroundingExercise
-from companion.core.playlists import Chime
-from companion.sound import Player
-from companion.ui.exercise_picker import ExercisePicker
-from companion.ui.exercise_screen import ExerciseOutcome, ExerciseScreen, chime_for_steps
-from companion.ui.pacer import SecondsClock
+from companion.core.scripts.durations import format_minutes
+from companion.core.scripts.exercises import GroundingExercise
+from companion.core.scripts.playlists import Chime
+from companion.audio.player import Player
+from companion.ui.screens.exercise_picker import ExercisePicker
+from companion.ui.screens.exercise import ExerciseOutcome, ExerciseScreen, chime_for_steps
+from companion.ui.widgets.pacer import SecondsClock
 from companion.ui.theme import THEMES
 
 
@@ -54,7 +54,7 @@ class ExerciseApp(App[None]):
             self.offer_picker()
 
     def _open_player(self) -> None:
-        from companion.sound import open_player
+        from companion.audio.player import open_player
 
         self.player = open_player()
         for screen in self.screen_stack:

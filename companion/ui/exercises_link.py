@@ -28,7 +28,7 @@ def first_for(state: SessionState, known: Iterable[str]) -> str | None:
 async def pick(app: Any, state: SessionState) -> str | None:
     """The exercise the therapist picks: the phase's own first, then the library."""
     try:
-        from companion.ui.exercise_picker import ExercisePicker
+        from companion.ui.screens.exercise_picker import ExercisePicker
     except ImportError:
         app.notify(UNAVAILABLE)
         return None
@@ -40,7 +40,7 @@ async def pick(app: Any, state: SessionState) -> str | None:
 async def run(app: Any, session: Any, exercise_id: str, audio: Any) -> None:
     """Show the exercise; journal its start and how far it got."""
     try:
-        from companion.ui.exercise_screen import ExerciseScreen
+        from companion.ui.screens.exercise import ExerciseScreen
     except ImportError:
         app.notify(UNAVAILABLE)
         return

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from companion.sound import Player
+    from companion.audio.player import Player
 
 
 @dataclass

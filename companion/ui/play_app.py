@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from companion.core.playlists import Playlist
-from companion.sound import Player, open_player
+from companion.core.scripts.playlists import Playlist
+from companion.audio.player import Player, open_player
 from companion.ui.signals import CloseOnSignal
 from companion.ui.theme import THEMES
 from companion.ui.timefmt import clock_text

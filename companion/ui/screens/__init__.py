@@ -1,1 +1,1 @@
-"""screens of the therapist's console."""
+"""Screens of the therapist console: the script picker, the session, an exercise and its picker."""

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.core.script import SessionScript
+from companion.core.scripts.script import SessionScript
 from companion.ui.safe_text import escape
 from companion.ui.timefmt import duration_text, minutes_text
 from companion.ui.widgets.too_small import TooSmall

@@ -20,7 +20,7 @@ from textual.widgets import Static
 from companion.core.clock import Clock
 from companion.core.timeline import SessionState
 from companion.ui import exercises_link
-from companion.ui.audio_director import VOLUME_STEP, AudioDirector
+from companion.audio.director import VOLUME_STEP, AudioDirector
 from companion.ui.timefmt import wall_text
 from companion.ui.widgets.dose_clock import DoseClock
 from companion.ui.widgets.journal_warning import JournalWarning

@@ -1,1 +1,1 @@
-"""widgets of the therapist's console."""
+"""Widgets of the therapist console and the client display: panels, clocks, the pacer and the step prompt."""

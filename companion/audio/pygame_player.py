@@ -1,0 +1,293 @@
+"""The Player that is heard: the music engine's blocks fed to one pygame channel, chimes on another.
+
+pygame.mixer.music is a single stream and cannot crossfade, and `Sound(file)` decodes a whole
+file; so the engine decodes and mixes in blocks itself and this class queues each block on a
+channel (a channel plays its queued sound gaplessly after the current one). A small feeder
+thread keeps the queue full, so a busy UI never starves the sound; `update()` from the UI timer
+also feeds and surfaces notices. A command renders the block still waiting again, with it.
+Any pygame.error (the device went away) degrades to silence.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from companion.audio.engine import MUTE_SECONDS, RATE, Engine, Status, Undo
+from companion.core.scripts.playlists import Chime, Playlist
+
+# Frames per queued block (0.5 s). One plays while the next waits; a command redoes the waiting
+# block, so it is heard when the playing one ends: after 0.25 s on average, 0.5 s at most.
+# Each wake-up of the feeder costs about as much CPU as decoding a tenth of a second of music,
+# so blocks are long and it looks only twice per block: the next block is always queued at
+# least a quarter of a second before the device needs it.
+BLOCK = 22050
+FEED_INTERVAL = BLOCK / RATE / 2  # seconds between feeder wake-ups
+DEVICE_BUFFER = 2048  # frames SDL mixes ahead of the speaker (open_player's pre_init)
+PCM16_SCALE = 32767.0  # the engine renders straight at int16 scale: one multiply fewer
+DEVICE_LOST = "The sound device stopped answering: the session goes on silently."
+UNEXPECTED = (
+    "The music stopped after an unexpected error: the session goes on silently."
+)
+FADE_ON_FAILURE_MS = 300  # what is already queued fades rather than stops dead
+
+
+class PygamePlayer:
+    available = True
+
+    def __init__(self, mixer: Any, volume: float = 0.5, feeder: bool = True) -> None:
+        self._mixer = mixer  # pygame.mixer, initialised by open_player
+        self._error = _pygame_error()
+        self.notice: str | None = None
+        self._seen = 0  # engine notices already surfaced
+        self._engine = Engine(rate=RATE, volume=volume)
+        self._lock = threading.RLock()
+        self._music = mixer.Channel(0)
+        self._bell = mixer.Channel(1)
+        self._chimes: dict[Path, Any] = {}
+        self._closed = False
+        self._stop_feeding = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._waiting: Waiting | None = None  # the block queued behind the playing one
+        if feeder:
+            self._thread = threading.Thread(
+                target=self._feed_forever, name="companion-audio", daemon=True
+            )
+            self._thread.start()
+
+    # -- Player protocol ---------------------------------------------------------------------------
+
+    def play(self, playlist: Playlist, volume: float | None = None) -> None:
+        self._command(self._engine.play, playlist, volume)
+
+    def stop(self, fade: float | None = None) -> None:
+        self._command(self._engine.stop, fade)
+
+    def fade_to_silence(self, seconds: float = 4.0) -> None:
+        # What is already queued still plays: start the fade that much shorter to keep the promise.
+        fade = max(0.3, seconds - (BLOCK + DEVICE_BUFFER) / RATE)
+        self._command(self._engine.stop, fade)
+        with self._lock:
+            if self.available:
+                self._guard(lambda: self._bell.fadeout(int(fade * 1000)))
+
+    def set_volume(self, volume: float) -> None:
+        self._command(self._engine.set_volume, volume)
+
+    def set_muted(self, muted: bool) -> None:
+        self._command(self._engine.set_muted, muted)
+        if muted:  # a chime still ringing goes quiet with the music
+            with self._lock:
+                if self.available:
+                    self._guard(lambda: self._bell.fadeout(int(MUTE_SECONDS * 1000)))
+
+    def duck(self, decibels: float) -> None:
+        self._command(self._engine.duck, decibels)
+
+    def restore(self) -> None:
+        self._command(self._engine.restore)
+
+    def next_track(self) -> None:
+        """Crossfade to the next track of the playlist (the preview's `n` key)."""
+        self._command(self._engine.next_track)
+
+    def chime(self, chime: Chime) -> None:
+        with self._lock:
+            if not self.available:
+                return
+            self._guard(lambda: self._ring(chime))
+
+    def _ring(self, chime: Chime) -> None:
+        sound = self._chime_sound(chime.path)
+        if sound is None or self._engine.muted:
+            return
+        # A chime follows the master volume: at the default 0.5 it sounds at its own volume.
+        sound.set_volume(
+            max(0.0, min(1.0, chime.volume * self._engine.target_volume * 2))
+        )
+        self._bell.play(sound)
+
+    def update(self) -> None:
+        self._feed()
+        with self._lock:
+            notices = self._engine.notices
+            if len(notices) > self._seen:
+                self.notice = notices[-1]
+                self._seen = len(notices)
+
+    def close(self) -> None:
+        self._stop_feeding.set()
+        if self._thread is not None:
+            self._thread.join(timeout=1.0)
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self.available = False
+            try:
+                self._mixer.quit()
+            except self._error:
+                pass
+
+    @property
+    def busy(self) -> bool:
+        """A fade or ramp is under way (the console updates more often meanwhile)."""
+        return self._engine.busy
+
+    @property
+    def now_playing(self) -> str | None:
+        return self._engine.now_playing
+
+    @property
+    def volume(self) -> float:
+        return self._engine.target_volume
+
+    @property
+    def muted(self) -> bool:
+        return self._engine.muted
+
+    def status(self) -> Status:
+        with self._lock:
+            return self._engine.status(latency_frames=self._queued_frames())
+
+    # -- feeding -----------------------------------------------------------------------------------
+
+    def _feed_forever(self) -> None:
+        while not self._stop_feeding.wait(FEED_INTERVAL):
+            self._feed()
+
+    def _feed(self) -> None:
+        with self._lock:
+            if not self.available or self._closed:
+                return
+            self._guard(self._top_up)
+
+    def _top_up(self) -> None:
+        # Only ever queue(): on an idle channel it starts at once, on a busy one it follows
+        # gaplessly. Calling play() on a channel seen "not busy" races with pygame promoting the
+        # queued block in the audio thread and splices the sound (a click).
+        for _ in range(2):  # the block playing now and the one after it
+            if self._engine.silent_now or self._music.get_queue() is not None:
+                return
+            starts_now = not self._music.get_busy()
+            block = self._render()
+            self._music.queue(block.sound)
+            self._waiting = None if starts_now else block
+
+    def _render(self) -> Waiting:
+        samples, undo = self._engine.render_undoable(BLOCK, PCM16_SCALE)
+        return Waiting(self._mixer.Sound(buffer=to_pcm16(samples)), undo)
+
+    def _redo_waiting(self, command) -> None:
+        """Give a command to the engine and render the block still waiting again with it, so
+        the command is heard as soon as the playing block ends instead of one block later."""
+        waiting, self._waiting = self._waiting, None
+        if waiting is None or self._music.get_queue() is not waiting.sound:
+            command()
+            return
+        self._engine.undo(waiting.undo)
+        command()
+        redone = self._render()
+        self._music.queue(redone.sound)  # replaces the waiting block
+        if self._music.get_sound() is waiting.sound:
+            # It started between our look and the replacement, which would repeat it: bring the
+            # engine to its end, and give the command from there.
+            self._engine.undo(waiting.undo)
+            self._engine.render_undoable(BLOCK, PCM16_SCALE)
+            command()
+            redone = self._render()
+            self._music.queue(redone.sound)
+        self._waiting = redone
+
+    def _queued_frames(self) -> int:
+        if not self.available or not self._mixer.get_init():
+            return 0
+        try:
+            return BLOCK * (
+                (1 if self._music.get_busy() else 0)
+                + (1 if self._music.get_queue() else 0)
+            )
+        except self._error:
+            return 0
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    def _command(self, action, *args) -> None:
+        with self._lock:
+            if self.available:
+                self._guard(lambda: self._redo_waiting(lambda: action(*args)))
+        self._feed()
+
+    def _chime_sound(self, path: Path) -> Any:
+        if path not in self._chimes:
+            try:  # chimes are short: decoded whole, once
+                self._chimes[path] = self._mixer.Sound(str(path))
+            except (self._error, OSError):
+                self._engine.notices.append(
+                    f"The chime {path.name} could not be played."
+                )
+                self._chimes[path] = None
+        return self._chimes[path]
+
+    def _guard(self, action) -> None:
+        """Run player work; on any failure go silent, say so once, and never raise to the UI."""
+        try:
+            # Channel calls on a closed mixer crash the whole process: check first.
+            if not self._mixer.get_init():
+                raise self._error("the mixer is not running")
+            action()
+        except self._error:
+            self._go_silent(DEVICE_LOST)
+        except Exception:  # a bug or a decoder failure must not take the session down
+            self._go_silent(UNEXPECTED)
+            self._try(lambda: self._music.fadeout(FADE_ON_FAILURE_MS))
+
+    def _go_silent(self, notice: str) -> None:
+        self.available = False
+        self.notice = notice
+        self._try(lambda: self._engine.stop(0.0))
+
+    def _try(self, action) -> None:
+        try:
+            action()
+        except Exception:  # already failing: nothing more to say than the notice
+            pass
+
+
+@dataclass
+class Waiting:
+    """A block queued on the channel, and how to take the engine back to before it."""
+
+    sound: Any
+    undo: Undo
+
+
+def to_pcm16(samples: np.ndarray) -> np.ndarray:
+    """A block rendered at PCM16_SCALE as 16-bit PCM, clipped in place (the block is ours)."""
+    np.clip(samples, -PCM16_SCALE, PCM16_SCALE, out=samples)
+    return samples.astype(np.int16)
+
+
+def _pygame_error() -> type[BaseException]:
+    import pygame
+
+    return pygame.error
+
+
+def wait_for_silence(player: PygamePlayer, timeout: float) -> bool:
+    """Block until the music has faded and drained (for the command line preview and tests)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        player.update()
+        with player._lock:
+            if not player.available or (
+                player._engine.silent_now and not player._music.get_busy()
+            ):
+                return True
+        time.sleep(0.05)
+    return False

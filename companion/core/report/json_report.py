@@ -1,0 +1,130 @@
+"""The report as JSON, versioned: `schema_version` names the JSON Schema in schema.json.
+
+Times are ISO 8601 with the UTC offset of the zone they were shown in; durations are seconds.
+Any change to the fields raises the version (the schema allows no unknown fields), so a
+reader that checks `schema_version` first never misreads a report.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from companion import __version__
+from companion.core.report.model import SessionReport
+
+SCHEMA_VERSION = 1
+SCHEMA_PATH = Path(__file__).with_name("schema.json")
+
+
+def load_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def report_document(report: SessionReport) -> dict[str, Any]:
+    iso = report.times.iso
+
+    def when(at: float | None) -> str | None:
+        return None if at is None else iso(at)
+
+    safety = report.safety
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"Session Companion {__version__}",
+        "generated_at": iso(report.generated_at),
+        "session": {
+            "session_id": report.session_id,
+            "client_code": report.client_code,
+            "script_id": report.script_id,
+            "script_title": report.script_title,
+            "script_found": report.script_found,
+            "route": report.route,
+            "rehearsal": report.rehearsal,
+            "speed": report.speed,
+            "started_at": when(report.started_at),
+            "ended_at": when(report.ended_at),
+            "last_event_at": when(report.last_event_at),
+            "finished": report.finished,
+            "journal_torn": report.journal_torn,
+        },
+        "gaps": list(report.gaps),
+        "doses": [
+            {
+                "amount": d.amount,
+                "unit": d.unit,
+                "route": d.route,
+                "lot": d.lot,
+                "given_at": iso(d.given_at),
+                "recorded_at": iso(d.recorded_at),
+            }
+            for d in report.doses
+        ],
+        "vitals": [
+            {
+                "at": iso(v.at),
+                "systolic": v.systolic,
+                "diastolic": v.diastolic,
+                "heart_rate": v.heart_rate,
+                "spo2": v.spo2,
+                "note": v.note,
+                "flags": list(v.flags),
+            }
+            for v in report.vitals
+        ],
+        "thresholds": None
+        if safety is None
+        else {
+            "systolic_max": safety.systolic_max,
+            "diastolic_max": safety.diastolic_max,
+            "heart_rate_max": safety.heart_rate_max,
+            "heart_rate_min": safety.heart_rate_min,
+            "spo2_min": safety.spo2_min,
+            "source": safety.source,
+        },
+        "phases": [
+            {
+                "phase_id": p.phase_id,
+                "title": p.title,
+                "started_at": iso(p.started_at),
+                "ended_at": when(p.ended_at),
+                "planned_seconds": p.planned,
+                "actual_seconds": round(p.active, 3),
+            }
+            for p in report.phases
+        ],
+        "pauses": [{"started_at": iso(p.started_at), "ended_at": when(p.ended_at)} for p in report.pauses],
+        "reminders": [
+            {
+                "reminder_id": r.reminder_id,
+                "phase_id": r.phase_id,
+                "text": r.text,
+                "due_at": when(r.due_at),
+                "acknowledged_at": when(r.acknowledged_at),
+                "outcome": r.outcome,
+            }
+            for r in report.reminders
+        ],
+        "exercises": [
+            {
+                "exercise_id": e.exercise_id,
+                "title": e.title,
+                "started_at": iso(e.started_at),
+                "finished_at": when(e.finished_at),
+                "completed": e.completed,
+                "step_reached": e.step_reached,
+                "skipped": e.skipped,
+                "paused": e.paused,
+            }
+            for e in report.exercises
+        ],
+        "distress": [{"at": iso(d.at), "note": d.text} for d in report.distress],
+        "notes": [{"at": iso(n.at), "text": n.text} for n in report.notes],
+        "checklist": [
+            {"phase_id": c.phase_id, "item": c.item, "done": c.done, "at": when(c.at)} for c in report.checklist
+        ],
+    }
+
+
+def render_json(report: SessionReport) -> str:
+    return json.dumps(report_document(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,125 @@
+"""The report as Markdown, for pasting into a clinical record.
+
+Plain enough to read as text where the record does not render Markdown: tables for the
+numbers, lists for the notes. Free text is kept as written; only what would break a table
+(a pipe, a line break) or would vanish when rendered (a '<' opening a tag) is changed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from companion.core.report import words
+from companion.core.report.model import SessionReport
+
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def render_markdown(report: SessionReport) -> str:
+    out: list[str] = [f"# {words.title(report)}", ""]
+    out += [f"- **{name}:** {_line(value)}" for name, value in words.summary_rows(report)]
+    if report.gaps:
+        out.append("")
+        out += [f"> {_line(gap)}" for gap in report.gaps]
+    for heading, body in _sections(report):
+        out += ["", f"## {heading}", ""]
+        out += body
+    out += ["", "---", "", words.footer(report), ""]
+    return "\n".join(out)
+
+
+def _sections(report: SessionReport):
+    t = report.times
+    day = report.day
+
+    doses = _table(
+        ["Given", "Amount", "Route", "Lot", "Recorded"],
+        [
+            [t.clock_on(d.given_at, day), f"{words.amount(d.amount)} {d.unit}", d.route or "—", d.lot or "—",
+             t.clock_on(d.recorded_at, day)]
+            for d in report.doses
+        ],
+    )
+    note = words.dose_entries_note(report)
+    yield "Doses", (doses + ["", note] if note else doses) or [words.NONE_RECORDED]
+
+    vitals = _table(
+        ["Time", "After dose", "Blood pressure", "Heart rate", "SpO2", "Note", "Flags"],
+        [
+            [t.clock_on(v.at, day), words.after_dose(report, v.at), words.blood_pressure(v), words.heart_rate(v),
+             words.spo2(v), v.note, "; ".join(v.flags)]
+            for v in report.vitals
+        ],
+    )
+    body = vitals or [words.NONE_RECORDED]
+    if report.safety is not None and report.vitals:
+        body = body + ["", words.thresholds(report.safety)]
+    yield "Vitals", body
+
+    phases = _table(
+        ["Phase", "Started", "Planned", "Actual", "Difference"],
+        [
+            [p.title, t.clock_on(p.started_at, day), words.phase_planned(p), words.phase_actual(p),
+             words.phase_difference(p)]
+            for p in report.phases
+        ],
+    )
+    body = phases or [words.NONE_RECORDED]
+    if report.pauses:
+        body = body + ["", "Paused: " + "; ".join(words.pause_text(report, p.started_at, p.ended_at) for p in report.pauses) + "."]
+    yield "Phases", body
+
+    if report.script_found or report.reminders:
+        reminders = _table(
+            ["Reminder", "Due", "Outcome"],
+            [[r.text or r.reminder_id, words.reminder_due(report, r), words.reminder_outcome(report, r)]
+             for r in report.reminders],
+        )
+        yield "Reminders", reminders or ["This script has no reminders."]
+
+    exercises = _table(
+        ["Exercise", "Started", "Ended", "Outcome"],
+        [[e.title, t.clock_on(e.started_at, day), words.exercise_ended(report, e), words.exercise_outcome(e)]
+         for e in report.exercises],
+    )
+    yield "Exercises", exercises or ["None used."]
+
+    yield "Distress markers", _timed_list(report, report.distress, empty="None marked.")
+    yield "Notes", _timed_list(report, report.notes, empty=words.NONE_RECORDED)
+
+    checklist: list[str] = []
+    current = None
+    for item in report.checklist:
+        if item.phase_id != current:
+            if checklist:
+                checklist.append("")
+            checklist.append(f"{item.phase_title}:")
+            current = item.phase_id
+        when = f" ({t.clock_on(item.at, day)})" if item.done and item.at is not None else ""
+        checklist.append(f"- [{'x' if item.done else ' '}] {_line(item.item)}{when}")
+    yield "Checklist", checklist or [words.NONE_RECORDED]
+
+
+def _timed_list(report: SessionReport, items, *, empty: str) -> list[str]:
+    lines = []
+    for item in items:
+        text = _line(item.text) if item.text else "(no words recorded)"
+        lines.append(f"- {report.times.clock_on(item.at, report.day)}: {text}")
+    return lines or [empty]
+
+
+def _line(text: str) -> str:
+    """One line, and a "<" that would open an HTML tag escaped so a renderer keeps the words."""
+    return _TAG_START.sub(r"\\<", " ".join(text.split()))
+
+
+def _cell(text: str) -> str:
+    return _line(text).replace("|", "\\|")
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    if not rows:
+        return []
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows]
+    return lines
