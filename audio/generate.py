@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from companion.audio_measure import loop_jump, loudness_db, peak_dbfs
+from companion.audio.measure import loop_jump, loudness_db, peak_dbfs
 
 RATE = 44100
 PAD_RATE = (
