@@ -24,9 +24,7 @@ import soundfile as sf
 from companion.audio.measure import loop_jump, loudness_db, peak_dbfs
 
 RATE = 44100
-PAD_RATE = (
-    11025  # pads hold nothing above ~4 kHz: rendered at a quarter rate, then upsampled
-)
+PAD_RATE = 11025  # pads hold nothing above ~4 kHz: rendered at a quarter rate, then upsampled
 BLOCK = 65536  # frames per write: one huge OGG write crashes libsndfile
 COMPRESSION = 0.66  # libsndfile level 0..1; Vorbis quality is about 1 - level (~0.34)
 TARGET_LOUDNESS = -21.0  # K-weighted, every track
@@ -80,9 +78,7 @@ def _upsample(x: np.ndarray, frames: int) -> np.ndarray:
     return out * (frames / x.shape[0])
 
 
-def _shaped_noise(
-    rng: np.random.Generator, frames: int, gain: Callable[[np.ndarray], np.ndarray]
-):
+def _shaped_noise(rng: np.random.Generator, frames: int, gain: Callable[[np.ndarray], np.ndarray]):
     """Stereo noise, partly shared between the ears, shaped by `gain(freqs)`; circular."""
     white = rng.standard_normal((frames, 3)).astype(np.float32)
     shared = white[:, :1]
@@ -97,9 +93,7 @@ def _lowpass(cutoff: float, order: int = 2) -> Callable[[np.ndarray], np.ndarray
     return lambda f: 1.0 / np.sqrt(1 + (f / cutoff) ** (2 * order))
 
 
-def _band(
-    low: float, high: float, tilt: float = 0.5
-) -> Callable[[np.ndarray], np.ndarray]:
+def _band(low: float, high: float, tilt: float = 0.5) -> Callable[[np.ndarray], np.ndarray]:
     """Pink-ish noise between `low` and `high` Hz with gentle second-order slopes."""
 
     def gain(f: np.ndarray) -> np.ndarray:
@@ -119,17 +113,13 @@ def render_pad(pad: Pad, seconds: float, rng: np.random.Generator) -> np.ndarray
     slots = len(pad.chords)
     slot = frames / slots
     position = np.arange(frames)
-    breathing = 2.0 ** (
-        0.5 * _lfo(frames, max(1, round(seconds / 50)), rng.uniform(0, 6.3))
-    )
+    breathing = 2.0 ** (0.5 * _lfo(frames, max(1, round(seconds / 50)), rng.uniform(0, 6.3)))
     cutoff = pad.brightness * breathing
     for number, chord in enumerate(pad.chords):
         # cos^2 windows half a slot wide either side tile the circle: chords melt into each other.
         centre = (number + 0.5) * slot
         distance = np.abs((position - centre + frames / 2) % frames - frames / 2) / slot
-        window = np.where(
-            distance < 1, np.cos(0.5 * np.pi * np.minimum(distance, 1)) ** 2, 0.0
-        )
+        window = np.where(distance < 1, np.cos(0.5 * np.pi * np.minimum(distance, 1)) ** 2, 0.0)
         active = np.flatnonzero(window > 0)
         env = window[active]
         for voice, ratio in enumerate(chord):
@@ -148,9 +138,7 @@ def render_pad(pad: Pad, seconds: float, rng: np.random.Generator) -> np.ndarray
                 partial = freq * harmonic
                 if partial > 0.42 * PAD_RATE:
                     break
-                tone = (
-                    1.0 / (1 + (partial / cutoff[active]) ** 4) ** 0.5 / harmonic**1.2
-                )
+                tone = 1.0 / (1 + (partial / cutoff[active]) ** 4) ** 0.5 / harmonic**1.2
                 amplitude = weight * swell * env * tone
                 for side, sign in ((0, 1), (1, -1)):
                     cycles = _cycles(partial + sign * pad.detune, frames, PAD_RATE)
@@ -162,18 +150,12 @@ def render_pad(pad: Pad, seconds: float, rng: np.random.Generator) -> np.ndarray
 # -- beds -------------------------------------------------------------------------------------
 
 
-def render_ocean(
-    seconds: float, rng: np.random.Generator, calm: float = 1.0
-) -> np.ndarray:
+def render_ocean(seconds: float, rng: np.random.Generator, calm: float = 1.0) -> np.ndarray:
     """Waves: a dark body that swells every ~10 s and brightens at each crest."""
     frames = int(RATE * seconds)
     dark = _shaped_noise(rng, frames, _band(40, 350, 0.3))
     bright = _shaped_noise(rng, frames, _band(120, 1400, 0.5))
-    waves = (
-        0.5
-        + 0.3 * _lfo(frames, round(seconds / 11), 0.3)
-        + 0.2 * _lfo(frames, round(seconds / 7.3), 2.1)
-    )
+    waves = 0.5 + 0.3 * _lfo(frames, round(seconds / 11), 0.3) + 0.2 * _lfo(frames, round(seconds / 7.3), 2.1)
     waves = np.clip(waves, 0, 1)[:, None]
     return (0.55 + 0.45 * waves) * dark + (0.2 + 0.8 * waves**2) * bright * 0.55 * calm
 
@@ -190,9 +172,7 @@ def render_rain(seconds: float, rng: np.random.Generator) -> np.ndarray:
 # -- bells --------------------------------------------------------------------------------------
 
 
-def render_bell(
-    fundamental: float, partials: tuple[tuple[float, float, float], ...], seconds: float
-) -> np.ndarray:
+def render_bell(fundamental: float, partials: tuple[tuple[float, float, float], ...], seconds: float) -> np.ndarray:
     """A struck bell: inharmonic partials (ratio, amplitude, decay seconds), each a slow-beating pair."""
     frames = int(RATE * seconds)
     t = np.arange(frames) / RATE
@@ -202,15 +182,11 @@ def render_bell(
         beat = 0.18 + 0.05 * number  # the bowl's slow "wah": well under 0.5 Hz
         env = amplitude * np.exp(-t / decay)
         for side, spread in ((0, 1.0), (1, -1.0)):
-            pair = np.sin(2 * np.pi * freq * t + number) + 0.6 * np.sin(
-                2 * np.pi * (freq + spread * beat) * t
-            )
+            pair = np.sin(2 * np.pi * freq * t + number) + 0.6 * np.sin(2 * np.pi * (freq + spread * beat) * t)
             out[:, side] += env * pair
     attack = np.minimum(1.0, t / 0.012)  # a soft mallet, not a click
     # The natural decay, eased to true silence over the last third (a file cannot ring forever).
-    release = (
-        np.cos(0.5 * np.pi * np.clip((t - seconds * 2 / 3) / (seconds / 3), 0, 1)) ** 2
-    )
+    release = np.cos(0.5 * np.pi * np.clip((t - seconds * 2 / 3) / (seconds / 3), 0, 1)) ** 2
     return out * (np.sin(0.5 * np.pi * attack) ** 2 * release)[:, None]
 
 
@@ -237,9 +213,7 @@ def warm_pad(rng):
 
 
 def soft_rain(rng):
-    pad = Pad(
-        220.0, (FIFTHS, ADD9, FIFTHS, SUB_IV), brightness=700, harmonics=4, detune=0.1
-    )
+    pad = Pad(220.0, (FIFTHS, ADD9, FIFTHS, SUB_IV), brightness=700, harmonics=4, detune=0.1)
     return _mix(_norm(render_rain(180, rng)), 0.35 * _norm(render_pad(pad, 180, rng)))
 
 
@@ -251,18 +225,12 @@ def deep_drift(rng):
         harmonics=7,
         detune=0.08,
     )
-    return _mix(
-        _norm(render_pad(pad, 240, rng)), 0.1 * _norm(render_ocean(240, rng, calm=0.3))
-    )
+    return _mix(_norm(render_pad(pad, 240, rng)), 0.1 * _norm(render_ocean(240, rng, calm=0.3)))
 
 
 def ocean_floor(rng):
-    drone = Pad(
-        55.0, (FIFTHS, FIFTHS, ADD9, FIFTHS), brightness=420, harmonics=8, detune=0.07
-    )
-    return _mix(
-        _norm(render_ocean(240, rng)), 0.45 * _norm(render_pad(drone, 240, rng))
-    )
+    drone = Pad(55.0, (FIFTHS, FIFTHS, ADD9, FIFTHS), brightness=420, harmonics=8, detune=0.07)
+    return _mix(_norm(render_ocean(240, rng)), 0.45 * _norm(render_pad(drone, 240, rng)))
 
 
 def slow_light(rng):
@@ -284,18 +252,12 @@ def morning_pad(rng):
         harmonics=5,
         detune=0.14,
     )
-    return _mix(
-        _norm(render_pad(pad, 180, rng)), 0.1 * _norm(render_ocean(180, rng, calm=0.5))
-    )
+    return _mix(_norm(render_pad(pad, 180, rng)), 0.1 * _norm(render_ocean(180, rng, calm=0.5)))
 
 
 def gentle_shore(rng):
-    pad = Pad(
-        146.83, (MAJOR, SUB_IV, ADD9, MAJOR), brightness=900, harmonics=4, detune=0.1
-    )
-    return _mix(
-        _norm(render_ocean(180, rng, calm=0.7)), 0.4 * _norm(render_pad(pad, 180, rng))
-    )
+    pad = Pad(146.83, (MAJOR, SUB_IV, ADD9, MAJOR), brightness=900, harmonics=4, detune=0.1)
+    return _mix(_norm(render_ocean(180, rng, calm=0.7)), 0.4 * _norm(render_pad(pad, 180, rng)))
 
 
 # A singing bowl: modes near 1, 2.7, 5.2, 8.5 with the upper ones dying first.
@@ -350,9 +312,7 @@ def main(names: list[str]) -> int:
     wanted = set(names) or set(TRACKS) | set(CHIMES)
     unknown = wanted - set(TRACKS) - set(CHIMES)
     if unknown:
-        print(
-            f"unknown: {', '.join(sorted(unknown))}; known: {', '.join([*TRACKS, *CHIMES])}"
-        )
+        print(f"unknown: {', '.join(sorted(unknown))}; known: {', '.join([*TRACKS, *CHIMES])}")
         return 1
     for number, (name, (relative, render)) in enumerate(TRACKS.items()):
         if name not in wanted:
@@ -369,9 +329,7 @@ def main(names: list[str]) -> int:
         x = render()
         x *= 10 ** ((CHIME_PEAK - peak_dbfs(x)) / 20)
         write_ogg(AUDIO / relative, x)
-        print(
-            f"{relative:28} {x.shape[0] / RATE:6.1f} s  peak {peak_dbfs(x):6.1f} dBFS"
-        )
+        print(f"{relative:28} {x.shape[0] / RATE:6.1f} s  peak {peak_dbfs(x):6.1f} dBFS")
     return 0
 
 

@@ -23,24 +23,14 @@ WIDTH, HEIGHT, STRIP = 900, 260, 80
 
 def write_png(path: Path, rgb: np.ndarray) -> None:
     height, width, _ = rgb.shape
-    raw = b"".join(
-        b"\x00" + rgb[row].astype(np.uint8).tobytes() for row in range(height)
-    )
+    raw = b"".join(b"\x00" + rgb[row].astype(np.uint8).tobytes() for row in range(height))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data))
-        )
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     path.write_bytes(
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw, 6))
-        + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b"")
     )
 
 
@@ -86,9 +76,7 @@ def render(path: Path, out: Path) -> None:
     strip[int(3 / 60 * STRIP), :] = (255, 80, 80)
     write_png(out, np.concatenate([rgb, np.full((4, WIDTH, 3), 255.0), strip]))
     peak = 20 * np.log10(np.max(np.abs(x)) + 1e-12)
-    print(
-        f"{path.relative_to(AUDIO) if path.is_relative_to(AUDIO) else path}: peak {peak:.1f} dBFS -> {out}"
-    )
+    print(f"{path.relative_to(AUDIO) if path.is_relative_to(AUDIO) else path}: peak {peak:.1f} dBFS -> {out}")
 
 
 def main(argv: list[str]) -> int:

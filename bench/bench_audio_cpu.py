@@ -20,8 +20,8 @@ SECONDS = 8.0
 
 
 def child(kind: str, path: Path) -> None:
-    from companion.core.scripts.playlists import Playlist, Track
     from companion.audio.player import open_player
+    from companion.core.scripts.playlists import Playlist, Track
 
     player = open_player(volume=0.5)
     mixer = player._mixer  # type: ignore[attr-defined]
@@ -37,9 +37,7 @@ def child(kind: str, path: Path) -> None:
         while time.monotonic() - started < SECONDS:
             time.sleep(0.1)  # what a UI timer would do
     else:
-        playlist = Playlist(
-            "bench", "Bench", (Track(path, "t"),), loop=True, fade_in=1.0
-        )
+        playlist = Playlist("bench", "Bench", (Track(path, "t"),), loop=True, fade_in=1.0)
         started = time.monotonic()
         cpu = time.process_time()
         player.play(playlist)

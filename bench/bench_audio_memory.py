@@ -27,9 +27,7 @@ RATE = 44100
 def write_track(path: Path, seconds: float, seed: int) -> Path:
     """A soft, noisy chord: enough texture that Vorbis works as hard as on real music."""
     rng = np.random.default_rng(seed)
-    with sf.SoundFile(
-        path, "w", RATE, 2, format="OGG", subtype="VORBIS", compression_level=0.66
-    ) as out:
+    with sf.SoundFile(path, "w", RATE, 2, format="OGG", subtype="VORBIS", compression_level=0.66) as out:
         for start in range(0, int(seconds * RATE), 65536):
             n = min(65536, int(seconds * RATE) - start)
             t = (start + np.arange(n)) / RATE
@@ -42,9 +40,9 @@ def write_track(path: Path, seconds: float, seed: int) -> Path:
 def child(kind: str, folder: Path) -> None:
     """Runs in the measured process."""
     os.environ["SDL_AUDIODRIVER"] = "dummy"
-    from companion.core.scripts.playlists import Playlist, Track
-    from companion.audio.pygame_player import BLOCK, PCM16_SCALE, to_pcm16
     from companion.audio.player import open_player
+    from companion.audio.pygame_player import BLOCK, PCM16_SCALE, to_pcm16
+    from companion.core.scripts.playlists import Playlist, Track
 
     player = open_player(volume=0.5)
     mixer = player._mixer  # type: ignore[attr-defined]
@@ -53,9 +51,7 @@ def child(kind: str, folder: Path) -> None:
         print(sound.get_length())
     else:
         files = [folder / "ten.ogg"] * 6 if kind == "hour" else [folder / "one.ogg"]
-        playlist = Playlist(
-            "bench", "Bench", tuple(Track(f, f.name) for f in files), loop=False
-        )
+        playlist = Playlist("bench", "Bench", tuple(Track(f, f.name) for f in files), loop=False)
         engine = player._engine  # type: ignore[attr-defined]
         with player._lock:  # type: ignore[attr-defined]
             engine.play(playlist)
@@ -66,9 +62,7 @@ def child(kind: str, folder: Path) -> None:
                 blocks += 1
         print(blocks * BLOCK / RATE)
     player.close()
-    print(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    )  # MB (Linux reports KB)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # MB (Linux reports KB)
 
 
 def measure(kind: str, folder: Path) -> tuple[float, float]:
@@ -91,15 +85,9 @@ def main() -> int:
         long_s, long_mb = measure("hour", folder)
         _, whole_mb = measure("whole-sound", folder)
     extra = long_mb - short_mb
-    print(
-        f"peak RSS, 1-minute track ({short_s / 60:.1f} min rendered): {short_mb:.1f} MB"
-    )
-    print(
-        f"peak RSS, 60-minute playlist of 10-minute tracks ({long_s / 60:.1f} min rendered): {long_mb:.1f} MB"
-    )
-    print(
-        f"difference: {extra:+.1f} MB (target <= {TARGET_MB:.0f} MB); ratio {long_mb / short_mb:.2f}"
-    )
+    print(f"peak RSS, 1-minute track ({short_s / 60:.1f} min rendered): {short_mb:.1f} MB")
+    print(f"peak RSS, 60-minute playlist of 10-minute tracks ({long_s / 60:.1f} min rendered): {long_mb:.1f} MB")
+    print(f"difference: {extra:+.1f} MB (target <= {TARGET_MB:.0f} MB); ratio {long_mb / short_mb:.2f}")
     print(
         f"for comparison, pygame.mixer.Sound() of one 10-minute track: {whole_mb:.1f} MB ({whole_mb - short_mb:+.1f} MB)"
     )

@@ -53,11 +53,15 @@ def main() -> int:
     console = cpu_over("cpu-console", seconds, env)
     screen_only = cpu_over("cpu-console-silent", seconds, env)
     ratio = console / floor if floor else float("inf")
-    print(f"CPU over {seconds:.0f} s with music playing: console {console:.2f} s ({console / seconds * 100:.1f}% of a core), "
-          f"floor (bare Textual 1 Hz + mixer.music) {floor:.2f} s ({floor / seconds * 100:.1f}%), "
-          f"ratio {ratio:.2f} (target <= {TARGET})")
-    print(f"  of which the screen alone (same console, silent player): {screen_only:.2f} s "
-          f"({screen_only / seconds * 100:.1f}% of a core); the rest is the music engine")
+    print(
+        f"CPU over {seconds:.0f} s with music playing: console {console:.2f} s ({console / seconds * 100:.1f}% of a core), "
+        f"floor (bare Textual 1 Hz + mixer.music) {floor:.2f} s ({floor / seconds * 100:.1f}%), "
+        f"ratio {ratio:.2f} (target <= {TARGET})"
+    )
+    print(
+        f"  of which the screen alone (same console, silent player): {screen_only:.2f} s "
+        f"({screen_only / seconds * 100:.1f}% of a core); the rest is the music engine"
+    )
     met = ratio <= TARGET
     if not met:
         print("  target NOT met")

@@ -42,8 +42,10 @@ def main() -> int:
     console = measure("keys-console", [b" ", b"]", b" ", b"["])
     b, c = statistics.median(bare) * 1000, statistics.median(console) * 1000
     worst = max(console) * 1000
-    print(f"key press to screen update (median of {PRESSES}): console {c:.1f} ms (max {worst:.1f} ms), "
-          f"bare Textual Label app {b:.1f} ms, ratio {c / b:.2f} (target: console <= {TARGET_MS:.0f} ms)")
+    print(
+        f"key press to screen update (median of {PRESSES}): console {c:.1f} ms (max {worst:.1f} ms), "
+        f"bare Textual Label app {b:.1f} ms, ratio {c / b:.2f} (target: console <= {TARGET_MS:.0f} ms)"
+    )
     met = c <= TARGET_MS
     if not met:
         print("  target NOT met")

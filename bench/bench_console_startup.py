@@ -63,10 +63,14 @@ def main() -> int:
                     first.append(once("startup-console", cold))
     b, c, f = statistics.median(bare), statistics.median(console), statistics.median(first)
     ratio = c / b
-    print(f"start-up to first frame (median of {ROUNDS}): console {c * 1000:.0f} ms, "
-          f"bare Textual Label app {b * 1000:.0f} ms, ratio {ratio:.2f} (target <= {TARGET})")
-    print(f"  first start after the script was installed or edited (empty script cache, median of "
-          f"{FIRST_START_ROUNDS}): {f * 1000:.0f} ms, ratio {f / b:.2f}")
+    print(
+        f"start-up to first frame (median of {ROUNDS}): console {c * 1000:.0f} ms, "
+        f"bare Textual Label app {b * 1000:.0f} ms, ratio {ratio:.2f} (target <= {TARGET})"
+    )
+    print(
+        f"  first start after the script was installed or edited (empty script cache, median of "
+        f"{FIRST_START_ROUNDS}): {f * 1000:.0f} ms, ratio {f / b:.2f}"
+    )
     met = ratio <= TARGET
     if not met:
         print("  target NOT met")

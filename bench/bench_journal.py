@@ -50,7 +50,10 @@ SCRIPT = SessionScript(
             1200.0,
             advance="auto" if i % 2 else "manual",
             checklist=("a", "b"),
-            reminders=(Reminder(f"p{i}.0", "cue", at=600.0), Reminder(f"p{i}.d", "dose cue", after_dose=600.0 * (i + 1))),
+            reminders=(
+                Reminder(f"p{i}.0", "cue", at=600.0),
+                Reminder(f"p{i}.d", "dose cue", after_dose=600.0 * (i + 1)),
+            ),
         )
         for i in range(8)
     ),
@@ -126,7 +129,9 @@ def bench_replay(folder: Path) -> tuple[float, float]:
     path = folder / "replay.jsonl"
     events = typical_events(EVENTS)
     with open(path, "wb") as f:
-        f.write(b'{"format":1,"session_id":"r","script_id":"bench","script_hash":"","script_path":"","created":1800000000.0}\n')
+        f.write(
+            b'{"format":1,"session_id":"r","script_id":"bench","script_hash":"","script_path":"","created":1800000000.0}\n'
+        )
         for event in events:
             f.write(encode_event(event))
     now = events[-1].at + 60
@@ -155,7 +160,9 @@ def main() -> int:
     b50, b99 = percentile(baseline, 0.5), percentile(baseline, 0.99)
     ratio50, ratio99 = p50 / b50, p99 / b99
     print(f"journal append ({APPENDS} events, fsync each)")
-    print(f"  p50 {p50 * 1e3:8.3f} ms   baseline write+fsync {b50 * 1e3:8.3f} ms   ratio {ratio50:.2f} (target <= {APPEND_RATIO_TARGET})")
+    print(
+        f"  p50 {p50 * 1e3:8.3f} ms   baseline write+fsync {b50 * 1e3:8.3f} ms   ratio {ratio50:.2f} (target <= {APPEND_RATIO_TARGET})"
+    )
     print(f"  p99 {p99 * 1e3:8.3f} ms   baseline write+fsync {b99 * 1e3:8.3f} ms   ratio {ratio99:.2f}")
     print(f"replay {EVENTS} events (read_journal + compute_state)")
     print(

@@ -30,8 +30,8 @@ def run_pacer(seconds: float, pattern_name: str) -> dict:
     from textual.app import App, ComposeResult
 
     from companion.core.scripts.exercises import BreathPattern
-    from companion.ui.widgets.pacer import BreathingPacer
     from companion.ui.theme import THEMES
+    from companion.ui.widgets.pacer import BreathingPacer
 
     patterns = {"coherent": BreathPattern(5.5, 0, 5.5, 0), "box": BreathPattern(4, 4, 4, 4)}
 
@@ -56,8 +56,8 @@ def run_baseline(seconds: float) -> dict:
     from textual.app import App, ComposeResult
     from textual.widgets import Static
 
-    from companion.ui.widgets.pacer import FRAMES_PER_SECOND
     from companion.ui.theme import THEMES
+    from companion.ui.widgets.pacer import FRAMES_PER_SECOND
 
     class BareApp(App[None]):
         CSS = "Static { width: 1fr; height: 1fr; content-align: center middle; }"

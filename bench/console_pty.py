@@ -57,7 +57,12 @@ class Child:
         self.started = time.time()
         self.process = subprocess.Popen(
             [sys.executable, __file__, mode, str(self.out)],
-            stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
+            start_new_session=True,
         )
         os.close(slave)
 
@@ -71,7 +76,7 @@ class Child:
             if not ready:
                 continue
             try:
-                seen = seen[-len(sent):] + os.read(self.master, 65536)
+                seen = seen[-len(sent) :] + os.read(self.master, 65536)
             except OSError:
                 break
             if sent in seen:
@@ -124,6 +129,7 @@ class Child:
 
 def _mark_first_frame(app, out: Path, exit_after: bool) -> None:
     """Once the app has painted its screen, queue FRAME_SENT behind the frame and note the time in `out`."""
+
     def mark() -> None:
         app._driver.write(FRAME_SENT)  # the output thread's queue, behind the frame
         out.write_text(repr(time.time()))
@@ -187,9 +193,14 @@ def _console_app(out: Path, exit_after: bool, fixed_clock: bool, silent: bool = 
 
         clock = FakeClock(time.time())
     app = make_app(
-        start.library, store=JournalStore(), rehearsal_store=rehearsal_store(),
-        script=start.script, client_code="BENCH", clock=clock,
-        player=_silent_player() if silent else None, load_rest=start.load_rest,
+        start.library,
+        store=JournalStore(),
+        rehearsal_store=rehearsal_store(),
+        script=start.script,
+        client_code="BENCH",
+        clock=clock,
+        player=_silent_player() if silent else None,
+        load_rest=start.load_rest,
     )
     original = SessionScreen.on_mount
 

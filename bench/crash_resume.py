@@ -76,8 +76,19 @@ class Terminal:
         return f"exec env -u COLUMNS -u LINES {exports} {' '.join(shlex.quote(a) for a in argv)}"
 
     def start(self, *argv: str) -> None:
-        self.tmux("-f", str(self._config), "new-session", "-d", "-s", self.name,
-                  "-x", str(self.width), "-y", str(self.height), self._command(argv))
+        self.tmux(
+            "-f",
+            str(self._config),
+            "new-session",
+            "-d",
+            "-s",
+            self.name,
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            self._command(argv),
+        )
 
     def respawn(self, *argv: str) -> None:
         """Run `argv` in the same (dead) pane: the tmux server and the window size stay."""
@@ -117,9 +128,11 @@ class Terminal:
         file, and now and then never learns the status)."""
         deadline = time.monotonic() + timeout
         while True:
-            status, signal_number = self.tmux(
-                "display-message", "-p", "-t", self.name, "#{pane_dead_status}:#{pane_dead_signal}"
-            ).strip().split(":")
+            status, signal_number = (
+                self.tmux("display-message", "-p", "-t", self.name, "#{pane_dead_status}:#{pane_dead_signal}")
+                .strip()
+                .split(":")
+            )
             if status:
                 return status
             if signal_number:
@@ -288,8 +301,9 @@ class CrashRun:
                 # Entering the dosing phase asks for the dose (the form may open a moment later).
                 self.term.wait_text("Record the dose")
                 self.term.keys("Escape")
-                shown = self.term.wait_for(lambda s: "Record the dose" not in s and phase_or_zero(s) > 0,
-                                           what="the dose form to close")
+                shown = self.term.wait_for(
+                    lambda s: "Record the dose" not in s and phase_or_zero(s) > 0, what="the dose form to close"
+                )
             self.shown.phase_number = shown_phase(shown)
             self.shown.paused = "PAUSED" in shown  # a new phase starts with its clock running
         else:
@@ -410,8 +424,10 @@ def main() -> int:
     outcome = run_kills(args.kills, args.seed, encrypt=args.encrypt)
     per_kill = outcome.seconds / max(1, outcome.kills)
     kind = "encrypted journal" if args.encrypt else "plain journal"
-    print(f"kills survived: {outcome.survived} of {args.kills} tried ({kind}, seed {args.seed}); "
-          f"{outcome.seconds:.1f} s in all, {per_kill:.1f} s per kill and resume")
+    print(
+        f"kills survived: {outcome.survived} of {args.kills} tried ({kind}, seed {args.seed}); "
+        f"{outcome.seconds:.1f} s in all, {per_kill:.1f} s per kill and resume"
+    )
     print(f"actions between kills: {dict(sorted(outcome.actions.items()))}")
     for failure in outcome.failures:
         print(f"FAILED: {failure}")

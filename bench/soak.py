@@ -54,9 +54,7 @@ def soak_script(hours: float) -> str:
             f"        text: Check in {index + 1}\n"
             f"        chime: soft-bell\n"
         )
-    return (
-        "id: soak\ntitle: Soak, three hours\nroute: IM\nphases:\n" + "".join(phases)
-    )
+    return "id: soak\ntitle: Soak, three hours\nroute: IM\nphases:\n" + "".join(phases)
 
 
 def rss_kb(pid: int) -> int:
@@ -126,11 +124,15 @@ def main() -> int:
     peak = max(kb for _, kb in samples)
     end = samples[-1][1]
     growth = (end - minute_one) / 1024
-    print(f"soak: {args.hours:g} h session at x{args.speed:g} in {duration:.0f} s, {len(samples)} RSS samples, "
-          f"{actions} rounds of keys (note, pause, resume, +5m)")
+    print(
+        f"soak: {args.hours:g} h session at x{args.speed:g} in {duration:.0f} s, {len(samples)} RSS samples, "
+        f"{actions} rounds of keys (note, pause, resume, +5m)"
+    )
     print(f"baseline, RSS at minute 1: {minute_one / 1024:.1f} MB (at 10 s: {at_ten / 1024:.1f} MB)")
-    print(f"RSS at the end: {end / 1024:.1f} MB, peak {peak / 1024:.1f} MB; growth from minute 1 "
-          f"{growth:+.1f} MB (limit {LIMIT_MB:g} MB); ratio {growth / LIMIT_MB:.2f}")
+    print(
+        f"RSS at the end: {end / 1024:.1f} MB, peak {peak / 1024:.1f} MB; growth from minute 1 "
+        f"{growth:+.1f} MB (limit {LIMIT_MB:g} MB); ratio {growth / LIMIT_MB:.2f}"
+    )
     timeline = "  ".join(f"{seconds:.0f}s:{kb / 1024:.1f}" for seconds, kb in samples[::10])
     print(f"RSS (MB) every ~20 s: {timeline}")
     print(f"exit status {status}; lines with an error in the Textual log or on the terminal: {len(errors)}")

@@ -15,10 +15,10 @@ time.tzset()
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from companion.audio.player import SilentPlayer  # noqa: E402
 from companion.core.clock import FakeClock  # noqa: E402
 from companion.core.journal.store import JournalStore  # noqa: E402
 from companion.core.scripts.library import load_library  # noqa: E402
-from companion.audio.player import SilentPlayer  # noqa: E402
 from companion.ui.app import make_app  # noqa: E402
 
 START = calendar.timegm((2027, 1, 15, 14, 0, 0))
@@ -28,8 +28,15 @@ async def draw(out: Path) -> None:
     library = load_library([])
     clock = FakeClock(START)
     with tempfile.TemporaryDirectory() as folder:
-        app = make_app(library, store=JournalStore(Path(folder)), script=library.session("im-standard"),
-                       client_code="K-014", clock=clock, player=SilentPlayer(), real_time=clock.now)
+        app = make_app(
+            library,
+            store=JournalStore(Path(folder)),
+            script=library.session("im-standard"),
+            client_code="K-014",
+            clock=clock,
+            player=SilentPlayer(),
+            real_time=clock.now,
+        )
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
             session = app.session

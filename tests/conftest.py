@@ -14,9 +14,9 @@ for group in ("unit", "audio"):
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 
-import pytest
+import pytest  # noqa: E402
 
-from companion.core.clock import FakeClock
+from companion.core.clock import FakeClock  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -46,8 +46,9 @@ def companions_under(root: str) -> list[int]:
             state = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        data = next((item[len(b"COMPANION_DATA_DIR="):] for item in environ
-                     if item.startswith(b"COMPANION_DATA_DIR=")), b"")
+        data = next(
+            (item[len(b"COMPANION_DATA_DIR=") :] for item in environ if item.startswith(b"COMPANION_DATA_DIR=")), b""
+        )
         if state != "Z" and data.decode(errors="replace").startswith(root):
             found.append(int(entry))
     return found

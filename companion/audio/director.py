@@ -11,9 +11,9 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from companion.audio.player import Player
     from companion.core.scripts.playlists import Chime, Playlist
     from companion.core.scripts.script import Phase
-    from companion.audio.player import Player
 
 SOUND_STOPPED = "The sound stopped after an unexpected fault: the session goes on silently."
 VOLUME_STEP = 0.05

@@ -25,9 +25,7 @@ RATE = 44100
 MUTE_SECONDS = 0.6
 VOLUME_SECONDS = 0.8
 DUCK_SECONDS = 1.5
-TAIL_FRAMES = (
-    1024  # a file that ends unannounced is eased out over this many frames (23 ms)
-)
+TAIL_FRAMES = 1024  # a file that ends unannounced is eased out over this many frames (23 ms)
 
 
 class Ramp:
@@ -88,9 +86,7 @@ class Voice:
 
     @property
     def finished(self) -> bool:
-        return self.stream.remaining == 0 or (
-            self.leaving and not self.gain.moving and self.gain.value == 0.0
-        )
+        return self.stream.remaining == 0 or (self.leaving and not self.gain.moving and self.gain.value == 0.0)
 
 
 @dataclass
@@ -162,9 +158,7 @@ class Engine:
         self._next = 0
         self._failures_in_a_row = 0
         if not playlist.tracks:
-            self._say(
-                f"The playlist {playlist.title} has no tracks: the music stays silent."
-            )
+            self._say(f"The playlist {playlist.title} has no tracks: the music stays silent.")
             self._playlist = None
             return
         if entering:
@@ -256,9 +250,7 @@ class Engine:
         self._close_retired()
         return self._render(frames, scale, {})
 
-    def render_undoable(
-        self, frames: int, scale: float = 1.0
-    ) -> tuple[np.ndarray, Undo]:
+    def render_undoable(self, frames: int, scale: float = 1.0) -> tuple[np.ndarray, Undo]:
         """Like render(), with what `undo()` needs to go back to before this block."""
         self._close_retired()
         undo = self._checkpoint()
@@ -286,10 +278,7 @@ class Engine:
 
     def _checkpoint(self) -> Undo:
         return Undo(
-            voices=[
-                (v, v.leaving, copy.copy(v.gain), v.stream.frames_read)
-                for v in self._voices
-            ],
+            voices=[(v, v.leaving, copy.copy(v.gain), v.stream.frames_read) for v in self._voices],
             master=(
                 copy.copy(self._volume),
                 copy.copy(self._mute),
@@ -316,9 +305,7 @@ class Engine:
             except TrackError as error:
                 got = error
         else:
-            voice.stream.frames_read += (
-                0 if isinstance(got, TrackError) else got.shape[0]
-            )
+            voice.stream.frames_read += 0 if isinstance(got, TrackError) else got.shape[0]
         record[voice] = got
         if isinstance(got, TrackError):
             raise got
@@ -348,9 +335,7 @@ class Engine:
             out *= master * np.float32(scale)
         return out
 
-    def _mix_voice(
-        self, out: np.ndarray | None, voice: Voice, block: np.ndarray, frames: int
-    ) -> np.ndarray:
+    def _mix_voice(self, out: np.ndarray | None, voice: Voice, block: np.ndarray, frames: int) -> np.ndarray:
         """Add one voice's block, under its own gain, to the mix (started here if still empty)."""
         got = block.shape[0]
         steady = got == frames and not voice.gain.moving
@@ -367,9 +352,7 @@ class Engine:
             # The file ended sooner than its header said: ease the last frames to zero.
             tail = min(got, TAIL_FRAMES)
             gains = gains.copy()
-            gains[got - tail :, 0] *= (
-                np.cos(0.5 * np.pi * np.arange(1, tail + 1) / tail) ** 2
-            )
+            gains[got - tail :, 0] *= np.cos(0.5 * np.pi * np.arange(1, tail + 1) / tail) ** 2
         out[:got] += block * gains
         return out
 
@@ -378,17 +361,13 @@ class Engine:
         ramps = (self._volume, self._mute, self._duck)
         if not any(ramp.moving for ramp in ramps):
             return float(np.float32(ramps[0].value * ramps[1].value * ramps[2].value))
-        gains = (
-            ramps[0].render(frames) * ramps[1].render(frames) * ramps[2].render(frames)
-        )
+        gains = ramps[0].render(frames) * ramps[1].render(frames) * ramps[2].render(frames)
         return gains[:, None]
 
     # -- internals -----------------------------------------------------------------------------
 
     def _say(self, notice: str) -> None:
-        if (
-            notice not in self.notices
-        ):  # a looping playlist must not repeat the same complaint
+        if notice not in self.notices:  # a looping playlist must not repeat the same complaint
             self.notices.append(notice)
 
     def _current(self) -> Voice | None:
@@ -422,9 +401,7 @@ class Engine:
         if self._next >= len(self._order) and not playlist.loop:
             # The last track: let it end with the playlist's fade-out, then the playlist is done.
             current.leaving = True
-            current.gain.to(
-                0.0, min(self.seconds(playlist.fade_out), current.stream.remaining)
-            )
+            current.gain.to(0.0, min(self.seconds(playlist.fade_out), current.stream.remaining))
             self._playlist = None
             return
         current.leaving = True
@@ -444,9 +421,7 @@ class Engine:
                     self._random.shuffle(self._order)
                 self._next = 0
             if self._failures_in_a_row >= len(self._order):
-                self._say(
-                    f"None of the tracks of {playlist.title} could be played: the music stays silent."
-                )
+                self._say(f"None of the tracks of {playlist.title} could be played: the music stays silent.")
                 self._playlist = None
                 return
             track = playlist.tracks[self._order[self._next]]
@@ -459,8 +434,6 @@ class Engine:
                 continue
             self._failures_in_a_row = 0
             gain = Ramp(0.0)
-            gain.to(
-                1.0, min(self.seconds(fade_in), stream.frames // 2), power=crossfade
-            )
+            gain.to(1.0, min(self.seconds(fade_in), stream.frames // 2), power=crossfade)
             self._voices.append(Voice(track, stream, gain))
             return

@@ -50,10 +50,7 @@ def loudness_db(samples: np.ndarray, rate: int, block: int = 65536) -> float:
     energy = 0.0
     for start in range(0, x.shape[0] - block + 1, block):
         spectrum = np.fft.rfft(x[start : start + block], axis=0)
-        energy += (
-            float(np.sum(weights[:, None] * (spectrum.real**2 + spectrum.imag**2)))
-            / block
-        )
+        energy += float(np.sum(weights[:, None] * (spectrum.real**2 + spectrum.imag**2))) / block
     counted = (x.shape[0] // block) * block
     if counted == 0:  # shorter than a block: weigh it whole
         return loudness_db(x, rate, block=x.shape[0]) if x.shape[0] > 1 else -240.0

@@ -16,9 +16,7 @@ from companion.core.scripts.playlists import Chime, Playlist
 
 class Player(Protocol):
     available: bool  # False: no device; everything is accepted and nothing is heard
-    notice: (
-        str | None
-    )  # one plain sentence about a fault, for the screen; None when all is well
+    notice: str | None  # one plain sentence about a fault, for the screen; None when all is well
 
     def play(self, playlist: Playlist, volume: float | None = None) -> None:
         """Start a playlist with a fade-in, or crossfade into it from what is playing."""

@@ -31,9 +31,7 @@ FEED_INTERVAL = BLOCK / RATE / 2  # seconds between feeder wake-ups
 DEVICE_BUFFER = 2048  # frames SDL mixes ahead of the speaker (open_player's pre_init)
 PCM16_SCALE = 32767.0  # the engine renders straight at int16 scale: one multiply fewer
 DEVICE_LOST = "The sound device stopped answering: the session goes on silently."
-UNEXPECTED = (
-    "The music stopped after an unexpected error: the session goes on silently."
-)
+UNEXPECTED = "The music stopped after an unexpected error: the session goes on silently."
 FADE_ON_FAILURE_MS = 300  # what is already queued fades rather than stops dead
 
 
@@ -55,9 +53,7 @@ class PygamePlayer:
         self._thread: threading.Thread | None = None
         self._waiting: Waiting | None = None  # the block queued behind the playing one
         if feeder:
-            self._thread = threading.Thread(
-                target=self._feed_forever, name="companion-audio", daemon=True
-            )
+            self._thread = threading.Thread(target=self._feed_forever, name="companion-audio", daemon=True)
             self._thread.start()
 
     # -- Player protocol ---------------------------------------------------------------------------
@@ -107,9 +103,7 @@ class PygamePlayer:
         if sound is None or self._engine.muted:
             return
         # A chime follows the master volume: at the default 0.5 it sounds at its own volume.
-        sound.set_volume(
-            max(0.0, min(1.0, chime.volume * self._engine.target_volume * 2))
-        )
+        sound.set_volume(max(0.0, min(1.0, chime.volume * self._engine.target_volume * 2)))
         self._bell.play(sound)
 
     def update(self) -> None:
@@ -208,10 +202,7 @@ class PygamePlayer:
         if not self.available or not self._mixer.get_init():
             return 0
         try:
-            return BLOCK * (
-                (1 if self._music.get_busy() else 0)
-                + (1 if self._music.get_queue() else 0)
-            )
+            return BLOCK * ((1 if self._music.get_busy() else 0) + (1 if self._music.get_queue() else 0))
         except self._error:
             return 0
 
@@ -228,9 +219,7 @@ class PygamePlayer:
             try:  # chimes are short: decoded whole, once
                 self._chimes[path] = self._mixer.Sound(str(path))
             except (self._error, OSError):
-                self._engine.notices.append(
-                    f"The chime {path.name} could not be played."
-                )
+                self._engine.notices.append(f"The chime {path.name} could not be played.")
                 self._chimes[path] = None
         return self._chimes[path]
 
@@ -285,9 +274,7 @@ def wait_for_silence(player: PygamePlayer, timeout: float) -> bool:
     while time.monotonic() < deadline:
         player.update()
         with player._lock:
-            if not player.available or (
-                player._engine.silent_now and not player._music.get_busy()
-            ):
+            if not player.available or (player._engine.silent_now and not player._music.get_busy()):
                 return True
         time.sleep(0.05)
     return False

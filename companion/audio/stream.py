@@ -92,18 +92,14 @@ class TrackStream:
             block = _read_frames(self._file, count)
         except Exception as error:
             self._source_done = True
-            raise TrackError(
-                f"Stopped {self.path.name} early: the rest of the file could not be read."
-            ) from error
+            raise TrackError(f"Stopped {self.path.name} early: the rest of the file could not be read.") from error
         if block.shape[0] < count:
             self._source_done = True
         if block.shape[1] == 1:
             block = np.repeat(block, 2, axis=1)
         elif block.shape[1] > 2:
             block = block[:, :2]
-        self._buffer = (
-            np.concatenate([self._buffer, block]) if self._buffer.size else block
-        )
+        self._buffer = np.concatenate([self._buffer, block]) if self._buffer.size else block
 
     def read(self, frames: int) -> np.ndarray:
         if self._step == 1.0:

@@ -21,8 +21,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             from companion.display.serve import serve
         except ImportError as error:
-            print(f"companion display --serve needs textual-serve ({error}); `pip install textual-serve`.",
-                  file=sys.stderr)
+            print(
+                f"companion display --serve needs textual-serve ({error}); `pip install textual-serve`.",
+                file=sys.stderr,
+            )
             return 1
 
         return serve(args.session, args.host, args.port, args.scripts)

@@ -63,7 +63,7 @@ def _sessions(library: Library) -> str:
 def _table(rows: Iterable[tuple[str, ...]], widths: tuple[int, ...]) -> list[str]:
     lines = []
     for row in rows:
-        cells = [_shorten(cell, width).ljust(width) for cell, width in zip(row, widths)]
+        cells = [_shorten(cell, width).ljust(width) for cell, width in zip(row, widths, strict=False)]
         lines.append(("  " + "  ".join(cells)).rstrip())
     return lines
 
@@ -114,8 +114,11 @@ def _notes(library: Library) -> str:
             note = f"{override.id}: {_home(override.winner)} overrides {_home(override.hidden)}"
         lines.append(
             textwrap.fill(
-                f"{override.kind} {note}", WIDTH - 2, subsequent_indent="    ",
-                break_on_hyphens=False, break_long_words=False,
+                f"{override.kind} {note}",
+                WIDTH - 2,
+                subsequent_indent="    ",
+                break_on_hyphens=False,
+                break_long_words=False,
             )  # fmt: skip
         )
     if library.problems:

@@ -49,8 +49,7 @@ def prepare(args: argparse.Namespace) -> str | None:
 
 def _ask(new: bool, optional: bool) -> str | None:
     if not sys.stdin.isatty():
-        return (f"An encrypted journal needs its passphrase: set {crypto.ENVIRONMENT}, "
-                "or run the command in a terminal.")
+        return f"An encrypted journal needs its passphrase: set {crypto.ENVIRONMENT}, or run the command in a terminal."
     import getpass  # only when asking: most starts never do
 
     hint = " (Enter to skip the encrypted journals)" if optional else ""

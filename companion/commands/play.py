@@ -55,6 +55,4 @@ def _load_library(extra_dirs: list):
 
 def _catalogue_problems(loaded) -> list:
     """Problems found in playlist catalogues (playlists.yaml), in file and line order."""
-    return sorted(
-        p for p in loaded.problems if p.file.name in ("playlists.yaml", "playlists.yml")
-    )
+    return sorted(p for p in loaded.problems if p.file.name in ("playlists.yaml", "playlists.yml"))

@@ -16,12 +16,11 @@ def find_session(session_id: str | None, stores: list[JournalStore]) -> SessionS
         unfinished = [s for s in summaries if not s.finished]
         if not unfinished:
             return "There is no unfinished session to resume."
-        return max(unfinished, key=lambda s: (s.last_event_at or s.created))
+        return max(unfinished, key=lambda s: s.last_event_at or s.created)
     for summary in summaries:
         if summary.session_id == session_id:
             if summary.finished:
-                return (f"The session {session_id} has ended; "
-                        f"`companion report {session_id}` writes its summary.")
+                return f"The session {session_id} has ended; `companion report {session_id}` writes its summary."
             return summary
     try:
         stores[0].path_for(session_id)
@@ -42,7 +41,11 @@ def run(args: argparse.Namespace) -> int:
     from companion.ui.app import make_app
 
     app = make_app(
-        library, store=stores[0], rehearsal_store=stores[1], resume=found, offer_resume=False,
+        library,
+        store=stores[0],
+        rehearsal_store=stores[1],
+        resume=found,
+        offer_resume=False,
         extra_dirs=args.scripts,
     )
     app.run()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
-from companion.core.scripts.durations import format_minutes
 from companion.core.journal.store import JournalStore, SessionSummary
+from companion.core.scripts.durations import format_minutes
 
 COLUMNS = ("Session", "Started", "Script", "Client", "Duration", "Status")
 
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
 def render_table(sessions: list[SessionSummary]) -> str:
     rows = [COLUMNS, *(_row(summary) for summary in sessions)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
 

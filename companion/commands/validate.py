@@ -45,10 +45,7 @@ def _validate(targets: Sequence[Path], scripts: Sequence[Path]) -> int:
         for problem in sorted(problems, key=lambda p: (order[p.file], p.line, p.column)):
             print(problem)
         broken = len({problem.file for problem in problems})
-        print(
-            f"{_count(len(problems), 'problem')} in {_count(broken, 'file')} "
-            f"({_count(len(files), 'file')} checked)"
-        )
+        print(f"{_count(len(problems), 'problem')} in {_count(broken, 'file')} ({_count(len(files), 'file')} checked)")
         return 1
     print(summary(files))
     return 0

@@ -82,14 +82,19 @@ def client_view(
     exercise = exercises.get(running) if running else None
     if exercise is not None:
         start = next(
-            (i for i in range(len(events) - 1, -1, -1)
-             if isinstance(events[i], ExerciseStarted) and events[i].exercise_id == running),
+            (
+                i
+                for i in range(len(events) - 1, -1, -1)
+                if isinstance(events[i], ExerciseStarted) and events[i].exercise_id == running
+            ),
             None,
         )
         started = events[start].at if start is not None else now
-        moves = [] if start is None else [
-            e for e in events[start + 1:] if isinstance(e, ExerciseMoved) and e.exercise_id == running
-        ]
+        moves = (
+            []
+            if start is None
+            else [e for e in events[start + 1 :] if isinstance(e, ExerciseMoved) and e.exercise_id == running]
+        )
         view = _exercise_view(exercise, started, exercise_now(started) if exercise_now else now, moves)
         if view is not None:
             return ClientView("exercise", text, view)

@@ -8,21 +8,20 @@ the JSON objects the journal stores: {"kind": "...", "at": ..., <fields>}.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
-
-from companion.core.record import record
 
 PhaseMove = Literal["start", "next", "back", "jump", "auto"]
 ExerciseMove = Literal["forward", "back", "pause", "resume"]
 
 
-@record
+@dataclass(frozen=True)
 class Event:
     KIND: ClassVar[str] = ""
     at: float
 
 
-@record
+@dataclass(frozen=True)
 class SessionStarted(Event):
     KIND: ClassVar[str] = "session_started"
     script_id: str = ""
@@ -31,24 +30,24 @@ class SessionStarted(Event):
     speed: float = 1.0
 
 
-@record
+@dataclass(frozen=True)
 class PhaseStarted(Event):
     KIND: ClassVar[str] = "phase_started"
     phase_id: str = ""
     move: PhaseMove = "next"
 
 
-@record
+@dataclass(frozen=True)
 class Paused(Event):
     KIND: ClassVar[str] = "paused"
 
 
-@record
+@dataclass(frozen=True)
 class Resumed(Event):
     KIND: ClassVar[str] = "resumed"
 
 
-@record
+@dataclass(frozen=True)
 class PhaseAdjusted(Event):
     """The current phase extended (positive seconds) or shortened (negative)."""
 
@@ -57,7 +56,7 @@ class PhaseAdjusted(Event):
     seconds: float = 0.0
 
 
-@record
+@dataclass(frozen=True)
 class DoseGiven(Event):
     KIND: ClassVar[str] = "dose_given"
     amount: float = 0.0
@@ -67,7 +66,7 @@ class DoseGiven(Event):
     lot: str = ""
 
 
-@record
+@dataclass(frozen=True)
 class VitalsRecorded(Event):
     KIND: ClassVar[str] = "vitals_recorded"
     systolic: int | None = None
@@ -77,13 +76,13 @@ class VitalsRecorded(Event):
     note: str = ""
 
 
-@record
+@dataclass(frozen=True)
 class NoteAdded(Event):
     KIND: ClassVar[str] = "note_added"
     text: str = ""
 
 
-@record
+@dataclass(frozen=True)
 class ChecklistTicked(Event):
     KIND: ClassVar[str] = "checklist_ticked"
     phase_id: str = ""
@@ -91,19 +90,19 @@ class ChecklistTicked(Event):
     done: bool = True  # False unticks
 
 
-@record
+@dataclass(frozen=True)
 class ReminderAcknowledged(Event):
     KIND: ClassVar[str] = "reminder_acknowledged"
     reminder_id: str = ""
 
 
-@record
+@dataclass(frozen=True)
 class ExerciseStarted(Event):
     KIND: ClassVar[str] = "exercise_started"
     exercise_id: str = ""
 
 
-@record
+@dataclass(frozen=True)
 class ExerciseFinished(Event):
     KIND: ClassVar[str] = "exercise_finished"
     exercise_id: str = ""
@@ -111,7 +110,7 @@ class ExerciseFinished(Event):
     completed: bool = True  # False: ended early (abandoned)
 
 
-@record
+@dataclass(frozen=True)
 class ExerciseMoved(Event):
     """The therapist moved a running exercise on, back, or held it: `after` seconds into it, on
     the exercise's own clock (real seconds, even in a rehearsal), so a reader replays it exactly."""
@@ -122,13 +121,13 @@ class ExerciseMoved(Event):
     after: float = 0.0
 
 
-@record
+@dataclass(frozen=True)
 class DistressMarked(Event):
     KIND: ClassVar[str] = "distress_marked"
     note: str = ""
 
 
-@record
+@dataclass(frozen=True)
 class SessionEnded(Event):
     KIND: ClassVar[str] = "session_ended"
 

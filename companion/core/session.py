@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
 
 from companion.core.clock import Clock, MonotonicClock
 from companion.core.events import (
@@ -39,15 +41,16 @@ from companion.core.events import (
     VitalsRecorded,
 )
 from companion.core.journal.store import JournalError, JournalHeader, JournalStore, JournalWriter, read_journal
-from companion.core.record import record
 from companion.core.scripts.script import SessionScript
 from companion.core.timeline import SessionState, compute_state
+
+E = TypeVar("E", bound=Event)
 
 ClockFactory = Callable[[float, float], Clock]
 """(speed, session time to resume at) -> the clock a resumed session runs on."""
 
 
-@record
+@dataclass(frozen=True)
 class ResumeReport:
     """What a resume found, for the screen that offers it."""
 
@@ -90,7 +93,9 @@ class LiveSession:
         speed: float = 1.0,
     ) -> LiveSession:
         """A new journal, a SessionStarted and the first phase started, both at clock.now()."""
-        session_id, writer = store.create(script, client_code=client_code, rehearsal=rehearsal, speed=speed, clock=clock)
+        session_id, writer = store.create(
+            script, client_code=client_code, rehearsal=rehearsal, speed=speed, clock=clock
+        )
         session = cls(script, clock, session_id, writer)
         now = clock.now()
         session.record(
@@ -117,9 +122,7 @@ class LiveSession:
         contents = read_journal(path)
         header = contents.header
         if header.script_id != script.id:
-            raise JournalError(
-                f"{path} is a session of the script {header.script_id!r}, not {script.id!r}."
-            )
+            raise JournalError(f"{path} is a session of the script {header.script_id!r}, not {script.id!r}.")
         writer = JournalWriter.open_existing(path)
         last_at = max((event.at for event in contents.events), default=header.created)
         virtual_now = max(header.created + (time.time() - header.created) * header.speed, last_at)
@@ -278,7 +281,7 @@ class LiveSession:
             return None
         return self._record(SessionEnded(at=self.now()))
 
-    def _record(self, event):  # type: ignore[no-untyped-def]
+    def _record(self, event: E) -> E:
         self.record(event)
         return event
 

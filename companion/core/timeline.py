@@ -7,7 +7,7 @@ all recompute it from the journal's events and the time.
 from __future__ import annotations
 
 import math
-from dataclasses import field
+from dataclasses import dataclass, field
 
 from companion.core.events import (
     ChecklistTicked,
@@ -26,7 +26,6 @@ from companion.core.events import (
     SessionStarted,
     VitalsRecorded,
 )
-from companion.core.record import record
 from companion.core.scripts.script import Phase, Reminder, Safety, SessionScript
 
 # Shortening never takes a phase's plan below this (or below the script's own duration, if
@@ -34,7 +33,7 @@ from companion.core.scripts.script import Phase, Reminder, Safety, SessionScript
 MIN_PLANNED = 60.0
 
 
-@record
+@dataclass(frozen=True)
 class VitalsReading:
     at: float
     systolic: int | None
@@ -46,7 +45,7 @@ class VitalsReading:
     # "Systolic 182 is above this protocol's 180"
 
 
-@record
+@dataclass(frozen=True)
 class ReminderStatus:
     reminder: Reminder
     phase_id: str
@@ -55,7 +54,7 @@ class ReminderStatus:
     acknowledged_at: float | None = None
 
 
-@record
+@dataclass(frozen=True)
 class PhaseVisit:
     """One stay in a phase, for the timeline bar and the report."""
 
@@ -67,7 +66,7 @@ class PhaseVisit:
     move: str = ""  # how the phase was entered: start, next, back, jump or auto
 
 
-@record
+@dataclass(frozen=True)
 class SessionState:
     script: SessionScript
     now: float
@@ -336,8 +335,7 @@ class _Walk:
             index = self.script.phase_index(event.phase_id)
         except KeyError:
             self.problems.append(
-                f"The journal moves to a phase {event.phase_id!r} this script does not have; "
-                "that move was ignored."
+                f"The journal moves to a phase {event.phase_id!r} this script does not have; that move was ignored."
             )
             return
         if self.visit_start is None:  # no SessionStarted: the first move starts the session

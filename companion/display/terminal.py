@@ -264,7 +264,9 @@ class ClientDisplay(App[None]):
         e = self.view.exercise
         if e is None or StepPrompt is None:
             return
-        elapsed = e.held if e.held is not None else self.session_time.exercise_now(e.exercise_started_at) - e.stage_started_at
+        elapsed = (
+            e.held if e.held is not None else self.session_time.exercise_now(e.exercise_started_at) - e.stage_started_at
+        )
         left = 1 - elapsed / e.stage_seconds if e.stage_seconds else None
         for prompt in self.query(StepPrompt):
             try:

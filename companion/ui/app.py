@@ -19,22 +19,22 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.widgets import Input
 
+from companion.audio.director import AudioDirector
 from companion.core.clock import Clock, MonotonicClock
 from companion.core.journal.store import JournalError, JournalStore, SessionSummary
 from companion.core.scripts.script import SessionScript
-from companion.audio.director import AudioDirector
 from companion.ui.screens.session import SessionScreen
 from companion.ui.signals import CloseOnSignal
 from companion.ui.theme import THEMES
 from companion.ui.timefmt import wall_text
 
 if TYPE_CHECKING:
-    from companion.ui.messages import PlayerReady, ReportWritten
     from textual.timer import Timer
 
+    from companion.audio.player import Player
     from companion.core.scripts.library import Library
     from companion.core.session import LiveSession
-    from companion.audio.player import Player
+    from companion.ui.messages import PlayerReady, ReportWritten
     from companion.ui.screens.picker import ScriptPicker
 
 ClockFactory = Callable[[float, float], Clock]
@@ -100,9 +100,15 @@ class CompanionApp(App[int]):
             self.register_theme(theme)
         self.set_reactive(App.theme, name)
         theme = self.current_theme
-        self.update_classes({**{c: False for c in self.classes if c.startswith("-theme-")},
-                             f"-theme-{name}": True, "-dark-mode": theme.dark, "-light-mode": not theme.dark},
-                            update=False)
+        self.update_classes(
+            {
+                **{c: False for c in self.classes if c.startswith("-theme-")},
+                f"-theme-{name}": True,
+                "-dark-mode": theme.dark,
+                "-light-mode": not theme.dark,
+            },
+            update=False,
+        )
         self.stylesheet.set_variables(self.get_css_variables())
 
     @property
@@ -122,8 +128,12 @@ class CompanionApp(App[int]):
         return super().get_default_screen()
 
     def _starts_at_once(self) -> bool:
-        return (self.resume_summary is None and self._unfinished_at_start is None
-                and self.script is not None and self.client_code is not None)
+        return (
+            self.resume_summary is None
+            and self._unfinished_at_start is None
+            and self.script is not None
+            and self.client_code is not None
+        )
 
     def on_mount(self) -> None:
         self._signals.install()  # a shutdown, `kill` or a closed window closes it as `q` does
@@ -191,8 +201,9 @@ class CompanionApp(App[int]):
     def _mention_library_problems(self) -> None:
         if self.library.problems:
             count = len(self.library.problems)
-            self.notify(f"{count} problem(s) in the script files; `companion validate` lists them.",
-                        title="Scripts", timeout=8)
+            self.notify(
+                f"{count} problem(s) in the script files; `companion validate` lists them.", title="Scripts", timeout=8
+            )
 
     async def on_script_picker_chosen(self, message: ScriptPicker.Chosen) -> None:
         self._start_chosen(message.script)
@@ -205,10 +216,16 @@ class CompanionApp(App[int]):
         if self.client_code is None:
             from companion.ui.dialogs.text_prompt import TextPrompt
 
-            code = await self.push_screen_wait(TextPrompt(
-                "Client code", "A client code for the journal (free text, no name needed). Enter to skip.",
-                placeholder="e.g. K-014", allow_empty=True, max_length=40, prompt_id="client-code",
-            ))
+            code = await self.push_screen_wait(
+                TextPrompt(
+                    "Client code",
+                    "A client code for the journal (free text, no name needed). Enter to skip.",
+                    placeholder="e.g. K-014",
+                    allow_empty=True,
+                    max_length=40,
+                    prompt_id="client-code",
+                )
+            )
             self.client_code = code or ""
         self._start_now(script)
 
@@ -222,8 +239,12 @@ class CompanionApp(App[int]):
         store = self.rehearsal_store if self.rehearsal_speed and self.rehearsal_store else self.store
         clock = self.clock_factory(self.speed, time.time())
         self.session = LiveSession.start(
-            script, store, clock, client_code=self.client_code or "",
-            rehearsal=self.rehearsal_speed is not None, speed=self.speed,
+            script,
+            store,
+            clock,
+            client_code=self.client_code or "",
+            rehearsal=self.rehearsal_speed is not None,
+            speed=self.speed,
         )
 
     def _unfinished(self) -> SessionSummary | None:
@@ -232,7 +253,7 @@ class CompanionApp(App[int]):
         (`companion resume` looks in both.)"""
         store = self.rehearsal_store if self.rehearsal_speed else self.store
         found = store.unfinished() if store is not None else []
-        return max(found, key=lambda s: (s.last_event_at or s.created), default=None)
+        return max(found, key=lambda s: s.last_event_at or s.created, default=None)
 
     def _resume_question(self, summary: SessionSummary) -> Screen[bool]:
         from companion.ui.dialogs.confirm import ConfirmDialog
@@ -244,7 +265,8 @@ class CompanionApp(App[int]):
             "Unfinished session",
             f"A {kind} of {summary.script_id}{who}, started {time.strftime('%a %d %b', time.localtime(summary.created))}"
             f" at {started}, was not ended.\nResume it now?",
-            yes="Resume", no="Start another",
+            yes="Resume",
+            no="Start another",
         )
 
     def _resume(self, summary: SessionSummary) -> None:
@@ -253,7 +275,10 @@ class CompanionApp(App[int]):
         try:
             script = self.library.session(summary.script_id)
         except LookupError:
-            self.exit(return_code=1, message=f"The script {summary.script_id!r} of session {summary.session_id} is not in the library.")
+            self.exit(
+                return_code=1,
+                message=f"The script {summary.script_id!r} of session {summary.session_id} is not in the library.",
+            )
             return
         store = self._store_of(summary)
         try:
@@ -290,8 +315,13 @@ class CompanionApp(App[int]):
 
     def _session_screen(self, notices: tuple[str, ...]) -> SessionScreen:
         return SessionScreen(
-            self.session, self.audio, self.session.clock, client_code=self.client_code or "",
-            rehearsal_speed=self.rehearsal_speed, notices=notices, real_time=self.real_time,
+            self.session,
+            self.audio,
+            self.session.clock,
+            client_code=self.client_code or "",
+            rehearsal_speed=self.rehearsal_speed,
+            notices=notices,
+            real_time=self.real_time,
         )
 
     # -- keys typed while a dialog opens -------------------------------------------------------
@@ -360,10 +390,14 @@ class CompanionApp(App[int]):
 
         rehearsal = self.rehearsal_speed is not None
         where = "beside the rehearsal journal" if rehearsal else "with your reports"
-        if not await self.push_screen_wait(ConfirmDialog(
-            "Session ended", f"Write the session report now (Markdown, saved {where})?",
-            yes="Write it", no="Later",
-        )):
+        if not await self.push_screen_wait(
+            ConfirmDialog(
+                "Session ended",
+                f"Write the session report now (Markdown, saved {where})?",
+                yes="Write it",
+                no="Later",
+            )
+        ):
             if not rehearsal:
                 self.notify(f"Later: companion report {session.session_id}", timeout=10, markup=False)
             return
@@ -386,8 +420,9 @@ class CompanionApp(App[int]):
         if message.path:
             self.notify(f"Report written to {message.path}", title="Report", timeout=15, markup=False)
         else:
-            self.notify(message.problem or "The report could not be written.", severity="warning", timeout=15,
-                        markup=False)
+            self.notify(
+                message.problem or "The report could not be written.", severity="warning", timeout=15, markup=False
+            )
 
     def on_unmount(self) -> None:
         if self.session is not None:

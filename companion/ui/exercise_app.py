@@ -6,14 +6,14 @@ from collections.abc import Mapping
 
 from textual.app import App
 
+from companion.audio.player import Player
 from companion.core.scripts.durations import format_minutes
 from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.playlists import Chime
-from companion.audio.player import Player
-from companion.ui.screens.exercise_picker import ExercisePicker
 from companion.ui.screens.exercise import ExerciseOutcome, ExerciseScreen, chime_for_steps
-from companion.ui.widgets.pacer import SecondsClock
+from companion.ui.screens.exercise_picker import ExercisePicker
 from companion.ui.theme import THEMES
+from companion.ui.widgets.pacer import SecondsClock
 
 
 class ExerciseApp(App[None]):

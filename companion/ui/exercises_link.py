@@ -50,8 +50,13 @@ async def run(app: Any, session: Any, exercise_id: str, audio: Any) -> None:
         return
     session.exercise_started(exercise.id)
     outcome = await app.push_screen_wait(
-        ExerciseScreen(exercise, player=audio.player, chimes=audio.chimes, clock=None,
-                       on_move=lambda move, after: session.exercise_moved(exercise.id, move, after))
+        ExerciseScreen(
+            exercise,
+            player=audio.player,
+            chimes=audio.chimes,
+            clock=None,
+            on_move=lambda move, after: session.exercise_moved(exercise.id, move, after),
+        )
     )
     if outcome is None:
         session.exercise_finished(exercise.id, 0, False)

@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from companion.core.scripts.playlists import Playlist
 from companion.audio.player import Player, open_player
+from companion.core.scripts.playlists import Playlist
 from companion.ui.signals import CloseOnSignal
 from companion.ui.theme import THEMES
 from companion.ui.timefmt import clock_text
@@ -88,9 +88,7 @@ class PlayApp(App[None]):
 
     def action_volume(self, direction: int) -> None:
         if self.player is not None:
-            self.player.set_volume(
-                round(self.player.volume + direction * VOLUME_STEP, 2)
-            )
+            self.player.set_volume(round(self.player.volume + direction * VOLUME_STEP, 2))
             self._show()
 
     def action_mute(self) -> None:
@@ -151,25 +149,17 @@ class PlayApp(App[None]):
             return
         if self._leave_at is None:
             title = player.now_playing
-            self.query_one("#track", Static).update(
-                f"Now: {title}" if title else "Nothing is playing."
-            )
+            self.query_one("#track", Static).update(f"Now: {title}" if title else "Nothing is playing.")
         status = getattr(player, "status", None)
         if status is not None:
             current = status()
             length = f" / {clock_text(current.length)}" if current.length else ""
-            self.query_one("#position", Static).update(
-                f"{clock_text(current.position)}{length}"
-            )
+            self.query_one("#position", Static).update(f"{clock_text(current.position)}{length}")
         level = round(player.volume * 20)
         bar = "#" * level + "." * (20 - level)
         muted = "  muted" if player.muted else ""
-        self.query_one("#volume", Static).update(
-            f"Volume [{bar}] {round(player.volume * 100)}%{muted}"
-        )
-        notice = player.notice or (
-            "" if player.available else "No sound device: nothing is heard."
-        )
+        self.query_one("#volume", Static).update(f"Volume [{bar}] {round(player.volume * 100)}%{muted}")
+        notice = player.notice or ("" if player.available else "No sound device: nothing is heard.")
         self.query_one("#notice", Static).update(notice)
 
     def on_unmount(self) -> None:

@@ -20,10 +20,7 @@ CHIMES = sorted(c["file"] for c in CATALOGUE["chimes"])
 
 @pytest.fixture(scope="module")
 def decoded() -> dict[str, tuple[np.ndarray, int]]:
-    return {
-        name: sf.read(AUDIO / name, dtype="float32", always_2d=True)
-        for name in TRACKS + CHIMES
-    }
+    return {name: sf.read(AUDIO / name, dtype="float32", always_2d=True) for name in TRACKS + CHIMES}
 
 
 def test_the_agreed_playlists_and_chimes_exist_and_every_file_is_there():
@@ -35,9 +32,7 @@ def test_the_agreed_playlists_and_chimes_exist_and_every_file_is_there():
     assert {c["id"] for c in CATALOGUE["chimes"]} == {"soft-bell", "bowl"}
     for name in TRACKS + CHIMES:
         assert (AUDIO / name).is_file(), name
-        assert sf.info(str(AUDIO / name)).subtype == "VORBIS", (
-            name
-        )  # Opus does not load in pygame
+        assert sf.info(str(AUDIO / name)).subtype == "VORBIS", name  # Opus does not load in pygame
 
 
 def test_there_are_twenty_minutes_of_distinct_music(decoded):
@@ -86,9 +81,7 @@ def test_no_stretch_of_a_track_is_silent_or_sudden(decoded, name):
     )
     db = 20 * np.log10(levels)
     assert db.min() > -45  # never a hole
-    assert (
-        np.max(np.abs(np.diff(db))) < 3.0
-    )  # from one second to the next, no sudden swell
+    assert np.max(np.abs(np.diff(db))) < 3.0  # from one second to the next, no sudden swell
 
 
 @pytest.mark.parametrize("name", CHIMES)
@@ -104,9 +97,7 @@ def test_the_generator_is_deterministic_in_what_it_renders():
     import importlib.util
     import sys
 
-    spec = importlib.util.spec_from_file_location(
-        "audio_generate", Path(AUDIO) / "generate.py"
-    )
+    spec = importlib.util.spec_from_file_location("audio_generate", Path(AUDIO) / "generate.py")
     generate = importlib.util.module_from_spec(spec)
     sys.modules["audio_generate"] = generate  # its dataclasses look their module up
     spec.loader.exec_module(generate)

@@ -74,17 +74,13 @@ def test_track_change_crossfades_with_no_gap(tones):
     both = np.flatnonzero((low > 0.02) & (high > 0.02))
     overlap = (both[-1] - both[0] + 1) * 0.1
     assert overlap == pytest.approx(1.0, abs=0.2)
-    assert (both[-1] + 1) * 0.1 == pytest.approx(
-        3.0, abs=0.1
-    )  # ends where the first track ends
+    assert (both[-1] + 1) * 0.1 == pytest.approx(3.0, abs=0.1)  # ends where the first track ends
     onset = np.flatnonzero(np.abs(x[:, 0]) > 1e-3)[0]
     assert longest_silence(x[onset : int(5.0 * RATE)], RATE, 1e-3) < 0.02
     # Equal-power crossfade: no dip in loudness in the middle of it.
     middle = windowed_rms(x, RATE, 0.1)[24:32]
     assert np.min(middle) > 0.8 * np.max(middle)
-    assert max_step(x) <= sine_step(220) + sine_step(
-        330
-    )  # both tones at once, at most; a click is far more
+    assert max_step(x) <= sine_step(220) + sine_step(330)  # both tones at once, at most; a click is far more
 
 
 def test_playlist_change_crossfades_into_the_new_playlist(tones):
@@ -119,9 +115,7 @@ def test_volume_and_mute_move_in_ramps(tones):
     levels = windowed_rms(x, RATE, 0.05)
     assert levels[0] > 0.9 * 0.4 / np.sqrt(2)
     assert levels[-1] == pytest.approx(0.25 * 0.4 / np.sqrt(2), rel=0.05)
-    assert (
-        np.count_nonzero(np.diff(levels[:17]) < -0.001) >= 10
-    )  # many small steps down, not one
+    assert np.count_nonzero(np.diff(levels[:17]) < -0.001) >= 10  # many small steps down, not one
     assert max_step(x) <= sine_step(220) * 1.01
     engine.set_muted(True)
     muted = render(engine, 1.0)
@@ -141,9 +135,7 @@ def test_duck_lowers_by_the_given_decibels_and_restore_undoes_it(tones):
     assert 20 * np.log10(ducked[-1] / full) == pytest.approx(-12, abs=0.3)
     assert np.all(np.diff(ducked[:15]) <= 1e-6)
     engine.restore()
-    assert windowed_rms(render(engine, 2.0), RATE, 0.1)[-1] == pytest.approx(
-        full, rel=0.02
-    )
+    assert windowed_rms(render(engine, 2.0), RATE, 0.1)[-1] == pytest.approx(full, rel=0.02)
 
 
 def test_missing_and_corrupt_files_are_skipped_and_the_rest_plays(tmp_path, tones):
@@ -152,9 +144,7 @@ def test_missing_and_corrupt_files_are_skipped_and_the_rest_plays(tmp_path, tone
     empty = tmp_path / "empty.mp3"
     empty.write_bytes(b"")
     engine = Engine(volume=1.0)
-    engine.play(
-        playlist(tmp_path / "missing.ogg", corrupt, empty, tones["high"], fade_in=0.2)
-    )
+    engine.play(playlist(tmp_path / "missing.ogg", corrupt, empty, tones["high"], fade_in=0.2))
     x = render(engine, 1.0)
     assert tone_level(x, 330)[-4:].min() > 0.3
     assert engine.now_playing == "high"
@@ -170,26 +160,19 @@ def test_a_playlist_with_no_playable_track_stays_silent_and_says_so(tmp_path):
     engine.play(playlist(tmp_path / "gone.ogg", tmp_path / "also-gone.flac", loop=True))
     x = render(engine, 0.5)
     assert np.max(np.abs(x)) == 0.0 and engine.silent_now
-    assert (
-        engine.notices[-1]
-        == "None of the tracks of Test could be played: the music stays silent."
-    )
+    assert engine.notices[-1] == "None of the tracks of Test could be played: the music stays silent."
 
 
 def test_a_playlist_that_does_not_loop_ends_with_a_fade(tones):
     engine = Engine(volume=1.0)
-    engine.play(
-        playlist(tones["low"], tones["high"], fade_in=0.2, fade_out=0.5, crossfade=0.5)
-    )
+    engine.play(playlist(tones["low"], tones["high"], fade_in=0.2, fade_out=0.5, crossfade=0.5))
     x = render(engine, 7.0)
     assert engine.silent_now
     end = np.flatnonzero(np.abs(x[:, 0]) > 0)[-1] / RATE
     assert end == pytest.approx(5.5, abs=0.15)  # 3 s + 3 s less the 0.5 s crossfade
     last = windowed_rms(x[int((end - 0.5) * RATE) : int(end * RATE)], RATE, 0.05)
     assert np.all(np.diff(last) < 0)
-    assert max_step(x) <= sine_step(220) + sine_step(
-        330
-    )  # both tones at once, at most; a click is far more
+    assert max_step(x) <= sine_step(220) + sine_step(330)  # both tones at once, at most; a click is far more
 
 
 def test_shuffle_plays_every_track_once_per_round(tones):
@@ -234,9 +217,7 @@ def test_stream_converts_rate_and_channels(tmp_path):
 def test_stream_refuses_a_text_file_plainly(tmp_path):
     notes = tmp_path / "notes.wav"
     notes.write_text("not audio")
-    with pytest.raises(
-        TrackError, match="Skipped notes.wav: it could not be read as audio."
-    ):
+    with pytest.raises(TrackError, match="Skipped notes.wav: it could not be read as audio."):
         TrackStream(notes)
 
 
@@ -260,23 +241,15 @@ def test_every_supported_format_streams_at_48k_too(tmp_path, suffix, options):
     assert tone_level(heard, 300)[3:15].min() == pytest.approx(0.3, abs=0.03)
 
 
-def test_a_file_shorter_than_its_header_says_ends_without_a_click(
-    tmp_path, monkeypatch
-):
-    t = (
-        np.arange(int(3.0 * RATE) + RATE // 880) / RATE
-    )  # ends on a crest, not a zero crossing
+def test_a_file_shorter_than_its_header_says_ends_without_a_click(tmp_path, monkeypatch):
+    t = np.arange(int(3.0 * RATE) + RATE // 880) / RATE  # ends on a crest, not a zero crossing
     wave = 0.4 * np.sin(2 * np.pi * 220 * t)
     sf.write(tmp_path / "crest.wav", np.stack([wave, wave], axis=1), RATE)
-    monkeypatch.setattr(
-        TrackStream, "frames", property(lambda self: 10 * RATE)
-    )  # a wrong header
+    monkeypatch.setattr(TrackStream, "frames", property(lambda self: 10 * RATE))  # a wrong header
     engine = Engine(volume=1.0)
     engine.play(playlist(tmp_path / "crest.wav", fade_in=0.1))
     x = render(engine, 3.5)
-    assert (
-        np.abs(x[int(2.9 * RATE) : int(2.95 * RATE)]).max() > 0.3
-    )  # still at full level at 2.9 s
+    assert np.abs(x[int(2.9 * RATE) : int(2.95 * RATE)]).max() > 0.3  # still at full level at 2.9 s
     assert max_step(x) <= sine_step(220) * 1.2
     assert np.max(np.abs(x[int(3.01 * RATE) :])) == 0.0
 
@@ -293,9 +266,7 @@ def test_playing_the_same_playlist_again_carries_on_and_only_moves_the_volume(to
     assert engine.now_playing == "low"
     assert engine.status().position == pytest.approx(2.2, abs=0.1)  # not started again
     assert tone_level(x, 220)[-2:].min() == pytest.approx(0.5 * 0.4, rel=0.05)
-    assert (
-        tone_level(x, 330).max() < 0.01
-    )  # no restart, no crossfade into the second track
+    assert tone_level(x, 330).max() < 0.01  # no restart, no crossfade into the second track
     assert not engine.busy
 
 
@@ -326,6 +297,4 @@ def test_a_command_given_after_an_undo_shapes_the_redone_block_without_a_jump(to
     assert levels[0] > 0.2 and levels[-1] < 0.25 * levels[0]  # the mute ramp is in it
     assert np.all(np.diff(levels) < 0)
     assert max_step(redone) <= sine_step(220) * 1.01
-    assert engine.status().position == pytest.approx(
-        before.shape[0] / RATE + 1.0, abs=0.01
-    )
+    assert engine.status().position == pytest.approx(before.shape[0] / RATE + 1.0, abs=0.01)

@@ -42,9 +42,7 @@ def playlist(*paths: Path, id: str = "test", **options) -> Playlist:
     return Playlist(id=id, title=id.title(), tracks=tracks, **settings)
 
 
-def tone_level(
-    x: np.ndarray, freq: float, rate: int = RATE, window: float = 0.1
-) -> np.ndarray:
+def tone_level(x: np.ndarray, freq: float, rate: int = RATE, window: float = 0.1) -> np.ndarray:
     """Amplitude of one sine frequency in consecutive windows (a single-bin DFT per window)."""
     mono = x.mean(axis=1) if x.ndim == 2 else x
     size = int(rate * window)

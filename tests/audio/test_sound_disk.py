@@ -21,9 +21,9 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from test_audio_helpers import RATE, playlist, read_disk_output, tone_file, tone_level
+from test_audio_helpers import RATE, playlist, read_disk_output, tone_file, tone_level  # noqa: E402
 
-from companion.audio.measure import longest_silence, max_step, windowed_rms
+from companion.audio.measure import longest_silence, max_step, windowed_rms  # noqa: E402
 
 SCENARIOS = ("fades", "switch", "levels", "distress", "device_lost")
 
@@ -32,9 +32,9 @@ SCENARIOS = ("fades", "switch", "levels", "distress", "device_lost")
 
 
 def _scenario(name: str, out: Path) -> None:
-    from companion.core.scripts.playlists import Chime
-    from companion.audio.pygame_player import DEVICE_LOST, PygamePlayer
     from companion.audio.player import open_player
+    from companion.audio.pygame_player import DEVICE_LOST, PygamePlayer
+    from companion.core.scripts.playlists import Chime
 
     disk = out / f"{name}.raw"
     os.environ["SDL_DISKAUDIOFILE"] = str(disk)
@@ -51,9 +51,7 @@ def _scenario(name: str, out: Path) -> None:
 
     low = tone_file(out / "low.wav", 220, 2.5)
     high = tone_file(out / "high.wav", 330, 2.5)
-    long = tone_file(
-        out / "long.wav", 220, 8.0
-    )  # no track change while levels are measured
+    long = tone_file(out / "long.wav", 220, 8.0)  # no track change while levels are measured
     bell_path = tone_file(out / "bell.wav", 880, 1.5, level=0.5)
     player = open_player(volume=1.0)
     assert isinstance(player, PygamePlayer), player.notice
@@ -73,9 +71,7 @@ def _scenario(name: str, out: Path) -> None:
         player.play(playlist(long, loop=True, fade_in=0.3))
         wait(1.5)
         mark("switch")
-        player.play(
-            playlist(tone_file(out / "next.wav", 330, 8.0), id="next", crossfade=1.0)
-        )
+        player.play(playlist(tone_file(out / "next.wav", 330, 8.0), id="next", crossfade=1.0))
         wait(2.0)
     elif name == "levels":
         player.play(playlist(long, loop=True, fade_in=0.2, crossfade=0.5), volume=1.0)
@@ -182,17 +178,13 @@ def test_start_fades_in_then_tracks_crossfade_then_stop_fades_out(heard):
     both = np.flatnonzero((low > 0.02) & (high > 0.02))
     assert (both[-1] - both[0] + 1) * 0.1 == pytest.approx(1.0, abs=0.25)
     stop = marks["stop"] - onset
-    assert (
-        longest_silence(music[RATE // 2 : stop], RATE, 1e-3) < 0.02
-    )  # once the fade-in is audible
+    assert longest_silence(music[RATE // 2 : stop], RATE, 1e-3) < 0.02  # once the fade-in is audible
     # Stop: falls to silence over the 1 s fade-out (what was queued plays first: < 0.4 s).
     after = windowed_rms(music[stop:], RATE, 0.1)
     falling = after[: int(np.argmax(after < 1e-4))]
     assert 6 <= falling.size <= 15 and np.all(np.diff(falling[3:]) < 0)
     assert np.max(np.abs(music[stop + int(1.5 * RATE) :])) < 1e-4
-    assert (
-        max_step(music) <= 0.4 * 2 * np.pi * 550 / RATE + 2 / 32768
-    )  # no click anywhere
+    assert max_step(music) <= 0.4 * 2 * np.pi * 550 / RATE + 2 / 32768  # no click anywhere
 
 
 def test_bad_files_are_skipped_with_a_notice_and_the_rest_plays(heard):
@@ -227,9 +219,7 @@ def test_volume_ramps_down_a_chime_mixes_over_the_music_and_mute_ramps(heard):
     assert music_level[together].mean() == pytest.approx(0.3 * 0.4, rel=0.15)
     muted = windowed_rms(x[marks["mute"] :], RATE, 0.05)
     assert muted[-4:].max() < 1e-4
-    assert (
-        np.count_nonzero((muted > 1e-3) & (muted < 0.9 * muted[0])) >= 4
-    )  # faded, not cut
+    assert np.count_nonzero((muted > 1e-3) & (muted < 0.9 * muted[0])) >= 4  # faded, not cut
     assert max_step(x) < 0.1
 
 
@@ -238,9 +228,7 @@ def test_fade_to_silence_is_silent_within_its_time(heard):
     start = marks["distress"]
     before = windowed_rms(x[start - RATE // 4 : start], RATE, 0.25)[0]
     assert before > 0.05
-    assert (
-        np.max(np.abs(x[start + RATE :])) < 1e-4
-    )  # music and the ringing chime: silent after 1 s
+    assert np.max(np.abs(x[start + RATE :])) < 1e-4  # music and the ringing chime: silent after 1 s
     fading = windowed_rms(x[start : start + RATE], RATE, 0.1)
     assert np.count_nonzero((fading > 1e-3) & (fading < 0.9 * before)) >= 3
     assert max_step(x[start:]) < 0.1

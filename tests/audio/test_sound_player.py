@@ -13,8 +13,8 @@ import pytest
 from test_audio_helpers import playlist, tone_file
 
 from companion.audio.measure import windowed_rms
-from companion.core.scripts.playlists import Chime
 from companion.audio.pygame_player import BLOCK, DEVICE_LOST, UNEXPECTED, PygamePlayer
+from companion.core.scripts.playlists import Chime
 
 
 class FakeSound:
@@ -22,11 +22,7 @@ class FakeSound:
         if file is not None and file.endswith("missing.ogg"):
             raise FileNotFoundError(file)
         self.file = file
-        self.samples = (
-            np.frombuffer(buffer, dtype=np.int16).reshape(-1, 2)
-            if buffer is not None
-            else None
-        )
+        self.samples = np.frombuffer(buffer, dtype=np.int16).reshape(-1, 2) if buffer is not None else None
         self.volume = 1.0
 
     def set_volume(self, volume: float) -> None:
@@ -40,9 +36,7 @@ class FakeChannel:
         self.heard: list[FakeSound] = []
         self.faded_ms: int | None = None
 
-    def queue(
-        self, sound: FakeSound
-    ) -> None:  # pygame: starts at once on an idle channel
+    def queue(self, sound: FakeSound) -> None:  # pygame: starts at once on an idle channel
         if self.playing is None:
             self.playing = sound
         else:
@@ -99,9 +93,7 @@ def rig(tmp_path):
 
 
 def heard_samples(channel: FakeChannel) -> np.ndarray:
-    return (
-        np.concatenate([sound.samples for sound in channel.heard]).astype(float) / 32767
-    )
+    return np.concatenate([sound.samples for sound in channel.heard]).astype(float) / 32767
 
 
 def test_the_channel_holds_one_block_playing_and_one_waiting(rig):
@@ -118,9 +110,7 @@ def test_the_channel_holds_one_block_playing_and_one_waiting(rig):
     assert x.shape[0] == played * BLOCK
     levels = windowed_rms(x, 44100, 0.1)
     assert np.all(np.diff(levels[:5]) > 0)  # the fade-in, block after block
-    assert player.status().position == pytest.approx(
-        (played + 2) * BLOCK / 44100 - 2 * BLOCK / 44100, abs=0.01
-    )
+    assert player.status().position == pytest.approx((played + 2) * BLOCK / 44100 - 2 * BLOCK / 44100, abs=0.01)
 
 
 def test_nothing_is_queued_once_the_music_has_faded_out(rig):
@@ -158,9 +148,7 @@ def test_a_missing_chime_is_a_notice_not_an_error(rig, tmp_path):
     assert player.available
 
 
-def test_an_unexpected_failure_goes_silent_with_a_notice_and_never_raises(
-    rig, monkeypatch
-):
+def test_an_unexpected_failure_goes_silent_with_a_notice_and_never_raises(rig, monkeypatch):
     mixer, player, tone = rig
     player.play(playlist(tone))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from console_kit import make_script
 
 from companion import paths
 from companion.cli import build_parser
@@ -12,8 +13,6 @@ from companion.commands import resume, run
 from companion.core.clock import FakeClock
 from companion.core.journal.store import JournalStore
 from companion.core.session import LiveSession
-
-from console_kit import make_script
 
 
 @pytest.fixture(autouse=True)
@@ -92,8 +91,9 @@ def test_a_folder_owned_by_someone_else_is_not_used(private_temp):
     assert run.rehearsal_root() == paths.data_dir() / "rehearsals"
 
 
-@pytest.mark.parametrize("command", ["run", "resume", "validate", "list", "sessions", "play", "exercise",
-                                     "display", "report"])
+@pytest.mark.parametrize(
+    "command", ["run", "resume", "validate", "list", "sessions", "play", "exercise", "display", "report"]
+)
 def test_a_command_parsed_alone_reads_and_helps_as_in_the_whole_command_line(command):
     from companion.cli import COMMANDS
 
@@ -105,7 +105,10 @@ def test_a_command_parsed_alone_reads_and_helps_as_in_the_whole_command_line(com
 
     alone, whole = subparser(build_parser(command)), subparser(build_parser())
     assert alone.format_help() == whole.format_help()
-    described = lambda parser: [(a.dest, a.option_strings, a.nargs, a.default, a.type) for a in parser._actions]
+
+    def described(parser):
+        return [(a.dest, a.option_strings, a.nargs, a.default, a.type) for a in parser._actions]
+
     assert described(alone) == described(whole)
 
 

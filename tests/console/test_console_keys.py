@@ -123,7 +123,9 @@ async def test_checklist_ticks_then_next_goes_straight_on(tmp_path):
         assert app.session.state().phase.id == "dosing"
     ticks = kinds(app, store, ChecklistTicked)
     assert [(t.item, t.done) for t in ticks] == [
-        ("Blood pressure taken", True), ("Eyeshades ready", True), ("Blood pressure taken", False),
+        ("Blood pressure taken", True),
+        ("Eyeshades ready", True),
+        ("Blood pressure taken", False),
         ("Blood pressure taken", True),
     ]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from console_kit import START, console, make_library, make_script, settled
 
+from companion.audio.player import SilentPlayer
 from companion.core.clock import FakeClock
 from companion.core.journal.store import JournalStore, read_journal
 from companion.core.session import LiveSession
-from companion.audio.player import SilentPlayer
 from companion.ui.app import make_app
 from companion.ui.screens.picker import ScriptPicker
 from companion.ui.screens.session import SessionScreen
@@ -17,7 +17,9 @@ SIZE = (100, 30)
 
 async def test_picker_lists_every_script_with_its_outline_and_enter_starts(tmp_path):
     other = make_script("other")
-    library = make_library(make_script(), other, problems=["scripts/sessions/bad.yaml:4:3: phases[0].duration: expected a duration"])
+    library = make_library(
+        make_script(), other, problems=["scripts/sessions/bad.yaml:4:3: phases[0].duration: expected a duration"]
+    )
     app, clock, player, store = console(tmp_path, library=library, script=None, client_code=None)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -194,8 +196,14 @@ async def test_player_opens_after_the_first_frame(tmp_path):
         opened.append(True)
         return SilentPlayer(notice="No sound device was found: the session runs silently.")
 
-    app = make_app(library, store=JournalStore(tmp_path / "j"), script=library.sessions["test-im"],
-                   client_code="", clock=FakeClock(START), open_player=open_player)
+    app = make_app(
+        library,
+        store=JournalStore(tmp_path / "j"),
+        script=library.sessions["test-im"],
+        client_code="",
+        clock=FakeClock(START),
+        open_player=open_player,
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -209,8 +217,14 @@ async def test_player_opens_after_the_first_frame(tmp_path):
 
 async def test_no_device_found_on_the_picker_is_said_once_in_the_sound_panel(tmp_path):
     library = make_library()
-    app = make_app(library, store=JournalStore(tmp_path / "j"), script=None, client_code="",
-                   clock=FakeClock(START), open_player=lambda: SilentPlayer(notice="No sound device found."))
+    app = make_app(
+        library,
+        store=JournalStore(tmp_path / "j"),
+        script=None,
+        client_code="",
+        clock=FakeClock(START),
+        open_player=lambda: SilentPlayer(notice="No sound device found."),
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()

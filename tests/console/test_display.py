@@ -14,7 +14,6 @@ from companion.core.client_view import ENDED, WAITING
 from companion.core.events import (
     DoseGiven,
     ExerciseFinished,
-    ExerciseMoved,
     ExerciseStarted,
     NoteAdded,
     SessionEnded,
@@ -262,7 +261,6 @@ async def test_polling_is_cheap_when_nothing_changes(demo, clock, monkeypatch):
         monkeypatch.setattr(builtins, "open", real_open)
         assert [r for r in reads if r.endswith(".jsonl")] == []
     session.close()
-
 
 
 async def test_follows_a_rehearsal_kept_in_its_own_folder(demo, clock, tmp_path):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from exercise_apps import BOX, SENSES, ExerciseHost
 from textual.screen import Screen
 
+from companion.audio.player import SilentPlayer
 from companion.core.scripts.playlists import Chime
 from companion.core.stepper import INTRO_SECONDS
-from companion.audio.player import SilentPlayer
 from companion.ui.screens.exercise import ExerciseOutcome, ExerciseScreen
 from companion.ui.widgets.pacer import BreathingPacer
 from companion.ui.widgets.step_prompt import StepDots, StepPrompt, TimeLeftLine

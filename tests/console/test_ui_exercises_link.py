@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
+from console_kit import make_script
+
 from companion.core.clock import FakeClock
 from companion.core.journal.store import JournalStore
 from companion.core.session import LiveSession
 from companion.ui.exercises_link import first_for
-
-from console_kit import make_script
 
 
 def state_in(tmp_path, phase_id, script=None):

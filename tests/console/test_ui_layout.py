@@ -33,7 +33,7 @@ async def test_at_80x24_nothing_overlaps_and_the_notes_fold_away(tmp_path):
         shown = [w for w in screen.query("#console > *, #panels > *, #side > *") if w.display and w.region.area]
         for index, first in enumerate(shown):
             assert first.region.right <= 80 and first.region.bottom <= 23  # above the footer
-            for second in shown[index + 1:]:
+            for second in shown[index + 1 :]:
                 if first in second.ancestors or second in first.ancestors:
                     continue
                 assert not first.region.overlaps(second.region), (first, second)
@@ -65,8 +65,10 @@ class _FullDisk:
     def __init__(self):
         self.pending = 3
         self.full = True
-        self.last_error = ("The journal /data/x.jsonl could not be written (the disk is full); "
-                           "3 record(s) are kept in memory and will be written when it works again.")
+        self.last_error = (
+            "The journal /data/x.jsonl could not be written (the disk is full); "
+            "3 record(s) are kept in memory and will be written when it works again."
+        )
 
     def append(self, event):
         return self.retry()

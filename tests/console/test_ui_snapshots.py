@@ -30,7 +30,7 @@ def _app(tmp_path, **kwargs):
 def test_picker(snap_compare, tmp_path, size):
     library = make_library(
         make_script(),
-        problems=["scripts/sessions/mine.yaml:12:7: phases[2].duration: expected a duration such as \"15m\""],
+        problems=['scripts/sessions/mine.yaml:12:7: phases[2].duration: expected a duration such as "15m"'],
     )
     app, _ = _app(tmp_path, library=library, script=None, client_code=None)
     assert snap_compare(app, terminal_size=size)
@@ -75,5 +75,7 @@ def test_session_after_dose_with_a_reminder_due(snap_compare, tmp_path, size):
 def test_vitals_form_refusing_a_reading(snap_compare, tmp_path, size):
     app, _ = _app(tmp_path)
     assert snap_compare(
-        app, terminal_size=size, press=["v", "4", "0", "0", "tab", "8", "0", "enter"],
+        app,
+        terminal_size=size,
+        press=["v", "4", "0", "0", "tab", "8", "0", "enter"],
     )

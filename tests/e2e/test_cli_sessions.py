@@ -6,10 +6,11 @@ import subprocess
 import sys
 from datetime import datetime
 
+from test_timeline import make_script
+
 from companion.cli import main
 from companion.core.clock import FakeClock
 from companion.core.journal.store import JournalStore
-from test_timeline import make_script
 from companion.core.session import LiveSession
 
 

@@ -60,7 +60,7 @@ def test_validate_lists_every_problem_in_file_line_column_form(capsys, tmp_path)
         "number of seconds, got '10 minutes'",
         f'{path}:8:12: phases[0].music: unknown playlist "setling" (did you mean "settling"?); '
         "known: journey, return, settling",
-        f"{other}:5:9: rounds: expected a whole number from 1 to 1000, got text \"many\"",
+        f'{other}:5:9: rounds: expected a whole number from 1 to 1000, got text "many"',
     ]  # grouped by file, in line order
     assert lines[-1] == "3 problems in 2 files (2 files checked)"
 

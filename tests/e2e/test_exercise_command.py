@@ -12,8 +12,8 @@ from exercise_apps import BOX, SENSES
 from companion.commands import exercise as command
 from companion.core.clock import FakeClock
 from companion.ui.exercise_app import ExerciseApp, describe_outcome
-from companion.ui.screens.exercise_picker import ExercisePicker
 from companion.ui.screens.exercise import ExerciseOutcome, ExerciseScreen
+from companion.ui.screens.exercise_picker import ExercisePicker
 
 ROOT = Path(__file__).resolve().parents[2]
 

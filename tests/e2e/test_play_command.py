@@ -13,24 +13,19 @@ import pytest
 from test_audio_helpers import RATE, playlist, read_disk_output, tone_file, tone_level
 
 from companion.audio.measure import max_step, windowed_rms
-from companion.commands import play
 from companion.audio.player import SilentPlayer
+from companion.commands import play
 from companion.ui.play_app import PlayApp
 
 
-def args(
-    name: str, seconds: float | None = None, scripts: list[Path] | None = None
-) -> argparse.Namespace:
+def args(name: str, seconds: float | None = None, scripts: list[Path] | None = None) -> argparse.Namespace:
     return argparse.Namespace(playlist=name, seconds=seconds, scripts=scripts or [])
 
 
 def test_an_unknown_playlist_is_named_with_the_known_ones(capsys):
     assert play.run(args("nope")) == 1
     err = capsys.readouterr().err
-    assert (
-        err.strip()
-        == "There is no playlist called 'nope'. Playlists: journey, return, settling."
-    )
+    assert err.strip() == "There is no playlist called 'nope'. Playlists: journey, return, settling."
 
 
 def test_seconds_must_be_above_zero(capsys):
@@ -56,9 +51,7 @@ async def test_keys_change_volume_mute_and_quit_with_a_fade(tmp_path):
         player = factory.player
         assert player is not None and player.calls[0] == ("play", "test", 0.5)
         assert "Now: Test" in str(app.query_one("#track").render())
-        await pilot.press(
-            "right_square_bracket", "right_square_bracket", "left_square_bracket"
-        )
+        await pilot.press("right_square_bracket", "right_square_bracket", "left_square_bracket")
         assert player.volume == pytest.approx(0.55)
         assert "55%" in str(app.query_one("#volume").render())
         await pilot.press("m")
@@ -72,9 +65,10 @@ async def test_keys_change_volume_mute_and_quit_with_a_fade(tmp_path):
 
 async def test_no_device_is_said_on_screen(tmp_path):
     tone = tone_file(tmp_path / "tone.wav", 220, 1.0)
-    factory = lambda volume: SilentPlayer(
-        notice="No sound device found: the session goes on silently."
-    )
+
+    def factory(volume):
+        return SilentPlayer(notice="No sound device found: the session goes on silently.")
+
     app = PlayApp(playlist(tone), player_factory=factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.2)
@@ -139,7 +133,10 @@ def test_sigterm_fades_the_preview_out_rather_than_cutting_it(tmp_path):
     env.pop("SDL_DISKAUDIODELAY", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "companion", "play", "check", "--scripts", str(tmp_path)],
-        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 20
@@ -168,9 +165,6 @@ def test_a_broken_user_catalogue_is_named_with_its_line(tmp_path, capsys):
     )
     assert play.run(args("mine", scripts=[tmp_path])) == 1
     err = capsys.readouterr().err.splitlines()
-    assert (
-        err[0]
-        == "There is no playlist called 'mine'. Playlists: journey, return, settling."
-    )
+    assert err[0] == "There is no playlist called 'mine'. Playlists: journey, return, settling."
     assert err[1].startswith(f"{tmp_path / 'playlists.yaml'}:5:")
     assert "fiel" in err[1]

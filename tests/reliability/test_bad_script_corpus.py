@@ -79,7 +79,7 @@ def hand_written() -> list[Path]:
 def expectation(path: Path) -> str:
     first = path.read_bytes().split(b"\n", 1)[0].decode()
     assert first.startswith("# expect: "), f"{path} has no '# expect:' first line"
-    return first[len("# expect: "):].strip()
+    return first[len("# expect: ") :].strip()
 
 
 def place(root: Path, kind: str, name: str, data: bytes | None) -> tuple[Path, Path]:
@@ -226,16 +226,31 @@ def made_inputs() -> dict[str, tuple[str, bytes]]:
     for seed in range(12):
         made[f"garbage-{seed}"] = (KINDS[seed % 3], _garbage(100 + seed, 64 + 97 * seed))
     made["garbage-64k"] = ("sessions", _garbage(7, 64 * 1024))
-    for index, (at, bad) in enumerate([(0, b"\xff"), (30, b"\xc0\xaf"), (120, b"\x80"), (300, b"\xed\xa0\x80"),
-                                       (len(valid), b"\xe2\x82"), (60, b"\xf8\x88\x80\x80\x80")]):
+    for index, (at, bad) in enumerate(
+        [
+            (0, b"\xff"),
+            (30, b"\xc0\xaf"),
+            (120, b"\x80"),
+            (300, b"\xed\xa0\x80"),
+            (len(valid), b"\xe2\x82"),
+            (60, b"\xf8\x88\x80\x80\x80"),
+        ]
+    ):
         made[f"invalid-utf8-{index}"] = ("sessions", _bad_utf8(at, bad))
     made.update(wrong_kinds_of_value())
     return made
 
 
 WRONG_VALUES = {
-    "list": "[1, 2]", "mapping": "{a: 1}", "null": "~", "true": "true", "huge": "9" * 30,
-    "negative": "-3", "nan": ".nan", "empty-text": "''", "tag": "!!python/none ''",
+    "list": "[1, 2]",
+    "mapping": "{a: 1}",
+    "null": "~",
+    "true": "true",
+    "huge": "9" * 30,
+    "negative": "-3",
+    "nan": ".nan",
+    "empty-text": "''",
+    "tag": "!!python/none ''",
 }
 FIELDS = [  # (a line of VALID_SESSION, the field it holds, the wrong kinds that must be refused)
     ("id: corpus", "id", ("list", "mapping", "null", "true", "negative", "empty-text", "tag")),
@@ -245,7 +260,11 @@ FIELDS = [  # (a line of VALID_SESSION, the field it holds, the wrong kinds that
     ("    duration: 15m", "phases[0].duration", tuple(WRONG_VALUES)),
     ("    advance: manual", "phases[0].advance", ("list", "mapping", "true", "huge", "nan", "tag")),
     ("    music: none", "phases[0].music", ("list", "mapping", "true", "tag")),
-    ("    volume: 0.35", "phases[0].volume", ("list", "mapping", "true", "huge", "negative", "nan", "empty-text", "tag")),
+    (
+        "    volume: 0.35",
+        "phases[0].volume",
+        ("list", "mapping", "true", "huge", "negative", "nan", "empty-text", "tag"),
+    ),
     ("    checklist: [Blood pressure taken]", "phases[0].checklist", ("mapping", "true", "huge", "tag")),
     ("    vitals: true", "phases[0].vitals", ("list", "mapping", "huge", "negative", "empty-text", "tag")),
     ("        after_dose: 2m", "phases[1].reminders[0].after_dose", tuple(WRONG_VALUES)),
@@ -372,7 +391,9 @@ def mutated_session(draw) -> bytes:
             lines.insert(index, lines[index])
         elif action == "swap-value" and ":" in lines[index]:
             key = lines[index].split(":", 1)[0]
-            lines[index] = f"{key}: {draw(st.sampled_from(list(WRONG_VALUES.values()) + ['*x', '&x', '|', '>-', '[', '{']))}\n"
+            lines[index] = (
+                f"{key}: {draw(st.sampled_from(list(WRONG_VALUES.values()) + ['*x', '&x', '|', '>-', '[', '{']))}\n"
+            )
         elif action == "garble":
             text = draw(st.text(max_size=20))
             lines[index] = text + lines[index]
@@ -394,15 +415,23 @@ yaml_values = st.recursive(
 )
 
 
-@settings(max_examples=80, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=80,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=mutated_session())
 def test_mutated_sessions_load_or_fail_clearly(tmp_path, data):
     _check_any(tmp_path, "sessions", data, _COUNTER)
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(kind=st.sampled_from(KINDS), value=yaml_values)
 def test_random_documents_load_or_fail_clearly(tmp_path, kind, value):
     import yaml
@@ -415,8 +444,13 @@ _COUNTER = [0]
 
 # -- the commands -------------------------------------------------------------------------------
 
-COMMAND_SAMPLE = ["sessions/duration-int-overflow.yaml", "sessions/tag-python-object.yaml",
-                  "sessions/two-documents.yaml", "exercises/rounds-huge.yaml", "sessions/recursive-alias.yaml"]
+COMMAND_SAMPLE = [
+    "sessions/duration-int-overflow.yaml",
+    "sessions/tag-python-object.yaml",
+    "sessions/two-documents.yaml",
+    "exercises/rounds-huge.yaml",
+    "sessions/recursive-alias.yaml",
+]
 
 
 def _command(*args: str) -> subprocess.CompletedProcess:

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from console_kit import START, make_script
 
-from companion.core.journal import crypto
-from companion.core.journal import store as journal_module
 from companion.core.clock import FakeClock
 from companion.core.events import NoteAdded, SessionEnded
+from companion.core.journal import crypto
+from companion.core.journal import store as journal_module
 from companion.core.journal.store import (
     JournalError,
     JournalStore,
@@ -113,7 +113,7 @@ def test_a_torn_sealed_last_line_is_dropped_and_cut_before_appending(tmp_path):
     path = store.path_for(session.session_id)
     whole = path.read_bytes()
     last_start = whole.rstrip(b"\n").rfind(b"\n") + 1
-    path.write_bytes(whole + whole[last_start: last_start + 30])  # a crash mid-write of the next line
+    path.write_bytes(whole + whole[last_start : last_start + 30])  # a crash mid-write of the next line
     reopen_with(SECRET)
     contents = read_journal(path)
     assert contents.torn and list(contents.events) == list(session.events)
@@ -213,8 +213,14 @@ def _command(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
     """The command in a subprocess with no terminal; the passphrase only when `env` gives it."""
     full = {key: value for key, value in os.environ.items() if key != crypto.ENVIRONMENT}
     full.update(env or {})
-    return subprocess.run([sys.executable, "-m", "companion", *args], capture_output=True, text=True,
-                          timeout=60, stdin=subprocess.DEVNULL, env=full)
+    return subprocess.run(
+        [sys.executable, "-m", "companion", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        env=full,
+    )
 
 
 @pytest.fixture

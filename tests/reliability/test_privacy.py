@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from console_kit import START, console, make_script
 
 from companion import paths
 from companion.commands.run import rehearsal_store
@@ -26,7 +27,6 @@ from companion.core.clock import FakeClock
 from companion.core.journal.store import JournalStore
 from companion.core.report.files import write_report
 from companion.core.session import LiveSession
-from console_kit import START, console, make_script
 
 
 def mode(path: Path) -> int:
@@ -105,7 +105,9 @@ def test_companion_report_command_writes_0600(open_umask, tmp_path):
     target = tmp_path / "out.md"
     result = subprocess.run(
         [sys.executable, "-m", "companion", "report", session.session_id, "-o", str(target)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "a private note" in target.read_text()
@@ -170,8 +172,7 @@ async def test_a_whole_session_in_the_console_opens_no_network_socket(tmp_path, 
     assert watch.attempts == []
 
 
-@pytest.mark.skipif(shutil.which("strace") is None or shutil.which("tmux") is None,
-                    reason="needs strace and tmux")
+@pytest.mark.skipif(shutil.which("strace") is None or shutil.which("tmux") is None, reason="needs strace and tmux")
 def test_the_installed_command_makes_no_inet_socket_during_a_session(tmp_path):
     """The real process, pygame and all, under strace: no AF_INET or AF_INET6 socket at all."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -184,8 +185,22 @@ def test_the_installed_command_makes_no_inet_socket_during_a_session(tmp_path):
     trace = tmp_path / "strace.txt"
     term = Terminal(env)
     try:
-        term.start("strace", "-f", "-qq", "-e", "trace=socket,socketpair,connect,bind", "-o", str(trace),
-                   exe, "run", "demo", "--speed", "60", "--client", "NET")
+        term.start(
+            "strace",
+            "-f",
+            "-qq",
+            "-e",
+            "trace=socket,socketpair,connect,bind",
+            "-o",
+            str(trace),
+            exe,
+            "run",
+            "demo",
+            "--speed",
+            "60",
+            "--client",
+            "NET",
+        )
         term.wait_for(session_screen, timeout=40, what="the session screen")
         term.keys("t")
         term.wait_text("The time is added")
@@ -235,7 +250,9 @@ def test_the_display_server_listens_on_loopback_by_default():
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "companion", "display", "--serve", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 20

@@ -16,14 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from console_kit import console, settled
 from test_audio_helpers import RATE, playlist, tone_file, tone_level
 
 from companion.audio.engine import Engine
-from companion.core.scripts.playlists import Chime
 from companion.audio.player import SilentPlayer
+from companion.core.scripts.playlists import Chime
 from companion.ui.screens.session import SessionScreen
-
-from console_kit import console, settled
 
 BLOCK = 4096
 
@@ -49,8 +48,7 @@ def test_unsupported_files_are_skipped_plainly_and_the_playable_one_plays(tmp_pa
     text.write_text("these are the liner notes, not audio")
     engine = Engine(volume=1.0)
     good = tone_file(tmp_path / "good.wav", 330, 3.0)
-    engine.play(playlist(wav_with_codec(tmp_path / "odd-codec.wav", 0x1234), folder_named_ogg, text, good,
-                         fade_in=0.2))
+    engine.play(playlist(wav_with_codec(tmp_path / "odd-codec.wav", 0x1234), folder_named_ogg, text, good, fade_in=0.2))
     x = render(engine, 1.0)
     assert engine.now_playing == "good"
     assert tone_level(x, 330)[-4:].min() > 0.3

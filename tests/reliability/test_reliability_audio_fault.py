@@ -3,10 +3,10 @@ down: the console keeps running, records events, and says plainly that the sound
 
 from __future__ import annotations
 
+from console_kit import console
+
 from companion.audio.player import SilentPlayer
 from companion.ui.screens.session import SessionScreen
-
-from console_kit import console
 
 
 class BrokenPlayer(SilentPlayer):

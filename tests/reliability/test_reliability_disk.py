@@ -16,16 +16,15 @@ import uuid
 from pathlib import Path
 
 import pytest
+from console_kit import START, console, make_script, settled
 
-from companion.core.journal import store as journal_module
 from companion.core.clock import FakeClock
 from companion.core.events import NoteAdded, PhaseStarted, SessionStarted
+from companion.core.journal import store as journal_module
 from companion.core.journal.store import JournalStore, read_journal
 from companion.core.session import LiveSession
 from companion.ui.screens.session import SessionScreen
 from companion.ui.widgets.journal_warning import JournalWarning
-
-from console_kit import START, console, make_script, settled
 
 SIZE = (100, 30)
 
@@ -40,8 +39,9 @@ def tiny_disk(tmp_path):
         pytest.skip("mounting a tmpfs needs root")
     mountpoint = tmp_path / f"tiny-{uuid.uuid4().hex[:6]}"
     mountpoint.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mountpoint)],
-                             capture_output=True, timeout=10)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mountpoint)], capture_output=True, timeout=10
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
     try:
@@ -148,10 +148,13 @@ async def add_note(pilot, text: str) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize(("code", "words"), [
-    (errno.ENOSPC, "the disk is full"),
-    (errno.EROFS, "the disk is read-only"),  # EACCES: the unwritable folder test below
-])
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EROFS, "the disk is read-only"),  # EACCES: the unwritable folder test below
+    ],
+)
 async def test_the_console_warns_plainly_and_persistently_and_keeps_the_note(tmp_path, monkeypatch, code, words):
     app, clock, _player, store = console(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -184,6 +187,7 @@ async def test_the_console_warns_plainly_and_persistently_and_keeps_the_note(tmp
 
 async def test_an_unwritable_data_folder_at_the_start_still_opens_the_session(tmp_path, monkeypatch):
     """The journal file cannot even be created: the session runs, the warning says why."""
+
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 

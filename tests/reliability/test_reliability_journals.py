@@ -28,6 +28,7 @@ HANG_SECONDS = 10
 @pytest.fixture(autouse=True)
 def no_hang():
     """A reader that blocks fails the test instead of stalling the suite."""
+
     def hung(signum, frame):
         raise TimeoutError(f"blocked for {HANG_SECONDS} s")
 
@@ -54,8 +55,12 @@ def strange_folder(root: Path) -> tuple[JournalStore, str]:
     (root / "torn-header.jsonl").write_bytes(b'{"format": 1, "session_id": "x", "scr')
     (root / "no-newline-5mb.jsonl").write_bytes(b"{" + b"a" * 5_000_000)
     (root / "header-only.jsonl").write_bytes(
-        store.path_for(session.session_id).read_bytes().split(b"\n", 1)[0].replace(
-            session.session_id.encode(), b"header-only") + b"\n")
+        store.path_for(session.session_id)
+        .read_bytes()
+        .split(b"\n", 1)[0]
+        .replace(session.session_id.encode(), b"header-only")
+        + b"\n"
+    )
     return store, session.session_id
 
 
@@ -67,8 +72,7 @@ def test_listing_names_each_bad_file_and_keeps_the_good_session(tmp_path):
     good_summary = next(s for s in sessions if s.session_id == good)
     assert good_summary.client_code == "K-GOOD" and not good_summary.finished
     named = " ".join(store.problems)
-    for name in ("a-fifo", "a-folder", "zero", "dangling", "empty", "garbage", "nul", "torn-header",
-                 "no-newline-5mb"):
+    for name in ("a-fifo", "a-folder", "zero", "dangling", "empty", "garbage", "nul", "torn-header", "no-newline-5mb"):
         assert f"{name}.jsonl" in named, name
     assert all("Traceback" not in problem and "Errno" not in problem for problem in store.problems)
     assert "not a regular file" in next(p for p in store.problems if "a-fifo" in p)
@@ -101,8 +105,13 @@ async def test_the_console_opens_with_a_fifo_in_the_journal_folder(tmp_path):
 def test_sessions_and_resume_commands_with_the_strange_folder(private_dirs):
     data, _config = private_dirs
     strange_folder(data / "journals")
-    listed = subprocess.run([sys.executable, "-m", "companion", "sessions"], capture_output=True, text=True,
-                            timeout=30, stdin=subprocess.DEVNULL)
+    listed = subprocess.run(
+        [sys.executable, "-m", "companion", "sessions"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
     assert listed.returncode == 0, listed.stderr
     assert "K-GOOD" in listed.stdout and "Traceback" not in listed.stdout + listed.stderr
     assert "a-fifo.jsonl is not a regular file" in listed.stdout + listed.stderr

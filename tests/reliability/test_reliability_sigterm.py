@@ -98,7 +98,12 @@ def test_a_console_whose_terminal_vanished_still_ends_on_sigterm(tmp_path):
     env = {**os.environ, **private_env(tmp_path)}
     process = subprocess.Popen(
         [companion_command(), "run", "demo", "--speed", "60", "--client", "T-4"],
-        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+        close_fds=True,
     )
     os.close(slave)
     try:

@@ -9,13 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
+from console_kit import console
 
 from companion.core.events import NoteAdded
 from companion.core.journal.store import read_journal
 from companion.ui.screens.session import SessionScreen
 from companion.ui.widgets.too_small import TooSmall
-
-from console_kit import console
 
 BIG, SMALL = (100, 30), (40, 12)
 
@@ -60,8 +59,9 @@ async def test_resized_while_a_dialog_is_open_and_many_times_over(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
-        assert [e.text for e in read_journal(store.path_for(app.session.session_id)).events
-                if isinstance(e, NoteAdded)] == ["ok"]
+        assert [
+            e.text for e in read_journal(store.path_for(app.session.session_id)).events if isinstance(e, NoteAdded)
+        ] == ["ok"]
         for width in range(30, 121, 7):  # a window dragged slowly wider
             await pilot.resize_terminal(width, 12 + width // 10)
         await pilot.pause()

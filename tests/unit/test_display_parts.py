@@ -23,12 +23,20 @@ from companion.core.events import (
 from companion.core.journal.store import JournalHeader
 from companion.core.journal.tail import JournalTail
 from companion.core.scripts.library import load_library
-from companion.display.terminal import AMBIENT_STEP_SECONDS, SessionTime, ambient_colour
 from companion.display.serve import display_command, is_loopback, network_warning
+from companion.display.terminal import AMBIENT_STEP_SECONDS, SessionTime, ambient_colour
 
 T0 = 1_800_000_000.0
-HEADER = {"format": 1, "session_id": "s1", "script_id": "demo", "script_hash": "", "script_path": "",
-          "created": T0, "speed": 1.0, "rehearsal": False}
+HEADER = {
+    "format": 1,
+    "session_id": "s1",
+    "script_id": "demo",
+    "script_hash": "",
+    "script_path": "",
+    "created": T0,
+    "speed": 1.0,
+    "rehearsal": False,
+}
 
 
 def _line(record: dict) -> bytes:
@@ -144,7 +152,9 @@ def test_ambient_colour_is_nearly_dark_and_never_jumps():
     for step in range(1, 2000):
         colour = ambient_colour(step * AMBIENT_STEP_SECONDS)
         assert max(colour.r, colour.g, colour.b) <= 40  # nearly dark, never bright
-        largest_step = max(largest_step, abs(colour.r - previous.r), abs(colour.g - previous.g), abs(colour.b - previous.b))
+        largest_step = max(
+            largest_step, abs(colour.r - previous.r), abs(colour.g - previous.g), abs(colour.b - previous.b)
+        )
         previous = colour
     assert largest_step <= 1  # one step of 0..255 per channel at most: no flash
     assert ambient_colour(0.0) != ambient_colour(300.0)  # it does drift
@@ -232,9 +242,11 @@ def test_client_view_follows_the_therapists_moves_in_an_exercise(library):
         return client_view(demo, [*events, *moves], library.exercises, start + at).exercise
 
     # Skipped on from the intro at 2 s, then twice more at 5 s: the third step from 5 s on.
-    on = [ExerciseMoved(start + 2, "five-senses", "forward", 2.0),
-          ExerciseMoved(start + 5, "five-senses", "forward", 5.0),
-          ExerciseMoved(start + 5, "five-senses", "forward", 5.0)]
+    on = [
+        ExerciseMoved(start + 2, "five-senses", "forward", 2.0),
+        ExerciseMoved(start + 5, "five-senses", "forward", 5.0),
+        ExerciseMoved(start + 5, "five-senses", "forward", 5.0),
+    ]
     third = view(*on, at=6)
     assert (third.stage, third.step_index, third.text) == ("step", 2, five.steps[2].say.strip())
     assert third.stage_started_at == start + 5 and third.held is None
@@ -250,8 +262,10 @@ def test_client_view_follows_the_therapists_moves_in_an_exercise(library):
     assert view(*going, at=99).step_index == 2
     assert view(*going, at=101).step_index == 3
     # Moves of another exercise, or of a kind this version does not know, change nothing.
-    other = [ExerciseMoved(start + 2, "box-breathing", "forward", 2.0),
-             ExerciseMoved(start + 2, "five-senses", "somersault", 2.0)]
+    other = [
+        ExerciseMoved(start + 2, "box-breathing", "forward", 2.0),
+        ExerciseMoved(start + 2, "five-senses", "somersault", 2.0),
+    ]
     assert view(*other, at=3).stage == "intro"
 
 

@@ -62,31 +62,66 @@ def test_hold_and_rest_default_to_zero_and_accept_fractions(tmp_path):
 
 
 CASES = [
-    pytest.param(STEPS.replace("kind: steps", "kind: stepz"), 3, 7, "kind",
-                 'expected "steps" or "breathing", got text "stepz" (did you mean "steps"?)', id="kind"),
-    pytest.param(STEPS.replace("    for: 40s", "    fro: 40s"), 7, 5, "steps[0].fro",
-                 'unknown key (did you mean "for"?)', id="step-key"),
-    pytest.param(STEPS.replace("    for: 1m", "    for: 0s"), 9, 10, "steps[1].for", "above zero",
-                 id="zero-step"),
-    pytest.param(STEPS.replace("  - say: Notice four things you can touch.\n    for: 1m\n", "  - say: x\n"), 8, 5,
-                 "steps[1].for", "missing", id="step-without-for"),
-    pytest.param(STEPS.split("steps:")[0] + "steps: []\n", 5, 8, "steps", "at least one",
-                 id="no-steps"),
-    pytest.param(BREATHING.replace("in: 4s", "inhale: 4s"), 4, 11, "pattern.inhale",
-                 'unknown key (did you mean "in"?)', id="pattern-key"),
-    pytest.param(BREATHING.replace("hold: 4s", "hold: -1s"), 4, 25, "pattern.hold",
-                 "expected a duration", id="negative-hold"),
-    pytest.param(BREATHING.replace("rounds: 6", "rounds: 0"), 5, 9, "rounds",
-                 "expected a whole number from 1 to 1000, got 0", id="zero-rounds"),
-    pytest.param(BREATHING.replace("rounds: 6", "rounds: 2.5"), 5, 9, "rounds",
-                 "expected a whole number", id="fraction-rounds"),
+    pytest.param(
+        STEPS.replace("kind: steps", "kind: stepz"),
+        3,
+        7,
+        "kind",
+        'expected "steps" or "breathing", got text "stepz" (did you mean "steps"?)',
+        id="kind",
+    ),
+    pytest.param(
+        STEPS.replace("    for: 40s", "    fro: 40s"),
+        7,
+        5,
+        "steps[0].fro",
+        'unknown key (did you mean "for"?)',
+        id="step-key",
+    ),
+    pytest.param(STEPS.replace("    for: 1m", "    for: 0s"), 9, 10, "steps[1].for", "above zero", id="zero-step"),
+    pytest.param(
+        STEPS.replace("  - say: Notice four things you can touch.\n    for: 1m\n", "  - say: x\n"),
+        8,
+        5,
+        "steps[1].for",
+        "missing",
+        id="step-without-for",
+    ),
+    pytest.param(STEPS.split("steps:")[0] + "steps: []\n", 5, 8, "steps", "at least one", id="no-steps"),
+    pytest.param(
+        BREATHING.replace("in: 4s", "inhale: 4s"),
+        4,
+        11,
+        "pattern.inhale",
+        'unknown key (did you mean "in"?)',
+        id="pattern-key",
+    ),
+    pytest.param(
+        BREATHING.replace("hold: 4s", "hold: -1s"), 4, 25, "pattern.hold", "expected a duration", id="negative-hold"
+    ),
+    pytest.param(
+        BREATHING.replace("rounds: 6", "rounds: 0"),
+        5,
+        9,
+        "rounds",
+        "expected a whole number from 1 to 1000, got 0",
+        id="zero-rounds",
+    ),
+    pytest.param(
+        BREATHING.replace("rounds: 6", "rounds: 2.5"), 5, 9, "rounds", "expected a whole number", id="fraction-rounds"
+    ),
     pytest.param(BREATHING.replace("rounds: 6\n", ""), 1, 1, "rounds", "missing", id="no-rounds"),
-    pytest.param(BREATHING.replace("pattern: {in: 4s, hold: 4s, out: 4s, rest: 4}\n", ""), 1, 1,
-                 "pattern", "needs a pattern", id="no-pattern"),
+    pytest.param(
+        BREATHING.replace("pattern: {in: 4s, hold: 4s, out: 4s, rest: 4}\n", ""),
+        1,
+        1,
+        "pattern",
+        "needs a pattern",
+        id="no-pattern",
+    ),
     pytest.param(BREATHING + "steps: []\n", 7, 8, "steps", "only for kind: steps", id="steps-on-breathing"),
     pytest.param(STEPS + "rounds: 3\n", 10, 9, "rounds", "only for kind: breathing", id="rounds-on-steps"),
-    pytest.param(STEPS.replace("id: five-senses", "id: five senses"), 1, 5, "id", "expected an id",
-                 id="bad-id"),
+    pytest.param(STEPS.replace("id: five-senses", "id: five senses"), 1, 5, "id", "expected an id", id="bad-id"),
 ]
 
 

@@ -114,7 +114,9 @@ def test_chimes_only_between_steps_and_at_the_end():
     assert chimes_between(first, second) and chimes_between(second, outro)
     assert chimes_between(breathing, outro)
     assert not chimes_between(intro, first)
-    sigh = GroundingExercise(id="s", title="S", kind="steps", steps=(Step("In.", 3), Step("Out.", 7), Step("Rest.", 15)))
+    sigh = GroundingExercise(
+        id="s", title="S", kind="steps", steps=(Step("In.", 3), Step("Out.", 7), Step("Rest.", 15))
+    )
     short, longer, last, end = stages_of(sigh)
     assert not chimes_between(short, longer) and not chimes_between(longer, last)
     assert chimes_between(last, end)

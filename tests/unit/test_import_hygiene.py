@@ -6,9 +6,7 @@ import sys
 
 import companion.core
 
-CORE_MODULES = sorted(
-    f"companion.core.{info.name}" for info in pkgutil.iter_modules(companion.core.__path__)
-)
+CORE_MODULES = sorted(f"companion.core.{info.name}" for info in pkgutil.iter_modules(companion.core.__path__))
 
 
 def test_core_has_modules():

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from companion import paths
-from companion.core.journal import store as journal_module
 from companion.core.clock import FakeClock
 from companion.core.events import NoteAdded, PhaseStarted, SessionEnded, SessionStarted
+from companion.core.journal import store as journal_module
 from companion.core.journal.store import (
     FORMAT_VERSION,
     JournalError,
@@ -159,10 +159,15 @@ def _failing(error_number: int):
 
 @pytest.mark.parametrize(
     "target, error_number, words",
-    [("write", errno.ENOSPC, "the disk is full"), ("fsync", errno.EACCES, "permission was refused"),
-     ("write", errno.EROFS, "the disk is read-only")],
+    [
+        ("write", errno.ENOSPC, "the disk is full"),
+        ("fsync", errno.EACCES, "permission was refused"),
+        ("write", errno.EROFS, "the disk is read-only"),
+    ],
 )
-def test_a_refused_write_keeps_events_pending_then_writes_them_in_order(jpath, monkeypatch, target, error_number, words):
+def test_a_refused_write_keeps_events_pending_then_writes_them_in_order(
+    jpath, monkeypatch, target, error_number, words
+):
     writer = JournalWriter.create(jpath, header())
     assert writer.append(note(1))
     monkeypatch.setattr(os, target, _failing(error_number))
@@ -243,9 +248,7 @@ WRITER = textwrap.dedent(
 
 def test_a_writer_killed_with_sigkill_loses_no_acknowledged_event(jpath):
     JournalWriter.create(jpath, header()).close()
-    process = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(jpath)], stdout=subprocess.PIPE, text=True
-    )
+    process = subprocess.Popen([sys.executable, "-c", WRITER, str(jpath)], stdout=subprocess.PIPE, text=True)
     acknowledged = []
     try:
         for line in process.stdout:
@@ -356,7 +359,7 @@ def test_encode_event_matches_to_record():
         (b'{"kind":"paused","at":NaN}', "not valid JSON"),
         (b'{"kind":"paused"}', "no time"),
         (b'{"kind":"note_added","at":1,"text":"x","mood":"ok"}', "unexpected fields"),
-        (b'[1, 2]', "not a JSON object"),
+        (b"[1, 2]", "not a JSON object"),
     ],
 )
 def test_damaged_records_are_skipped_with_a_reason(jpath, line, why):

@@ -32,10 +32,7 @@ def _strategy_for(field: dataclasses.Field) -> st.SearchStrategy:
 
 
 EVENTS = st.one_of(
-    [
-        st.builds(cls, **{f.name: _strategy_for(f) for f in dataclasses.fields(cls)})
-        for cls in EVENT_TYPES.values()
-    ]
+    [st.builds(cls, **{f.name: _strategy_for(f) for f in dataclasses.fields(cls)}) for cls in EVENT_TYPES.values()]
 )
 
 

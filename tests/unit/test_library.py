@@ -20,8 +20,9 @@ BUNDLED_EXERCISES = {
 
 
 def session_yaml(ident: str, title: str = "Mine", extra_phase: str = "") -> str:
-    return textwrap.dedent(
-        f"""\
+    return (
+        textwrap.dedent(
+            f"""\
         id: {ident}
         title: {title}
         route: IM
@@ -32,7 +33,9 @@ def session_yaml(ident: str, title: str = "Mine", extra_phase: str = "") -> str:
             music: settling
             exercises: [five-senses]
         """
-    ) + extra_phase
+        )
+        + extra_phase
+    )
 
 
 def put(folder: Path, relative: str, text: str) -> Path:
@@ -67,7 +70,7 @@ def test_bundled_sessions_hold_what_their_protocols_say():
     assert iv == [900, 1800, 2700, 3600, 5400]
     assert sessions["iv-infusion"].dose_phase.duration == 40 * 60
     esketamine = sessions["esketamine-in"]
-    assert sum(p.duration for p in esketamine.phases[esketamine.phase_index(esketamine.dose_phase.id):]) >= 7200
+    assert sum(p.duration for p in esketamine.phases[esketamine.phase_index(esketamine.dose_phase.id) :]) >= 7200
     assert any(r.after_dose == 2400 for p in esketamine.phases for r in p.reminders)
     discharge = esketamine.phases[-1].checklist
     assert any("Transport" in item for item in discharge)
@@ -151,9 +154,12 @@ def test_two_files_with_one_id_in_the_same_place_is_a_problem(tmp_path):
 
 
 def test_unknown_references_point_at_the_line_that_names_them(tmp_path):
-    text = session_yaml("refs").replace("music: settling", "music: jorney").replace(
-        "exercises: [five-senses]", "exercises: [five-senses, box-breath]"
-    ) + "    reminders:\n      - at: 1m\n        text: Bell\n        chime: gong\n"
+    text = (
+        session_yaml("refs")
+        .replace("music: settling", "music: jorney")
+        .replace("exercises: [five-senses]", "exercises: [five-senses, box-breath]")
+        + "    reminders:\n      - at: 1m\n        text: Bell\n        chime: gong\n"
+    )
     path = put(tmp_path, "sessions/refs.yaml", text)
     library = load_library([tmp_path])
     found = sorted((p.line, p.field, p.message.split(";")[0]) for p in library.problems)

@@ -33,8 +33,16 @@ chimes:
 
 @pytest.fixture
 def audio(tmp_path: Path) -> Path:
-    for name in ["settling/warm-pad.ogg", "settling/second.ogg", "chimes/soft-bell.ogg",
-                 "mine/b.mp3", "mine/a.flac", "mine/notes.txt", "mine/.hidden.ogg", "mine/C.WAV"]:
+    for name in [
+        "settling/warm-pad.ogg",
+        "settling/second.ogg",
+        "chimes/soft-bell.ogg",
+        "mine/b.mp3",
+        "mine/a.flac",
+        "mine/notes.txt",
+        "mine/.hidden.ogg",
+        "mine/C.WAV",
+    ]:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"audio")
@@ -92,11 +100,23 @@ def test_a_missing_track_is_a_problem_at_its_file_line_and_the_rest_still_plays(
         ("crossfade: 4s", "crosfade: 4s", 4, 5, "playlists[0].crosfade", 'did you mean "crossfade"'),
         ("crossfade: 4s", "crossfade: soon", 4, 16, "playlists[0].crossfade", "expected a duration"),
         ("volume: 0.4", "volume: 4", 18, 13, "chimes[0].volume", "from 0 to 1"),
-        ("file: chimes/soft-bell.ogg", "file: chimes/soft-bell.txt", 17, 11, "chimes[0].file",
-         "expected an audio file (.ogg, .mp3, .flac or .wav)"),
+        (
+            "file: chimes/soft-bell.ogg",
+            "file: chimes/soft-bell.txt",
+            17,
+            11,
+            "chimes[0].file",
+            "expected an audio file (.ogg, .mp3, .flac or .wav)",
+        ),
         ("  - id: my-music", "  - id: settling", 10, 9, "playlists[1].id", 'repeated playlist id "settling"'),
-        ("    folder: mine\n", "    folder: mine\n    tracks: [settling/second.ogg]\n", 12, 13,
-         "playlists[1].folder", "either `tracks:` or `folder:`"),
+        (
+            "    folder: mine\n",
+            "    folder: mine\n    tracks: [settling/second.ogg]\n",
+            12,
+            13,
+            "playlists[1].folder",
+            "either `tracks:` or `folder:`",
+        ),
         ("    folder: mine\n", "", 10, 5, "playlists[1]", "missing `tracks:`"),
     ],
 )

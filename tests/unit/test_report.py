@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import stat
-from datetime import timezone
+from datetime import UTC
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -44,7 +44,7 @@ CASES = ["complete", "unfinished-torn", "no-script"]
 def render(name: str, fmt: str) -> str:
     contents = read_journal(FIXTURES / f"{name}.jsonl")
     script = None if name == "no-script" else FX.SCRIPT
-    return render_report(contents, script, fmt, exercises=FX.EXERCISES, tz=timezone.utc, generated_at=GENERATED_AT)
+    return render_report(contents, script, fmt, exercises=FX.EXERCISES, tz=UTC, generated_at=GENERATED_AT)
 
 
 def _stable(text: str) -> str:
@@ -122,7 +122,7 @@ def test_html_report_is_well_formed_self_contained_and_says_it_all():
         "Box breathing",
         "ended early, 3 rounds done",
         "Tearful, breathing fast",
-        'spoke of her <sister>.',  # recorded text comes through as text, not as a tag
+        "spoke of her <sister>.",  # recorded text comes through as text, not as a tag
         "Ride home confirmed",
     ):
         assert expected in words, expected
@@ -139,7 +139,7 @@ def test_html_report_is_well_formed_self_contained_and_says_it_all():
 
 def test_html_of_a_journal_without_vitals_has_no_chart():
     contents = read_journal(FIXTURES / "unfinished-torn.jsonl")  # one reading only
-    page = _parse(render_report(contents, FX.SCRIPT, "html", tz=timezone.utc, generated_at=GENERATED_AT))
+    page = _parse(render_report(contents, FX.SCRIPT, "html", tz=UTC, generated_at=GENERATED_AT))
     assert "svg" not in page.tags
     assert "The session was not ended; the journal stops at 08:40." in page.words
 
@@ -245,7 +245,6 @@ def test_schema_catches_a_report_that_drifts_from_it(spoil):
         _validate(document)
 
 
-
 def test_schema_names_every_field_the_report_writes():
     schema = load_schema()
     document = json.loads(render("complete", "json"))
@@ -281,7 +280,7 @@ def test_markdown_table_cells_cannot_be_broken_by_recorded_text():
 
     odd = VitalsRecorded(FX.at(50), systolic=120, diastolic=80, note="left | arm\nlying down")
     contents = type(contents)(contents.header, (*contents.events, odd), False, ())
-    text = render_report(contents, FX.SCRIPT, "md", tz=timezone.utc, generated_at=GENERATED_AT)
+    text = render_report(contents, FX.SCRIPT, "md", tz=UTC, generated_at=GENERATED_AT)
     row = next(line for line in text.splitlines() if "left" in line)
     assert "left \\| arm lying down" in row
     cells = re.split(r"(?<!\\)\|", row)[1:-1]
@@ -291,8 +290,9 @@ def test_markdown_table_cells_cannot_be_broken_by_recorded_text():
 def test_rehearsal_is_labelled_as_not_clinical():
     contents = read_journal(FIXTURES / "complete.jsonl")
     header = type(contents.header)(**{**contents.header.__dict__, "rehearsal": True, "speed": 60.0})
-    text = render_report(type(contents)(header, contents.events, False, ()), FX.SCRIPT, "md", tz=timezone.utc,
-                         generated_at=GENERATED_AT)
+    text = render_report(
+        type(contents)(header, contents.events, False, ()), FX.SCRIPT, "md", tz=UTC, generated_at=GENERATED_AT
+    )
     assert "- **Rehearsal:** yes, at 60× speed: not a clinical session" in text
 
 
@@ -390,7 +390,7 @@ def test_a_journal_with_nothing_but_its_header_still_renders(tmp_path, fmt):
     lines = (FIXTURES / "complete.jsonl").read_text(encoding="utf-8").splitlines()
     journal.write_text(lines[0] + "\n" + '{"kind":"session_sta', encoding="utf-8")
     contents = read_journal(journal)
-    text = render_report(contents, FX.SCRIPT, fmt, tz=timezone.utc, generated_at=GENERATED_AT)
+    text = render_report(contents, FX.SCRIPT, fmt, tz=UTC, generated_at=GENERATED_AT)
     assert "The journal holds no start of a session." in text
     assert "The session was not ended; the journal holds no events." in text
     assert "The last line of the journal was incomplete and was left out." in text
@@ -419,8 +419,9 @@ def test_a_second_dose_entry_is_counted_as_the_console_counts_it():
 
     correction = DoseGiven(FX.at(20), amount=70, unit="mg", route="IM", given_at=FX.at(16), lot="LOT-2291")
     events = sorted((*contents.events, correction), key=lambda e: e.at)
-    text = render_report(type(contents)(contents.header, tuple(events), False, ()), FX.SCRIPT, "md",
-                         tz=timezone.utc, generated_at=GENERATED_AT)
+    text = render_report(
+        type(contents)(contents.header, tuple(events), False, ()), FX.SCRIPT, "md", tz=UTC, generated_at=GENERATED_AT
+    )
     assert "- **Dose given:** 08:16 (the last of 2 dose entries)" in text
     assert "2 dose entries were recorded. As on the console, the last entry is taken as the dose" in text
     assert "| 08:56 | 40 min | 168/96 |" in text  # after the dose counts from 08:16, not 08:15
@@ -443,10 +444,11 @@ def test_an_exercise_s_moves_are_counted_in_the_report():
         ExerciseMoved(start.at + 60, "another-exercise", "forward", 1.0),  # not this one's
     )
     moved = replace(contents, events=(*contents.events[:at], *moves, *contents.events[at:]))
-    md = render_report(moved, FX.SCRIPT, "md", exercises=FX.EXERCISES, tz=timezone.utc, generated_at=GENERATED_AT)
+    md = render_report(moved, FX.SCRIPT, "md", exercises=FX.EXERCISES, tz=UTC, generated_at=GENERATED_AT)
     assert "ended early, 3 rounds done; moved on 2 times; paused once" in md
-    document = json.loads(render_report(moved, FX.SCRIPT, "json", exercises=FX.EXERCISES, tz=timezone.utc,
-                                        generated_at=GENERATED_AT))
+    document = json.loads(
+        render_report(moved, FX.SCRIPT, "json", exercises=FX.EXERCISES, tz=UTC, generated_at=GENERATED_AT)
+    )
     first = document["exercises"][0]
     assert (first["skipped"], first["paused"]) == (2, 1)
     assert (document["exercises"][1]["skipped"], document["exercises"][1]["paused"]) == (0, 0)

@@ -70,7 +70,12 @@ def test_a_cached_script_is_read_without_the_yaml_reader(tmp_path):
         f"script = load_session_alone('cached-demo', [Path({str(folder)!r})])\n"
         "print(script.id, 'yaml' in sys.modules)\n"
     )
-    run = lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout.split()
+
+    def run():
+        return subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+        ).stdout.split()
+
     assert run() == ["cached-demo", "True"]  # read and checked, then kept
     assert run() == ["cached-demo", "False"]  # from the cache
 
@@ -100,9 +105,17 @@ def test_a_changed_reader_module_means_the_cache_is_not_used(tmp_path, monkeypat
     assert load_session_alone("cached-demo", [folder]).title == "Cached demo"
 
 
-@pytest.mark.parametrize("damage", [
-    b"", b"{not json", b"[]", b'{"format": 1}', b"\xff\xfe", b'{"format": 1, "readers": null}',
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"{not json",
+        b"[]",
+        b'{"format": 1}',
+        b"\xff\xfe",
+        b'{"format": 1, "readers": null}',
+    ],
+)
 def test_a_damaged_entry_is_read_past_and_replaced(tmp_path, damage):
     folder = tmp_path / "scripts"
     path = write_script(folder)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from console_kit import settled
+from test_library import BUNDLED_SESSIONS, put, session_yaml
 
 from companion import paths
 from companion.commands.run import prepare
 from companion.core.scripts.library import load_library, load_session_alone
-from test_library import BUNDLED_SESSIONS, put, session_yaml
-from console_kit import settled
 
 
 @pytest.mark.parametrize("ident", sorted(BUNDLED_SESSIONS))
@@ -36,10 +34,13 @@ def test_an_id_written_with_an_escape_is_still_found(tmp_path):
     assert load_session_alone("demo", [tmp_path]).title == "Escaped"
 
 
-@pytest.mark.parametrize("broken", [
-    "id: demo\ntitle: [unclosed\n",  # not YAML
-    session_yaml("demo").replace("duration: 10m", "duration: soon"),  # a script with a problem
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "id: demo\ntitle: [unclosed\n",  # not YAML
+        session_yaml("demo").replace("duration: 10m", "duration: soon"),  # a script with a problem
+    ],
+)
 def test_a_broken_file_that_may_declare_the_id_leaves_it_to_the_whole_library(tmp_path, broken):
     put(tmp_path, "sessions/demo.yaml", broken)
     assert load_session_alone("demo", [tmp_path]) is None
@@ -64,15 +65,21 @@ def test_prepare_leaves_the_rest_of_the_library_for_later():
 
 
 async def test_the_console_reads_the_rest_of_the_library_after_its_first_frame(tmp_path):
+    from companion.audio.player import SilentPlayer
     from companion.core.clock import FakeClock
     from companion.core.journal.store import JournalStore
-    from companion.audio.player import SilentPlayer
     from companion.ui.app import make_app
 
     start = prepare("demo", [])
-    app = make_app(start.library, store=JournalStore(tmp_path / "journals"), script=start.script,
-                   client_code="K-7", clock=FakeClock(1_700_000_000.0), player=SilentPlayer(),
-                   load_rest=start.load_rest)
+    app = make_app(
+        start.library,
+        store=JournalStore(tmp_path / "journals"),
+        script=start.script,
+        client_code="K-7",
+        clock=FakeClock(1_700_000_000.0),
+        player=SilentPlayer(),
+        load_rest=start.load_rest,
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app.screen.id == "session"

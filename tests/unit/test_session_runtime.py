@@ -11,21 +11,17 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_timeline import make_script
 
 from companion.core.clock import FakeClock
 from companion.core.events import (
-    DoseGiven,
     NoteAdded,
-    Paused,
-    PhaseAdjusted,
     PhaseStarted,
-    SessionEnded,
     SessionStarted,
 )
 from companion.core.journal.store import JournalError, JournalStore, read_journal
 from companion.core.session import LiveSession
 from companion.core.timeline import compute_state
-from test_timeline import make_script
 
 
 def fixed(clock):
@@ -128,7 +124,9 @@ def test_a_rehearsal_resumes_at_its_virtual_time():
     s = LiveSession.start(make_script(), store, start_clock, rehearsal=True, speed=60)
     s.close()
     seen = []
-    resumed = LiveSession.resume(make_script(), store, s.session_id, clock_factory=lambda speed, at: seen.append((speed, at)) or FakeClock(at))
+    resumed = LiveSession.resume(
+        make_script(), store, s.session_id, clock_factory=lambda speed, at: seen.append((speed, at)) or FakeClock(at)
+    )
     speed, at = seen[0]
     assert speed == 60 and 600 <= at - created < 600 + 60 * 5
     assert resumed.header.rehearsal
@@ -165,8 +163,23 @@ def test_closing_with_events_still_waiting_says_so(clock, monkeypatch):
 OPS = st.lists(
     st.tuples(
         st.sampled_from(
-            ["next", "back", "jump", "pause", "resume", "adjust", "dose", "vitals", "note", "tick",
-             "ack", "exercise", "finish", "distress", "end"]
+            [
+                "next",
+                "back",
+                "jump",
+                "pause",
+                "resume",
+                "adjust",
+                "dose",
+                "vitals",
+                "note",
+                "tick",
+                "ack",
+                "exercise",
+                "finish",
+                "distress",
+                "end",
+            ]
         ),
         st.integers(min_value=0, max_value=2400),  # seconds to wait first
         st.integers(min_value=-3000, max_value=3000),  # an argument
@@ -194,7 +207,7 @@ def _apply(s: LiveSession, clock: FakeClock, op: str, arg: int) -> None:
     elif op == "vitals":
         s.record_vitals(systolic=100 + arg % 100, heart_rate=40 + arg % 100, spo2=arg % 101)
     elif op == "note":
-        s.add_note(f"note ✓ {arg} \"quoted\"\n")
+        s.add_note(f'note ✓ {arg} "quoted"\n')
     elif op == "tick":
         s.tick(f"item {arg % 3}", done=arg % 2 == 0)
     elif op == "ack":

@@ -50,7 +50,9 @@ def make_script(**overrides) -> SessionScript:
                 Reminder("journey.bp", "Blood pressure check", after_dose=40 * M),
             ),
         ),
-        Phase("return", "Return", 30 * M, advance="auto", reminders=(Reminder("return.0", "Vitals", after_dose=90 * M),)),
+        Phase(
+            "return", "Return", 30 * M, advance="auto", reminders=(Reminder("return.0", "Vitals", after_dose=90 * M),)
+        ),
         Phase("integration", "Integration", 40 * M, reminders=(Reminder("integration.0", "Offer water", at=30 * M),)),
         Phase("discharge", "Discharge", 20 * M, reminders=(Reminder("discharge.0", "Ride home", at=15 * M),)),
     )
@@ -180,7 +182,14 @@ def test_the_whole_three_hour_session_to_the_second():
     state = s.state(9900)
     assert state.phase.id == "integration" and state.phase_started_at == at(9900)
     assert [v.phase_id for v in state.history] == [
-        "arrival", "dosing", "onset", "journey", "return", "integration", "return", "integration",
+        "arrival",
+        "dosing",
+        "onset",
+        "journey",
+        "return",
+        "integration",
+        "return",
+        "integration",
     ]
     assert ids(s.state(11699).reminders_due)[-1] != "integration.0"
     assert ids(s.state(11700).reminders_due)[-1] == "integration.0"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_timeline import T0, make_script
 
 from companion.core.events import (
     DoseGiven,
@@ -16,15 +17,17 @@ from companion.core.events import (
     SessionStarted,
 )
 from companion.core.timeline import compute_state
-from test_timeline import T0, make_script
 
 SCRIPT = make_script()
 PHASE_IDS = [p.id for p in SCRIPT.phases] + ["not-in-this-script"]
 REMINDER_IDS = [r.id for p in SCRIPT.phases for r in p.reminders]
 
 STEP = st.one_of(
-    st.builds(lambda pid, move: ("phase", pid, move), st.sampled_from(PHASE_IDS),
-              st.sampled_from(["next", "back", "jump", "auto"])),
+    st.builds(
+        lambda pid, move: ("phase", pid, move),
+        st.sampled_from(PHASE_IDS),
+        st.sampled_from(["next", "back", "jump", "auto"]),
+    ),
     st.just(("pause",)),
     st.just(("resume",)),
     st.builds(lambda s: ("adjust", s), st.integers(-4000, 4000)),
@@ -37,7 +40,7 @@ STEP = st.one_of(
 def build(steps, waits, jitter):
     events = [SessionStarted(at=T0, script_id=SCRIPT.id)]
     t = T0
-    for step, wait in zip(steps, waits):
+    for step, wait in zip(steps, waits, strict=False):
         t += wait
         stamp = t - jitter if wait % 5 == 0 else t  # now and then a clock that stepped back
         kind = step[0]
@@ -74,7 +77,7 @@ def test_any_sequence_gives_a_coherent_state(steps, waits, jitter, tail):
     assert state.phase_elapsed <= state.total_elapsed + 1e-6
     assert abs(state.phase_elapsed + state.phase_remaining - state.overrun - state.phase_planned) < 1e-6
     assert sum(v.active for v in state.history) <= state.total_elapsed + 1e-6
-    for before, after in zip(state.history, state.history[1:]):
+    for before, after in zip(state.history, state.history[1:], strict=False):
         assert before.ended_at == after.started_at
     assert state.history[-1].phase_id == state.phase.id
     for status in state.reminders_due:

@@ -7,10 +7,20 @@ import pytest
 from companion.ui.timefmt import clock_text, duration_text
 
 
-@pytest.mark.parametrize(("seconds", "text"), [
-    (0, "0 s"), (42.9, "42 s"), (60, "1 min"), (898, "14 min 58 s"), (900, "15 min"),
-    (3599, "59 min 59 s"), (3600, "1 h 00 min"), (3900 + 59, "1 h 05 min"), (-5, "0 s"),
-])
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "0 s"),
+        (42.9, "42 s"),
+        (60, "1 min"),
+        (898, "14 min 58 s"),
+        (900, "15 min"),
+        (3599, "59 min 59 s"),
+        (3600, "1 h 00 min"),
+        (3900 + 59, "1 h 05 min"),
+        (-5, "0 s"),
+    ],
+)
 def test_duration_text(seconds, text):
     assert duration_text(seconds) == text
 

@@ -188,7 +188,9 @@ def test_a_huge_plain_list_is_refused_without_blaming_aliases(tmp_path):
     assert f"more than {MAX_NODES:,} values" in message and "alias" not in message
 
 
-@pytest.mark.parametrize(("data", "line", "column"), [(b"id: a\x00b\n", 1, 6), (b"\x1fid: x\n", 1, 1), (b"a: 1\nb: \x07\n", 2, 4)])
+@pytest.mark.parametrize(
+    ("data", "line", "column"), [(b"id: a\x00b\n", 1, 6), (b"\x1fid: x\n", 1, 1), (b"a: 1\nb: \x07\n", 2, 4)]
+)
 def test_control_characters_are_one_line_with_their_position(tmp_path, data, line, column):
     with pytest.raises(ScriptError) as excinfo:
         parse_yaml(data, tmp_path / "x.yaml")

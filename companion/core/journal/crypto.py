@@ -23,9 +23,8 @@ import base64
 import binascii
 import json
 import os
+from dataclasses import dataclass
 from typing import Any
-
-from companion.core.record import record
 
 SCHEME = "aes-256-gcm+scrypt"
 ENVIRONMENT = "COMPANION_PASSPHRASE"
@@ -44,7 +43,7 @@ class SealedLineError(ValueError):
     """A line that does not open with the key: damaged, torn, or from another journal."""
 
 
-@record
+@dataclass(frozen=True)
 class Encryption:
     """What a journal's header records about its encryption (never the key)."""
 
@@ -67,8 +66,11 @@ class Encryption:
             raise ValueError(f"encryption {record.get('scheme')!r} is not one this version reads (it reads {SCHEME})")
         try:
             found = cls(
-                salt=str(record["salt"]), check=str(record["check"]),
-                n=int(record["n"]), r=int(record["r"]), p=int(record["p"]),
+                salt=str(record["salt"]),
+                check=str(record["check"]),
+                n=int(record["n"]),
+                r=int(record["r"]),
+                p=int(record["p"]),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"the encryption entry is incomplete ({error})") from None
@@ -108,8 +110,7 @@ def passphrase() -> str:
     if from_environment:
         return from_environment
     raise PassphraseError(
-        f"the passphrase is needed: give it in {ENVIRONMENT}, or run the command in a terminal "
-        "so it can ask for it."
+        f"the passphrase is needed: give it in {ENVIRONMENT}, or run the command in a terminal so it can ask for it."
     )
 
 
@@ -225,8 +226,14 @@ def seal_file_text(text: str) -> bytes:
     secret = passphrase()
     salt = os.urandom(16)
     key = JournalKey(_derive(secret, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P), FILE_MAGIC)
-    header = {"format": FILE_MAGIC, "scheme": SCHEME, "salt": base64.b64encode(salt).decode(),
-              "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P}
+    header = {
+        "format": FILE_MAGIC,
+        "scheme": SCHEME,
+        "salt": base64.b64encode(salt).decode(),
+        "n": SCRYPT_N,
+        "r": SCRYPT_R,
+        "p": SCRYPT_P,
+    }
     return (json.dumps(header) + "\n").encode() + key.seal_line(text.encode("utf-8"))
 
 

@@ -32,9 +32,10 @@ try:
     import fcntl
 except ImportError:  # not POSIX: journals are still written, just not locked against a second window
     fcntl = None  # type: ignore[assignment]
+from dataclasses import dataclass
+
 from companion.core.clock import Clock
 from companion.core.events import EVENT_TYPES, Event, SessionEnded, SessionStarted, UnknownEvent, from_record
-from companion.core.record import record
 from companion.core.scripts.script import SessionScript
 
 FORMAT_VERSION = 1
@@ -48,7 +49,7 @@ class JournalError(Exception):
     """A journal that cannot be read or opened; the message is a plain sentence naming it."""
 
 
-@record
+@dataclass(frozen=True)
 class JournalHeader:
     format: int
     session_id: str
@@ -65,7 +66,7 @@ class JournalHeader:
         return self.encryption is not None
 
 
-@record
+@dataclass(frozen=True)
 class JournalContents:
     header: JournalHeader
     events: tuple[Event, ...]
@@ -73,7 +74,7 @@ class JournalContents:
     problems: tuple[str, ...]  # plain sentences about anything skipped
 
 
-@record
+@dataclass(frozen=True)
 class SessionSummary:
     session_id: str
     path: Path
@@ -124,9 +125,7 @@ _ALLOWED_TYPES = {  # field annotation -> JSON value types a journal may hold fo
     "ExerciseMove": frozenset({str}),
 }
 _CHECKS: dict[type[Event], tuple[tuple[str, frozenset[type]], ...]] = {
-    cls: tuple(
-        (f.name, _ALLOWED_TYPES[str(f.type)]) for f in dataclasses.fields(cls) if str(f.type) in _ALLOWED_TYPES
-    )
+    cls: tuple((f.name, _ALLOWED_TYPES[str(f.type)]) for f in dataclasses.fields(cls) if str(f.type) in _ALLOWED_TYPES)
     for cls in EVENT_TYPES.values()
 }
 

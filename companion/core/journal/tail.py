@@ -15,8 +15,8 @@ import os
 import stat
 from pathlib import Path
 
-from companion.core.journal import crypto
 from companion.core.events import Event
+from companion.core.journal import crypto
 from companion.core.journal.store import FORMAT_VERSION, JournalError, JournalHeader, decode_line, journal_key
 
 

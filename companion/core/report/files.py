@@ -20,14 +20,14 @@ from pathlib import Path
 
 from companion import paths
 from companion.core.journal import crypto
-from companion.core.scripts.exercises import GroundingExercise
 from companion.core.journal.store import JournalContents, JournalError, JournalStore, read_journal
 from companion.core.report.html import render_html
 from companion.core.report.json_report import render_json
 from companion.core.report.markdown import render_markdown
 from companion.core.report.model import SessionReport, build_report
-from companion.core.scripts.script import SessionScript
+from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.lookup import find_script
+from companion.core.scripts.script import SessionScript
 
 RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}
 FORMATS = tuple(RENDERERS)

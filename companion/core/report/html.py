@@ -101,8 +101,13 @@ def _empty(text: str) -> list[str]:
 def _doses(report: SessionReport) -> list[str]:
     t, day = report.times, report.day
     rows = [
-        [t.clock_on(d.given_at, day), f"{words.amount(d.amount)} {d.unit}", d.route or "—", d.lot or "—",
-         t.clock_on(d.recorded_at, day)]
+        [
+            t.clock_on(d.given_at, day),
+            f"{words.amount(d.amount)} {d.unit}",
+            d.route or "—",
+            d.lot or "—",
+            t.clock_on(d.recorded_at, day),
+        ]
         for d in report.doses
     ]
     body = _table(["Given", "Amount", "Route", "Lot", "Recorded"], rows) if rows else _empty(words.NONE_RECORDED)
@@ -117,8 +122,15 @@ def _vitals(report: SessionReport) -> list[str]:
     if not report.vitals:
         return _section("Vitals", _empty(words.NONE_RECORDED))
     rows = [
-        [t.clock_on(v.at, day), words.after_dose(report, v.at), words.blood_pressure(v), words.heart_rate(v),
-         words.spo2(v), v.note, "; ".join(v.flags)]
+        [
+            t.clock_on(v.at, day),
+            words.after_dose(report, v.at),
+            words.blood_pressure(v),
+            words.heart_rate(v),
+            words.spo2(v),
+            v.note,
+            "; ".join(v.flags),
+        ]
         for v in report.vitals
     ]
     body = _table(["Time", "After dose", "Blood pressure", "Heart rate", "SpO2", "Note", "Flags"], rows, flag_column=6)
@@ -172,13 +184,17 @@ def vitals_chart(report: SessionReport, width: int = 640, height: int = 220) -> 
             f'<line x1="{left}" x2="{width - right}" y1="{y(limit):.1f}" y2="{y(limit):.1f}" '
             'stroke="#b7791f" stroke-dasharray="6 4"/>'
         )
-        out.append(f'<text x="{width - right - 4}" y="{y(limit) - 3:.1f}" text-anchor="end">{escape(name)} {limit:g}</text>')
+        out.append(
+            f'<text x="{width - right - 4}" y="{y(limit) - 3:.1f}" text-anchor="end">{escape(name)} {limit:g}</text>'
+        )
     for at, label in ((start, t.clock(start)), (end, t.clock(end))):
         anchor = "start" if at == start else "end"
         out.append(f'<text x="{x(at):.1f}" y="{height - 8}" text-anchor="{anchor}">{escape(label)}</text>')
     if report.dose_at is not None and start <= report.dose_at <= end:
         dx = x(report.dose_at)
-        out.append(f'<line x1="{dx:.1f}" x2="{dx:.1f}" y1="{top}" y2="{height - bottom}" stroke="#8795a1" stroke-dasharray="2 2"/>')
+        out.append(
+            f'<line x1="{dx:.1f}" x2="{dx:.1f}" y1="{top}" y2="{height - bottom}" stroke="#8795a1" stroke-dasharray="2 2"/>'
+        )
         out.append(f'<text x="{dx:.1f}" y="{height - 8}" text-anchor="middle">dose</text>')
     for label, key, colour, dash in _SERIES:
         points = [(x(v.at), y(getattr(v, key))) for v in readings if getattr(v, key) is not None]
@@ -186,8 +202,10 @@ def vitals_chart(report: SessionReport, width: int = 640, height: int = 220) -> 
             continue
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
-        out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dashes}>'
-                   f"<title>{escape(label)}</title></polyline>")
+        out.append(
+            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dashes}>'
+            f"<title>{escape(label)}</title></polyline>"
+        )
         out += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2.5" fill="{colour}"/>' for px, py in points]
     out.append("</svg>")
     legend = ", ".join(f"{label} ({_style_name(dash)})" for label, _, _, dash in _SERIES)
@@ -203,10 +221,18 @@ def _style_name(dash: str) -> str:
 def _phases(report: SessionReport) -> list[str]:
     t, day = report.times, report.day
     rows = [
-        [p.title, t.clock_on(p.started_at, day), words.phase_planned(p), words.phase_actual(p), words.phase_difference(p)]
+        [
+            p.title,
+            t.clock_on(p.started_at, day),
+            words.phase_planned(p),
+            words.phase_actual(p),
+            words.phase_difference(p),
+        ]
         for p in report.phases
     ]
-    body = _table(["Phase", "Started", "Planned", "Actual", "Difference"], rows) if rows else _empty(words.NONE_RECORDED)
+    body = (
+        _table(["Phase", "Started", "Planned", "Actual", "Difference"], rows) if rows else _empty(words.NONE_RECORDED)
+    )
     if report.pauses:
         text = "; ".join(words.pause_text(report, p.started_at, p.ended_at) for p in report.pauses)
         body.append(f"<p>Paused: {escape(text)}.</p>")
@@ -216,16 +242,20 @@ def _phases(report: SessionReport) -> list[str]:
 def _reminders(report: SessionReport) -> list[str]:
     if not (report.script_found or report.reminders):
         return []
-    rows = [[r.text or r.reminder_id, words.reminder_due(report, r), words.reminder_outcome(report, r)]
-            for r in report.reminders]
+    rows = [
+        [r.text or r.reminder_id, words.reminder_due(report, r), words.reminder_outcome(report, r)]
+        for r in report.reminders
+    ]
     body = _table(["Reminder", "Due", "Outcome"], rows) if rows else _empty("This script has no reminders.")
     return _section("Reminders", body)
 
 
 def _exercises(report: SessionReport) -> list[str]:
     t, day = report.times, report.day
-    rows = [[e.title, t.clock_on(e.started_at, day), words.exercise_ended(report, e), words.exercise_outcome(e)]
-            for e in report.exercises]
+    rows = [
+        [e.title, t.clock_on(e.started_at, day), words.exercise_ended(report, e), words.exercise_outcome(e)]
+        for e in report.exercises
+    ]
     body = _table(["Exercise", "Started", "Ended", "Outcome"], rows) if rows else _empty("None used.")
     return _section("Exercises", body)
 
@@ -252,10 +282,15 @@ def _checklist(report: SessionReport) -> list[str]:
                 body.append("</ul>")
             body += [f"<h3>{escape(item.phase_title)}</h3>", '<ul class="checklist">']
             current = item.phase_id
-        when = f' <span class="muted">({escape(report.times.clock_on(item.at, report.day))})</span>' if item.done and item.at else ""
+        when = (
+            f' <span class="muted">({escape(report.times.clock_on(item.at, report.day))})</span>'
+            if item.done and item.at
+            else ""
+        )
         state = "done" if item.done else "not done"
-        body.append(f'<li class="{"done" if item.done else "open"}"><span class="visually-hidden">[{state}] </span>'
-                    f"{escape(item.item)}{when}</li>")
+        body.append(
+            f'<li class="{"done" if item.done else "open"}"><span class="visually-hidden">[{state}] </span>'
+            f"{escape(item.item)}{when}</li>"
+        )
     body.append("</ul>")
     return _section("Checklist", body)
-

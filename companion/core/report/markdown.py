@@ -35,8 +35,13 @@ def _sections(report: SessionReport):
     doses = _table(
         ["Given", "Amount", "Route", "Lot", "Recorded"],
         [
-            [t.clock_on(d.given_at, day), f"{words.amount(d.amount)} {d.unit}", d.route or "—", d.lot or "—",
-             t.clock_on(d.recorded_at, day)]
+            [
+                t.clock_on(d.given_at, day),
+                f"{words.amount(d.amount)} {d.unit}",
+                d.route or "—",
+                d.lot or "—",
+                t.clock_on(d.recorded_at, day),
+            ]
             for d in report.doses
         ],
     )
@@ -46,8 +51,15 @@ def _sections(report: SessionReport):
     vitals = _table(
         ["Time", "After dose", "Blood pressure", "Heart rate", "SpO2", "Note", "Flags"],
         [
-            [t.clock_on(v.at, day), words.after_dose(report, v.at), words.blood_pressure(v), words.heart_rate(v),
-             words.spo2(v), v.note, "; ".join(v.flags)]
+            [
+                t.clock_on(v.at, day),
+                words.after_dose(report, v.at),
+                words.blood_pressure(v),
+                words.heart_rate(v),
+                words.spo2(v),
+                v.note,
+                "; ".join(v.flags),
+            ]
             for v in report.vitals
         ],
     )
@@ -59,28 +71,40 @@ def _sections(report: SessionReport):
     phases = _table(
         ["Phase", "Started", "Planned", "Actual", "Difference"],
         [
-            [p.title, t.clock_on(p.started_at, day), words.phase_planned(p), words.phase_actual(p),
-             words.phase_difference(p)]
+            [
+                p.title,
+                t.clock_on(p.started_at, day),
+                words.phase_planned(p),
+                words.phase_actual(p),
+                words.phase_difference(p),
+            ]
             for p in report.phases
         ],
     )
     body = phases or [words.NONE_RECORDED]
     if report.pauses:
-        body = body + ["", "Paused: " + "; ".join(words.pause_text(report, p.started_at, p.ended_at) for p in report.pauses) + "."]
+        body = body + [
+            "",
+            "Paused: " + "; ".join(words.pause_text(report, p.started_at, p.ended_at) for p in report.pauses) + ".",
+        ]
     yield "Phases", body
 
     if report.script_found or report.reminders:
         reminders = _table(
             ["Reminder", "Due", "Outcome"],
-            [[r.text or r.reminder_id, words.reminder_due(report, r), words.reminder_outcome(report, r)]
-             for r in report.reminders],
+            [
+                [r.text or r.reminder_id, words.reminder_due(report, r), words.reminder_outcome(report, r)]
+                for r in report.reminders
+            ],
         )
         yield "Reminders", reminders or ["This script has no reminders."]
 
     exercises = _table(
         ["Exercise", "Started", "Ended", "Outcome"],
-        [[e.title, t.clock_on(e.started_at, day), words.exercise_ended(report, e), words.exercise_outcome(e)]
-         for e in report.exercises],
+        [
+            [e.title, t.clock_on(e.started_at, day), words.exercise_ended(report, e), words.exercise_outcome(e)]
+            for e in report.exercises
+        ],
     )
     yield "Exercises", exercises or ["None used."]
 

@@ -31,8 +31,8 @@ from companion.core.events import (
     SessionStarted,
     VitalsRecorded,
 )
-from companion.core.scripts.exercises import GroundingExercise
 from companion.core.journal.store import JournalContents
+from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.script import Safety, SessionScript
 from companion.core.timeline import compute_state
 
@@ -63,7 +63,7 @@ class Times:
         return self.moment(at).isoformat(timespec="seconds")
 
     def clock_on(self, at: float, day_of: float | None) -> str:
-        """"09:42", or with its date when it falls on another day than `day_of`."""
+        """ "09:42", or with its date when it falls on another day than `day_of`."""
         if day_of is not None and self.date(at) != self.date(day_of):
             return f"{self.date(at)} {self.clock(at)}"
         return self.clock(at)
@@ -205,9 +205,7 @@ def build_report(
         state = compute_state(script, events, end_at)
 
     doses = tuple(
-        DoseLine(e.amount, e.unit, e.route, e.lot, e.given_at or e.at, e.at)
-        for e in events
-        if isinstance(e, DoseGiven)
+        DoseLine(e.amount, e.unit, e.route, e.lot, e.given_at or e.at, e.at) for e in events if isinstance(e, DoseGiven)
     )
     route = script.route if script is not None else ""
     if not route and doses:
@@ -363,7 +361,9 @@ def _pauses(events: list[Event]) -> tuple[PauseLine, ...]:
 
 
 def _reminders(events: list[Event], script, state) -> tuple[ReminderLine, ...]:
-    acknowledgements = {e.reminder_id: (index, e.at) for index, e in enumerate(events) if isinstance(e, ReminderAcknowledged)}
+    acknowledgements = {
+        e.reminder_id: (index, e.at) for index, e in enumerate(events) if isinstance(e, ReminderAcknowledged)
+    }
     if script is None or state is None:
         return tuple(
             ReminderLine(reminder_id, "", "", None, at, "acknowledged")
@@ -386,7 +386,9 @@ def _reminders(events: list[Event], script, state) -> tuple[ReminderLine, ...]:
                     )
                 )
             elif reminder.id in due:
-                lines.append(ReminderLine(reminder.id, phase.id, reminder.text, due[reminder.id].due_at, None, "missed"))
+                lines.append(
+                    ReminderLine(reminder.id, phase.id, reminder.text, due[reminder.id].due_at, None, "missed")
+                )
             else:
                 lines.append(ReminderLine(reminder.id, phase.id, reminder.text, None, None, "not reached"))
     lines.sort(key=lambda line: (line.due_at is None, line.due_at or 0.0))
@@ -415,12 +417,14 @@ def _exercises(events: list[Event], known: Mapping[str, GroundingExercise]) -> t
         elif isinstance(event, ExerciseMoved) and event.exercise_id in running and event.move in ("forward", "pause"):
             index = running[event.exercise_id]
             line = lines[index]
-            lines[index] = replace(line, skipped=line.skipped + (event.move == "forward"),
-                                   paused=line.paused + (event.move == "pause"))
+            lines[index] = replace(
+                line, skipped=line.skipped + (event.move == "forward"), paused=line.paused + (event.move == "pause")
+            )
         elif isinstance(event, ExerciseFinished) and event.exercise_id in running:
             index = running.pop(event.exercise_id)
-            lines[index] = replace(lines[index], finished_at=event.at, completed=event.completed,
-                                   step_reached=event.step_reached)
+            lines[index] = replace(
+                lines[index], finished_at=event.at, completed=event.completed, step_reached=event.step_reached
+            )
     return tuple(lines)
 
 
@@ -442,5 +446,7 @@ def _checklist(events: list[Event], script) -> tuple[ChecklistLine, ...]:
                 seen.add((phase.id, item))
     for key, tick in ticks.items():
         if key not in seen:  # items the journal holds that the script (now) lacks
-            lines.append(ChecklistLine(tick.phase_id, titles.get(tick.phase_id, tick.phase_id), tick.item, tick.done, tick.at))
+            lines.append(
+                ChecklistLine(tick.phase_id, titles.get(tick.phase_id, tick.phase_id), tick.item, tick.done, tick.at)
+            )
     return tuple(lines)

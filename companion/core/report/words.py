@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from companion import __version__
-from companion.core.scripts.durations import format_minutes
 from companion.core.report.model import (
     ExerciseLine,
     PhaseLine,
@@ -11,6 +10,7 @@ from companion.core.report.model import (
     SessionReport,
     VitalsLine,
 )
+from companion.core.scripts.durations import format_minutes
 from companion.core.scripts.script import Safety
 
 

@@ -51,8 +51,13 @@ def remember(path: Path, data: bytes, script: SessionScript) -> None:
     if readers is None:
         return
     try:
-        entry = {"format": FORMAT, "readers": readers, "path": str(path), "text": data.decode("utf-8"),
-                 "script": _record(script)}
+        entry = {
+            "format": FORMAT,
+            "readers": readers,
+            "path": str(path),
+            "text": data.decode("utf-8"),
+            "script": _record(script),
+        }
         folder = paths.ensure_private_dir(paths.cache_dir() / "scripts")
         target = _entry_path(path)
         temporary = folder / f".{target.name}.{os.getpid()}.tmp"
@@ -75,16 +80,24 @@ def _readers() -> list[Any] | None:
         stats = [(here / name).stat() for name in _READERS]
     except OSError:
         return None  # cannot tell the code's version: no cache
-    return [__version__, *([name, info.st_size, info.st_mtime_ns] for name, info in zip(_READERS, stats))]
+    return [__version__, *([name, info.st_size, info.st_mtime_ns] for name, info in zip(_READERS, stats, strict=False))]
 
 
 def _record(script: SessionScript) -> dict[str, Any]:
     return {
-        "id": script.id, "title": script.title, "route": script.route, "description": script.description,
-        "text_hash": script.text_hash, "safety": vars(script.safety).copy(),
+        "id": script.id,
+        "title": script.title,
+        "route": script.route,
+        "description": script.description,
+        "text_hash": script.text_hash,
+        "safety": vars(script.safety).copy(),
         "phases": [
-            {**vars(phase), "checklist": list(phase.checklist), "exercises": list(phase.exercises),
-             "reminders": [vars(reminder).copy() for reminder in phase.reminders]}
+            {
+                **vars(phase),
+                "checklist": list(phase.checklist),
+                "exercises": list(phase.exercises),
+                "reminders": [vars(reminder).copy() for reminder in phase.reminders],
+            }
             for phase in script.phases
         ],
     }
@@ -92,12 +105,23 @@ def _record(script: SessionScript) -> dict[str, Any]:
 
 def _script(record: dict[str, Any], path: Path) -> SessionScript:
     phases = tuple(
-        Phase(**{**phase, "checklist": tuple(phase["checklist"]), "exercises": tuple(phase["exercises"]),
-                 "reminders": tuple(Reminder(**reminder) for reminder in phase["reminders"])})
+        Phase(
+            **{
+                **phase,
+                "checklist": tuple(phase["checklist"]),
+                "exercises": tuple(phase["exercises"]),
+                "reminders": tuple(Reminder(**reminder) for reminder in phase["reminders"]),
+            }
+        )
         for phase in record["phases"]
     )
     return SessionScript(
-        id=record["id"], title=record["title"], route=record["route"], phases=phases,
-        description=record["description"], safety=Safety(**record["safety"]), source=path,
+        id=record["id"],
+        title=record["title"],
+        route=record["route"],
+        phases=phases,
+        description=record["description"],
+        safety=Safety(**record["safety"]),
+        source=path,
         text_hash=record["text_hash"],
     )

@@ -77,9 +77,7 @@ def parse_exercise(doc: Located) -> GroundingExercise:
     rounds = 0
     if kind == "steps":
         steps = tuple(
-            step
-            for item in root["steps"].items(required=True, non_empty=True)
-            if (step := _step(item)) is not None
+            step for item in root["steps"].items(required=True, non_empty=True) if (step := _step(item)) is not None
         )
         for name in ("pattern", "rounds"):
             if root[name].present:

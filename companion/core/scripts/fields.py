@@ -209,8 +209,10 @@ class Field:
             return default
         value = self.value
         # math.isfinite and :g would overflow on a huge integer; it is simply out of range.
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-            isinstance(value, float) and not math.isfinite(value)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (isinstance(value, float) and not math.isfinite(value))
         ):
             self._wrong(_range_words("a number", minimum, maximum))
             return default
@@ -278,7 +280,6 @@ def _range_words(noun: str, minimum: float | None, maximum: float | None) -> str
     if maximum is not None:
         return f"{noun} of at most {maximum:g}"
     return noun
-
 
 
 @dataclass(frozen=True)

@@ -326,8 +326,7 @@ class _Builder:
             library.problems.append(
                 file_problem(
                     path,
-                    "not a session (it has no phases:), an exercise (no kind:) "
-                    "or a playlist catalogue (no playlists:)",
+                    "not a session (it has no phases:), an exercise (no kind:) or a playlist catalogue (no playlists:)",
                 )
             )
             return
@@ -369,9 +368,7 @@ class _Builder:
             return True
         winner_rank, winner = owner
         if winner_rank == self.rank:  # two files in one place: a mistake, not an override
-            self.library.problems.append(
-                doc.problem(where, f'{kind} id "{ident}" is already used by {winner}')
-            )
+            self.library.problems.append(doc.problem(where, f'{kind} id "{ident}" is already used by {winner}'))
         else:
             self.library.overrides.append(Override(kind, ident, winner, doc.file))
         return False

@@ -87,10 +87,7 @@ def check_session(doc: Located) -> tuple[SessionScript | None, tuple[Reference, 
 def _safety(node: Field) -> Safety:
     if not node.present or not node.mapping(SAFETY_KEYS, what="a mapping of thresholds"):
         return Safety()
-    values = {
-        name: node[name].number(minimum=low, maximum=high)
-        for name, (low, high) in _SAFETY_BOUNDS.items()
-    }
+    values = {name: node[name].number(minimum=low, maximum=high) for name, (low, high) in _SAFETY_BOUNDS.items()}
     low, high = values["heart_rate_min"], values["heart_rate_max"]
     if low is not None and high is not None and low >= high:
         node["heart_rate_min"].problem(f"expected less than heart_rate_max ({high:g}), got {low:g}")

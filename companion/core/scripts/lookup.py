@@ -11,12 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from companion.core.scripts.exercises import GroundingExercise
 from companion.core.journal.store import JournalHeader
+from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.library import load_library
+from companion.core.scripts.loading import load_session
 from companion.core.scripts.problems import ScriptError
 from companion.core.scripts.script import SessionScript
-from companion.core.scripts.loading import load_session
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,14 @@ format); this module imports no YAML, so a cached script (script_cache.py) needs
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-
-from companion.core.record import record
 
 Advance = Literal["manual", "auto"]
 
 
-@record
+@dataclass(frozen=True)
 class Reminder:
     """A cue inside a phase: `at` seconds from the phase's start, or `after_dose` seconds."""
 
@@ -26,7 +24,7 @@ class Reminder:
     chime: str | None = None  # chime id from audio/playlists.yaml
 
 
-@record
+@dataclass(frozen=True)
 class Phase:
     id: str
     title: str
@@ -43,7 +41,7 @@ class Phase:
     exercises: tuple[str, ...] = ()  # exercise ids, offered first in this phase
 
 
-@record
+@dataclass(frozen=True)
 class Safety:
     """The practice's own thresholds. Readings beyond them are flagged, never advised on."""
 
@@ -55,7 +53,7 @@ class Safety:
     source: str = ""  # where the numbers come from, shown beside a flag
 
 
-@record
+@dataclass(frozen=True)
 class SessionScript:
     id: str
     title: str

@@ -125,9 +125,7 @@ def read_script_bytes(path: Path) -> bytes:
 
 
 def _too_large(path: Path, size: int) -> Problem:
-    return file_problem(
-        path, f"is {size / 1e6:.1f} MB; scripts are limited to 1 MB (is this the right file?)"
-    )
+    return file_problem(path, f"is {size / 1e6:.1f} MB; scripts are limited to 1 MB (is this the right file?)")
 
 
 def parse_yaml(data: bytes, file: Path) -> Located:
@@ -237,8 +235,10 @@ class _Converter:
             raise ScriptError([file_problem(self.file, message)])
         if chars > MAX_EXPANDED_CHARS:
             # Few values, but a long text repeated by aliases: the screens would draw it all.
-            message = (f"aliases expand to more than {MAX_EXPANDED_CHARS // 1_000_000} million characters "
-                       "of text (an alias bomb?); refusing to load it")
+            message = (
+                f"aliases expand to more than {MAX_EXPANDED_CHARS // 1_000_000} million characters "
+                "of text (an alias bomb?); refusing to load it"
+            )
             raise ScriptError([file_problem(self.file, message)])
         value = self._value(root, "")
         if self.problems:
@@ -332,8 +332,7 @@ class _Converter:
     @staticmethod
     def _tag_message(tag: str) -> str:
         return (
-            f"the tag {_tag_name(tag)} is not allowed; scripts hold only text, numbers, "
-            "true/false, lists and mappings"
+            f"the tag {_tag_name(tag)} is not allowed; scripts hold only text, numbers, true/false, lists and mappings"
         )
 
 
@@ -360,4 +359,3 @@ def describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
-

@@ -56,8 +56,13 @@ class DoseForm(Dialog[DoseEntry | None]):
         event.stop()
         try:
             entry = parse_dose(
-                self._value("amount"), self._value("unit"), self._value("route"),
-                self._value("time"), self._value("lot"), self.now, self.default_time,
+                self._value("amount"),
+                self._value("unit"),
+                self._value("route"),
+                self._value("time"),
+                self._value("lot"),
+                self.now,
+                self.default_time,
             )
         except FormError as error:
             refusal = self.query_one("#refusal", Static)

@@ -13,8 +13,15 @@ from companion.ui.safe_text import escape
 
 
 class TextPrompt(Dialog[str | None]):
-    def __init__(self, title: str, message: str, placeholder: str = "", allow_empty: bool = False,
-                 max_length: int = 2000, prompt_id: str = "prompt") -> None:
+    def __init__(
+        self,
+        title: str,
+        message: str,
+        placeholder: str = "",
+        allow_empty: bool = False,
+        max_length: int = 2000,
+        prompt_id: str = "prompt",
+    ) -> None:
         super().__init__(id=prompt_id)
         self.title_text = title
         self.message = message

@@ -82,7 +82,9 @@ def parse_time_of_day(text: str, now: float, field: str = "time") -> float:
     return moment
 
 
-def parse_dose(amount: str, unit: str, route: str, time_text: str, lot: str, now: float, default_time: str) -> DoseEntry:
+def parse_dose(
+    amount: str, unit: str, route: str, time_text: str, lot: str, now: float, default_time: str
+) -> DoseEntry:
     value = parse_amount(amount)
     unit = unit.strip() or "mg"
     if time_text.strip() == default_time:
@@ -114,9 +116,7 @@ def parse_vitals(systolic: str, diastolic: str, heart_rate: str, spo2: str, note
         missing = "diastolic" if dia_value is None else "systolic"
         raise FormError(missing, "Blood pressure needs both numbers, systolic and diastolic (or neither).")
     if sys_value is not None and dia_value is not None and dia_value >= sys_value:
-        raise FormError(
-            "diastolic", f"Diastolic {dia_value} is not below systolic {sys_value}: are the two swapped?"
-        )
+        raise FormError("diastolic", f"Diastolic {dia_value} is not below systolic {sys_value}: are the two swapped?")
     entry = VitalsEntry(
         sys_value, dia_value, _whole_number("heart_rate", heart_rate), _whole_number("spo2", spo2), note.strip()
     )

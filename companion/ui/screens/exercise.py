@@ -17,10 +17,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
+from companion.audio.player import Player
 from companion.core.scripts.exercises import BreathPattern, GroundingExercise
 from companion.core.scripts.playlists import Chime
 from companion.core.stepper import ExerciseRun, chimes_between
-from companion.audio.player import Player
 from companion.ui.widgets.pacer import BreathingPacer, MonotonicSeconds, SecondsClock
 from companion.ui.widgets.step_prompt import StepPrompt
 

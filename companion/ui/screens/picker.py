@@ -14,8 +14,8 @@ from textual.widgets.option_list import Option
 from companion.core.scripts.script import SessionScript
 from companion.ui.safe_text import escape
 from companion.ui.timefmt import duration_text, minutes_text
-from companion.ui.widgets.too_small import TooSmall
 from companion.ui.widgets.footer import Footer
+from companion.ui.widgets.too_small import TooSmall
 
 
 def outline(script: SessionScript) -> str:
@@ -37,9 +37,7 @@ def outline(script: SessionScript) -> str:
             extras.append("moves on by itself")
         music = escape(phase.music) if phase.music else "silence"
         tail = f" · {', '.join(extras)}" if extras else ""
-        lines.append(
-            f"{number:>2}. {escape(phase.title)}  [dim]{duration_text(phase.duration)} · ♪ {music}{tail}[/]"
-        )
+        lines.append(f"{number:>2}. {escape(phase.title)}  [dim]{duration_text(phase.duration)} · ♪ {music}{tail}[/]")
     return "\n".join(lines)
 
 
@@ -48,8 +46,14 @@ class ScriptPicker(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-tiny-h"), (16, "-short"), (30, "-tall")]
 
     BINDINGS = [
-        Binding("enter", "start", "Start", id="picker.start", tooltip="Start a session of the highlighted script",
-                priority=True),
+        Binding(
+            "enter",
+            "start",
+            "Start",
+            id="picker.start",
+            tooltip="Start a session of the highlighted script",
+            priority=True,
+        ),
         Binding("D", "toggle_dim", "Dim", id="picker.dim", tooltip="Dim the whole screen, or brighten it back"),
         Binding("q", "app.quit", "Quit", id="picker.quit", tooltip="Close without starting a session"),
     ]
@@ -59,8 +63,13 @@ class ScriptPicker(Screen[None]):
             super().__init__()
             self.script = script
 
-    def __init__(self, scripts: list[SessionScript], selected: str | None, problems: list[str],
-                 rehearsal_speed: float | None = None) -> None:
+    def __init__(
+        self,
+        scripts: list[SessionScript],
+        selected: str | None,
+        problems: list[str],
+        rehearsal_speed: float | None = None,
+    ) -> None:
         super().__init__(id="picker")
         self.scripts = scripts
         self.selected = selected
@@ -76,8 +85,12 @@ class ScriptPicker(Screen[None]):
             yield Static(heading, id="picker-heading")
             with Horizontal(id="picker-body"):
                 yield OptionList(
-                    *[Option(f"{escape(s.title)}\n[dim]{escape(s.route)} · {minutes_text(s.total_planned)}[/]", id=s.id)
-                      for s in self.scripts],
+                    *[
+                        Option(
+                            f"{escape(s.title)}\n[dim]{escape(s.route)} · {minutes_text(s.total_planned)}[/]", id=s.id
+                        )
+                        for s in self.scripts
+                    ],
                     id="scripts",
                 )
                 yield Static(id="outline")

@@ -17,10 +17,10 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
 
+from companion.audio.director import VOLUME_STEP, AudioDirector
 from companion.core.clock import Clock
 from companion.core.timeline import SessionState
 from companion.ui import exercises_link
-from companion.audio.director import VOLUME_STEP, AudioDirector
 from companion.ui.timefmt import wall_text
 from companion.ui.widgets.dose_clock import DoseClock
 from companion.ui.widgets.journal_warning import JournalWarning
@@ -43,8 +43,15 @@ SETTLE_AFTER_FIRST_FRAME = 0.02
 
 # Actions that change the session; refused (and shown disabled) once it has ended.
 SESSION_ACTIONS = {
-    "toggle_pause", "next_phase", "previous_phase", "extend", "shorten", "dose", "distress",
-    "exercise", "end_session",
+    "toggle_pause",
+    "next_phase",
+    "previous_phase",
+    "extend",
+    "shorten",
+    "dose",
+    "distress",
+    "exercise",
+    "end_session",
 }
 
 
@@ -55,41 +62,96 @@ class SessionScreen(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-tiny-h"), (16, "-short"), (30, "-tall")]
 
     BINDINGS = [
-        Binding("question_mark", "keys", "Keys", key_display="?", id="session.keys",
-                tooltip="List every key and what it does"),
-        Binding("x", "distress", "Distress", id="session.distress",
-                tooltip="Fade the music to silence, mark the moment, open a grounding exercise"),
+        Binding(
+            "question_mark",
+            "keys",
+            "Keys",
+            key_display="?",
+            id="session.keys",
+            tooltip="List every key and what it does",
+        ),
+        Binding(
+            "x",
+            "distress",
+            "Distress",
+            id="session.distress",
+            tooltip="Fade the music to silence, mark the moment, open a grounding exercise",
+        ),
         Binding("space", "toggle_pause", "Pause", id="session.pause", tooltip="Pause or resume the phase clock"),
         Binding("n", "next_phase", "Next", id="session.next", tooltip="Move on to the next phase"),
         Binding("a", "acknowledge", "Done", id="session.acknowledge", tooltip="Mark the due reminder as done"),
-        Binding("d", "dose", "Dose", id="session.dose", tooltip="Record the dose (amount, route, time, lot)",
-                priority=True),
-        Binding("v", "vitals", "Vitals", id="session.vitals", tooltip="Record blood pressure, heart rate, SpO2",
-                priority=True),
+        Binding(
+            "d", "dose", "Dose", id="session.dose", tooltip="Record the dose (amount, route, time, lot)", priority=True
+        ),
+        Binding(
+            "v",
+            "vitals",
+            "Vitals",
+            id="session.vitals",
+            tooltip="Record blood pressure, heart rate, SpO2",
+            priority=True,
+        ),
         Binding("t", "note", "Note", id="session.note", tooltip="Add a timestamped note", priority=True),
         Binding("c", "checklist", "Checklist", id="session.checklist", tooltip="Tick the phase's checklist"),
         Binding("g", "exercise", "Exercise", id="session.exercise", tooltip="Open a grounding exercise"),
         Binding("b", "previous_phase", "Back", id="session.back", tooltip="Go back to the previous phase"),
-        Binding("plus,equals_sign", "extend", "+5m", key_display="+", id="session.extend",
-                tooltip="Extend this phase by 5 minutes"),
-        Binding("minus", "shorten", "-5m", key_display="-", id="session.shorten",
-                tooltip="Shorten this phase by 5 minutes"),
+        Binding(
+            "plus,equals_sign",
+            "extend",
+            "+5m",
+            key_display="+",
+            id="session.extend",
+            tooltip="Extend this phase by 5 minutes",
+        ),
+        Binding(
+            "minus", "shorten", "-5m", key_display="-", id="session.shorten", tooltip="Shorten this phase by 5 minutes"
+        ),
         Binding("m", "mute", "Mute", id="session.mute", tooltip="Mute or unmute the music"),
-        Binding("left_square_bracket", "volume(-1)", "Vol-", key_display="[", id="session.volume_down",
-                tooltip="Lower the music a little"),
-        Binding("right_square_bracket", "volume(1)", "Vol+", key_display="]", id="session.volume_up",
-                tooltip="Raise the music a little"),
-        Binding("f", "fade_out", "Fade", id="session.fade",
-                tooltip="Fade the music out; after a fade or distress, bring the phase's music back"),
+        Binding(
+            "left_square_bracket",
+            "volume(-1)",
+            "Vol-",
+            key_display="[",
+            id="session.volume_down",
+            tooltip="Lower the music a little",
+        ),
+        Binding(
+            "right_square_bracket",
+            "volume(1)",
+            "Vol+",
+            key_display="]",
+            id="session.volume_up",
+            tooltip="Raise the music a little",
+        ),
+        Binding(
+            "f",
+            "fade_out",
+            "Fade",
+            id="session.fade",
+            tooltip="Fade the music out; after a fade or distress, bring the phase's music back",
+        ),
         Binding("D", "toggle_dim", "Dim", id="session.dim", tooltip="Dim the whole screen, or brighten it back"),
         Binding("e", "end_session", "End", id="session.end", tooltip="End the session (then offers the report)"),
-        Binding("q", "quit_console", "Quit", id="session.quit",
-                tooltip="Close the console; the journal is safe and the session can be resumed"),
+        Binding(
+            "q",
+            "quit_console",
+            "Quit",
+            id="session.quit",
+            tooltip="Close the console; the journal is safe and the session can be resumed",
+        ),
     ]
 
-    def __init__(self, session: LiveSession, audio: AudioDirector, clock: Clock, *, client_code: str = "",
-                 rehearsal_speed: float | None = None, notices: tuple[str, ...] = (),
-                 real_time: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        session: LiveSession,
+        audio: AudioDirector,
+        clock: Clock,
+        *,
+        client_code: str = "",
+        rehearsal_speed: float | None = None,
+        notices: tuple[str, ...] = (),
+        real_time: Callable[[], float] = time.time,
+    ) -> None:
         super().__init__(id="session")
         self.session = session
         self.audio = audio
@@ -111,8 +173,10 @@ class SessionScreen(Screen[None]):
         Added after it, they restyle every widget once more before the first frame.
         """
         width, height = self.app.size
-        self.add_class(*self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS),
-                       *self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS))
+        self.add_class(
+            *self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS),
+            *self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS),
+        )
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -243,8 +307,12 @@ class SessionScreen(Screen[None]):
         if not self._complete:
             return
         self.query_one("#audio").render_audio(
-            self.audio.now_playing, self.audio.shown_volume, self.audio.shown_muted, self.audio.notice,
-            audible=self.audio.audible, held_quiet=self.audio.held_quiet,
+            self.audio.now_playing,
+            self.audio.shown_volume,
+            self.audio.shown_muted,
+            self.audio.notice,
+            audible=self.audio.audible,
+            held_quiet=self.audio.held_quiet,
         )
         fault = self.audio.new_fault()
         if fault:  # the panel keeps saying it; the toast only tells that it just happened
@@ -303,14 +371,18 @@ class SessionScreen(Screen[None]):
             self.notify("This is the last phase; e ends the session.", title="Last phase")
             return
         if not state.checklist_complete:
-            missing = [item for item in state.phase.checklist
-                       if item not in state.checklist.get(state.phase.id, frozenset())]
+            missing = [
+                item for item in state.phase.checklist if item not in state.checklist.get(state.phase.id, frozenset())
+            ]
             listed = "\n".join(f"  □ {item}" for item in missing)
-            if not await self.app.push_screen_wait(ConfirmDialog(
-                "Checklist not complete",
-                f"Not ticked yet:\n{listed}\n\nMove on to {state.next_phase.title} anyway?",
-                yes="Move on", no="Stay",
-            )):
+            if not await self.app.push_screen_wait(
+                ConfirmDialog(
+                    "Checklist not complete",
+                    f"Not ticked yet:\n{listed}\n\nMove on to {state.next_phase.title} anyway?",
+                    yes="Move on",
+                    no="Stay",
+                )
+            ):
                 return
         self._record(self.session.next_phase)
         if self.state is not None and self.state.phase.dose and self.state.dose is None:
@@ -353,8 +425,9 @@ class SessionScreen(Screen[None]):
         entry = await self.app.push_screen_wait(DoseForm(route=state.script.route, now=self.clock.now()))
         if entry is None:
             return
-        self._record(self.session.give_dose, entry.amount, entry.unit, entry.route,
-                     given_at=entry.given_at, lot=entry.lot)
+        self._record(
+            self.session.give_dose, entry.amount, entry.unit, entry.route, given_at=entry.given_at, lot=entry.lot
+        )
 
     def action_vitals(self) -> None:
         self.app.hold_keys()
@@ -369,8 +442,9 @@ class SessionScreen(Screen[None]):
             return
         # A reading beyond the protocol's numbers is flagged in the Vitals panel, where it stays;
         # a toast saying the same would only cover the panels.
-        self._record(self.session.record_vitals, entry.systolic, entry.diastolic, entry.heart_rate,
-                     entry.spo2, entry.note)
+        self._record(
+            self.session.record_vitals, entry.systolic, entry.diastolic, entry.heart_rate, entry.spo2, entry.note
+        )
 
     def action_note(self) -> None:
         self.app.hold_keys()
@@ -406,9 +480,11 @@ class SessionScreen(Screen[None]):
             self.session.tick(item, done)
             self.refresh_state()
 
-        await self.app.push_screen_wait(ChecklistDialog(
-            state.phase.title, state.phase.checklist, state.checklist.get(state.phase.id, frozenset()), record
-        ))
+        await self.app.push_screen_wait(
+            ChecklistDialog(
+                state.phase.title, state.phase.checklist, state.checklist.get(state.phase.id, frozenset()), record
+            )
+        )
         self.refresh_state()
 
     @work(exclusive=True, group="dialog")
@@ -459,10 +535,14 @@ class SessionScreen(Screen[None]):
     async def action_end_session(self) -> None:
         from companion.ui.dialogs.confirm import ConfirmDialog
 
-        if not await self.app.push_screen_wait(ConfirmDialog(
-            "End the session", "End the session now? The journal is closed and the timeline stops.",
-            yes="End it", no="Not yet",
-        )):
+        if not await self.app.push_screen_wait(
+            ConfirmDialog(
+                "End the session",
+                "End the session now? The journal is closed and the timeline stops.",
+                yes="End it",
+                no="Not yet",
+            )
+        ):
             return
         self._record(self.session.end)
         await self.app.offer_report(self.session)
@@ -472,11 +552,14 @@ class SessionScreen(Screen[None]):
         from companion.ui.dialogs.confirm import ConfirmDialog
 
         state = self.refresh_state()
-        if not state.ended and not await self.app.push_screen_wait(ConfirmDialog(
-            "Close the console",
-            "Close the console? Everything is already saved in the journal; "
-            "`companion resume` picks the session up where it is.",
-            yes="Close", no="Stay",
-        )):
+        if not state.ended and not await self.app.push_screen_wait(
+            ConfirmDialog(
+                "Close the console",
+                "Close the console? Everything is already saved in the journal; "
+                "`companion resume` picks the session up where it is.",
+                yes="Close",
+                no="Stay",
+            )
+        ):
             return
         self.app.close_gently()

@@ -14,8 +14,15 @@ class AudioPanel(QuietStatic):
     def on_mount(self) -> None:
         self.border_title = "Sound"
 
-    def render_audio(self, playing: str | None, volume: float, muted: bool, notice: str | None,
-                     audible: bool = True, held_quiet: bool = False) -> None:
+    def render_audio(
+        self,
+        playing: str | None,
+        volume: float,
+        muted: bool,
+        notice: str | None,
+        audible: bool = True,
+        held_quiet: bool = False,
+    ) -> None:
         if held_quiet:  # distress or a fade: quiet (or fading to it) until the phase changes or `f`
             what = "[dim]silent now ([/][b]f[/][dim] brings it back)[/]"
         elif playing and not audible:  # what would play, said so beside the notice, not "♪ playing"

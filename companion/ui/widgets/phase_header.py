@@ -27,7 +27,9 @@ class PhaseHeader(QuietStatic):
                 f"  [dim](planned {duration_text(state.phase_planned)})[/]"
             )
         else:
-            timing = f"[b]{duration_text(state.phase_remaining)} left[/]  [dim]of {duration_text(state.phase_planned)}[/]"
+            timing = (
+                f"[b]{duration_text(state.phase_remaining)} left[/]  [dim]of {duration_text(state.phase_planned)}[/]"
+            )
         if state.next_phase is not None and not state.ended:
             timing += f"   [dim]next: {escape(state.next_phase.title)}[/]"
         self.show(f"{title}\n{timing}")

@@ -31,5 +31,7 @@ class StatusLine(QuietStatic):
             parts.append(f"client {escape(self.client_code)}")
         if state.started_at is not None:
             # Whole minutes: the status line then repaints once a minute, not every second.
-            parts.append(f"session {minutes_text(state.total_elapsed) if state.total_elapsed >= 60 else 'just started'}")
+            parts.append(
+                f"session {minutes_text(state.total_elapsed) if state.total_elapsed >= 60 else 'just started'}"
+            )
         self.show("  ".join(parts))

@@ -34,7 +34,7 @@ def dot_marks(index: int | None, total: int) -> list[str]:
 
 
 class StepDots(Widget):
-    """"● ● ○ ○ ○": steps passed, the current one (warmer), those to come."""
+    """ "● ● ○ ○ ○": steps passed, the current one (warmer), those to come."""
 
     COMPONENT_CLASSES = {"step-dots--done", "step-dots--current", "step-dots--later"}
 
