@@ -16,6 +16,8 @@ run: $(STAMP)
 	$(BIN)/companion run $(ARGS)
 
 test: $(STAMP)
+	$(BIN)/ruff check companion tests bench audio docs
+	$(BIN)/ruff format --check companion tests bench audio docs
 	SDL_AUDIODRIVER=dummy PYGAME_HIDE_SUPPORT_PROMPT=1 $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
