@@ -22,8 +22,3 @@ def forget_detached_watchers(owner: DOMNode) -> None:
     """Drop the watchers on `owner`'s reactives that belong to widgets no longer mounted."""
     for watchers in getattr(owner, WATCHERS, {}).values():
         watchers[:] = [(node, callback) for node, callback in watchers if node is owner or node.is_attached]
-
-
-def watcher_count(owner: DOMNode) -> int:
-    """How many watchers `owner`'s reactives hold (for the test that guards this shim)."""
-    return sum(len(watchers) for watchers in getattr(owner, WATCHERS, {}).values())

@@ -17,10 +17,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer as TextualFooter
 from textual.widgets import Label
 
-from companion.ui.textual_shim import watcher_count
+from companion.ui.textual_shim import WATCHERS
 from companion.ui.widgets.footer import Footer
 
 ROUNDS = 12
+
+
+def watcher_count(owner: object) -> int:
+    """How many watchers `owner`'s reactives hold, where textual.reactive keeps them."""
+    return sum(len(watchers) for watchers in getattr(owner, WATCHERS, {}).values())
 
 
 class Dialog(ModalScreen[None]):
