@@ -148,11 +148,15 @@ class CompanionApp(App[int]):
             self._mention_library_problems()
             await self._start(self.script)
             return
-        scripts = sorted(self.library.sessions.values(), key=lambda s: s.title.lower())
-        problems = [str(problem) for problem in self.library.problems]
+        await self._show_picker()
+
+    async def _show_picker(self) -> None:
         from companion.ui.screens.picker import ScriptPicker
 
-        await self.push_screen(ScriptPicker(scripts, DEFAULT_SESSION_ID, problems, self.rehearsal_speed))
+        scripts = sorted(self.library.sessions.values(), key=lambda s: s.title.lower())
+        problems = [str(problem) for problem in self.library.problems]
+        selected = self.script.id if self.script is not None else DEFAULT_SESSION_ID
+        await self.push_screen(ScriptPicker(scripts, selected, problems, self.rehearsal_speed))
 
     def _mention_library_problems(self) -> None:
         if self.library.problems:
@@ -182,7 +186,12 @@ class CompanionApp(App[int]):
                     prompt_id="client-code",
                 )
             )
-            self.client_code = code or ""
+            if code is None:  # Escape: back to the scripts, and no journal is made
+                if self.screen.id != "picker":
+                    self.script = script
+                    await self._show_picker()
+                return
+            self.client_code = code
         self._start_now(script)
 
     def _start_now(self, script: SessionScript) -> None:
