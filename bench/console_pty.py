@@ -180,11 +180,12 @@ def _bare_label_app(out: Path, exit_after: bool, music: Path | None = None, time
 def _console_app(out: Path, exit_after: bool, fixed_clock: bool, silent: bool = False):
     sys.path.insert(0, str(ROOT))
     # As `companion run im-standard --client BENCH` does (minus the argument parsing).
-    from companion.commands.run import prepare, rehearsal_store
+    from companion.commands.run import rehearsal_store
     from companion.core.journal.store import JournalStore
     from companion.core.scripts.library import DEFAULT_SESSION_ID
     from companion.ui.app import make_app
     from companion.ui.screens.session import SessionScreen
+    from companion.ui.startup import prepare
 
     start = prepare(DEFAULT_SESSION_ID, [])
     clock = None

@@ -7,7 +7,6 @@ and nothing loads pygame before it is needed.
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import sys
 from collections.abc import Callable
@@ -99,8 +98,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The whole command line, or only the command `only` (building all ten parsers is about
-    3 ms of the console's start; a command's own parser, help and errors are the same)."""
+    """The whole command line, or only the command `only` (the console starts sooner without
+    the other parsers; a command's own parser, help and errors are the same)."""
     parser = argparse.ArgumentParser(
         prog="companion",
         description="Session Companion: session timeline, calm audio and grounding exercises.",
@@ -120,11 +119,6 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["run", *argv])
-    if args.command == "run":
-        # The console's start-up (its modules, Textual's, the screen) builds long-lived objects
-        # and no garbage: the collector waits until the first frame (`run` and the app turn it
-        # back on), which shows that frame about 10 ms sooner.
-        gc.disable()
     module = importlib.import_module(f"companion.commands.{args.command}")
     from companion.commands.passphrase import prepare
 

@@ -3,11 +3,14 @@
 COMPANION_DATA_DIR   journals and reports (default: the user data dir)
 COMPANION_CONFIG_DIR the user's own scripts, exercises and playlists (default: user config dir)
 COMPANION_CACHE_DIR  checked scripts kept between runs (default: the user cache dir)
+Rehearsal journals go to a private folder in the temporary directory (`rehearsal_root`).
 """
 
 from __future__ import annotations
 
 import os
+import stat
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -51,6 +54,24 @@ def journals_dir() -> Path:
 
 def reports_dir() -> Path:
     return data_dir() / "reports"
+
+
+def rehearsal_root() -> Path:
+    """Where rehearsal journals go: a private folder in the temporary directory.
+
+    A folder of that name that is a symlink or belongs to someone else is not ours to write
+    into; then rehearsals go beside the real journals instead, still apart from them.
+    """
+    candidate = Path(tempfile.gettempdir()) / f"session-companion-rehearsal-{os.getuid()}"
+    try:
+        info = candidate.lstat()
+    except FileNotFoundError:
+        return candidate
+    except OSError:
+        return data_dir() / "rehearsals"
+    if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid():
+        return candidate
+    return data_dir() / "rehearsals"
 
 
 def ensure_private_dir(path: Path) -> Path:

@@ -1,22 +1,28 @@
 """The thin adapter between the session and the Player: which playlist, how loud, which chime.
 
-The console asks for what it wants (this phase's music, a chime, a fade); the director keeps
-that wish while no player is open yet (pygame loads after the first frame) and hands it over
-the moment one is. It never imports pygame itself.
+The console asks for what it wants (a fade, the volume, mute); the music of each phase and the
+chime of each reminder follow the session's state (`follow(previous, new)`), so whoever reads
+the state never starts a sound by doing so. The director keeps its wish while no player is open
+yet (pygame loads after the first frame) and hands it over the moment one is. It imports neither
+pygame nor Textual.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from companion.audio.player import Player
     from companion.core.scripts.playlists import Chime, Playlist
     from companion.core.scripts.script import Phase
+    from companion.core.timeline import SessionState
 
 SOUND_STOPPED = "The sound stopped after an unexpected fault: the session goes on silently."
-VOLUME_STEP = 0.05
+VOLUME_STEP = 0.05  # one press of `[` or `]`, in the console and in `companion play`
+DRAIN = 0.6  # seconds: after a fade, what the sound device has queued still plays
+DISTRESS_FADE = 4.0  # seconds to silence on the distress key: soon, never a cut
 FADE_WINDOW = 12.0  # seconds of brisk player updates after a change: longer than any fade
 
 
@@ -31,6 +37,7 @@ class AudioDirector:
         self.muted = False
         self.busy_until = 0.0  # monotonic time by which the fades we asked for are over
         self._announced: str | None = None  # the last notice already shown as a passing toast
+        self._chimed: set[str] = set()  # reminders that have had their chime: each chimes once
         if player is not None:
             self.attach(player)
 
@@ -42,17 +49,17 @@ class AudioDirector:
         # not news: only faults that arise later are announced.
         self._announced = player.notice
         if self.muted:
-            self._safely("set_muted", True)
+            self._safely(lambda player: player.set_muted(True))
         if self._phase is not None:
             self._follow(self._phase)
 
-    def _safely(self, method: str, *args: object) -> object:
+    def _safely(self, call: Callable[[Player], None]) -> None:
         """Call the player; a player that fails in a way it did not foresee (a bug, a decoder
         crash) is swapped for a silent one, so the session goes on and the screen says why."""
         if self.player is None:
-            return None
+            return
         try:
-            return getattr(self.player, method)(*args)
+            call(self.player)
         except Exception:  # noqa: BLE001 - nothing in the sound may take the session down
             from companion.audio.player import SilentPlayer
 
@@ -61,7 +68,40 @@ class AudioDirector:
                 broken.close()
             except Exception:  # noqa: BLE001
                 pass
-            return None
+
+    # -- following the session ---------------------------------------------------------------
+
+    def follow(self, previous: SessionState | None, new: SessionState) -> bool:
+        """Music and chimes for a change of state; True when the player was asked for something.
+
+        `previous` is None when the session screen opens (a start or a resume): the phase's music
+        starts, silent if distress was marked in this visit of the phase, and reminders already
+        due are only shown. After that, a new phase (by key, by itself) gets its music, the end
+        fades it out, and a reminder that falls due chimes, once.
+        """
+        asked = False
+        if previous is None or _visit(previous) != _visit(new):
+            asked = self._follow_phase(new, first=previous is None)
+        if previous is None:
+            self._chimed = {status.reminder.id for status in new.reminders_due}
+            return asked
+        for status in new.reminders_due:
+            if status.reminder.id not in self._chimed:
+                self._chimed.add(status.reminder.id)
+                if status.reminder.chime:
+                    self.chime(status.reminder.chime)
+                    asked = True
+        return asked
+
+    def _follow_phase(self, state: SessionState, first: bool) -> bool:
+        if state.ended:
+            if first:
+                return False
+            self.fade_out()
+            return True
+        quiet = first and bool(state.distress) and state.distress[-1] >= state.phase_started_at
+        self.enter_phase(state.phase, silenced=quiet)
+        return not first
 
     # -- what the console asks ---------------------------------------------------------------
 
@@ -78,7 +118,8 @@ class AudioDirector:
 
     def _follow(self, phase: Phase) -> None:
         if self._silenced:
-            self._safely("set_volume", self.volume)  # nothing heard; the panel shows the phase's level
+            volume = self.volume
+            self._safely(lambda player: player.set_volume(volume))  # nothing heard; the panel shows the phase's level
         else:
             self._start(phase)
 
@@ -86,16 +127,17 @@ class AudioDirector:
         """The phase's playlist at the level last set (the phase's own, unless changed since)."""
         self._busy()
         playlist = self.playlists.get(phase.music) if phase.music else None
+        volume = self.volume
         if playlist is None:
-            self._safely("stop")
+            self._safely(lambda player: player.stop())
         else:
-            self._safely("play", playlist, self.volume)
+            self._safely(lambda player: player.play(playlist, volume))
 
     def fade_out(self, seconds: float | None = None) -> None:
         """To silence over `seconds` (default: the playlist's own fade-out), until `bring_back`."""
         self._busy()
         self._silenced = True
-        self._safely("stop", seconds)
+        self._safely(lambda player: player.stop(seconds))
 
     def bring_back(self) -> bool:
         """The phase's music again after a fade or distress, faded in as its playlist says, at the
@@ -106,29 +148,29 @@ class AudioDirector:
         self._start(self._phase)
         return True
 
-    def distress(self, seconds: float = 4.0) -> None:
+    def distress(self, seconds: float = DISTRESS_FADE) -> None:
         self._busy()
         self._silenced = True
-        self._safely("fade_to_silence", seconds)
+        self._safely(lambda player: player.fade_to_silence(seconds))
 
     def toggle_mute(self) -> bool:
         self._busy()
-        self.muted = not self.muted
-        self._safely("set_muted", self.muted)
+        self.muted = muted = not self.muted
+        self._safely(lambda player: player.set_muted(muted))
         return self.muted
 
     def change_volume(self, delta: float) -> float:
         self._busy()
         current = self.player.volume if self.player is not None else self.volume
-        self.volume = round(max(0.0, min(1.0, current + delta)), 2)
-        self._safely("set_volume", self.volume)
+        self.volume = volume = round(max(0.0, min(1.0, current + delta)), 2)
+        self._safely(lambda player: player.set_volume(volume))
         return self.volume
 
     def chime(self, chime_id: str | None) -> None:
         self._busy()
         chime = self.chimes.get(chime_id) if chime_id else None
         if chime is not None:
-            self._safely("chime", chime)
+            self._safely(lambda player: player.chime(chime))
 
     def _busy(self) -> None:
         self.busy_until = time.monotonic() + FADE_WINDOW
@@ -138,7 +180,7 @@ class AudioDirector:
         """True while the player needs frequent updates (a fade under way)."""
         if self.player is None:
             return False
-        return time.monotonic() < self.busy_until or bool(getattr(self.player, "busy", False))
+        return time.monotonic() < self.busy_until
 
     # -- what the screen shows ---------------------------------------------------------------
 
@@ -166,12 +208,12 @@ class AudioDirector:
         player = self.player
         if player is None or not self.audible or player.muted:
             return False
-        return player.now_playing is not None or bool(getattr(player, "busy", False))
+        return player.now_playing is not None
 
     @property
     def audible(self) -> bool:
         """False once the player is known to have no device (a silent stand-in that says so)."""
-        return self.player is None or bool(getattr(self.player, "available", True)) or not self.player.notice
+        return self.player is None or self.player.available or not self.player.notice
 
     @property
     def notice(self) -> str | None:
@@ -188,7 +230,12 @@ class AudioDirector:
         return notice
 
     def update(self) -> None:
-        self._safely("update")
+        self._safely(lambda player: player.update())
 
     def close(self) -> None:
-        self._safely("close")
+        self._safely(lambda player: player.close())
+
+
+def _visit(state: SessionState) -> tuple[str, float]:
+    """One stay in one phase: going back to a phase is a new visit, with its music again."""
+    return (state.phase.id, state.phase_started_at)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.library import EXERCISE, load_library
@@ -45,7 +46,7 @@ def unknown_exercise_message(wanted: str, exercises: Mapping[str, GroundingExerc
     return f"There is no exercise called {wanted!r}. Exercises: {known}."
 
 
-def exercise_problems(problems: Sequence[Problem], exercise_files: set) -> list[Problem]:
+def exercise_problems(problems: Sequence[Problem], exercise_files: set[Path]) -> list[Problem]:
     """Problems in exercise files only: a broken session script is not this command's business."""
     return [problem for problem in problems if problem.file in exercise_files]
 

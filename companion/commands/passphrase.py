@@ -15,6 +15,7 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
 from companion import paths
 from companion.core.journal import crypto
@@ -65,12 +66,10 @@ def _ask(new: bool, optional: bool) -> str | None:
     return None
 
 
-def encrypted_journals(args: argparse.Namespace) -> list[tuple[Path, dict]]:
+def encrypted_journals(args: argparse.Namespace) -> list[tuple[Path, dict[str, Any]]]:
     """(path, header record) of each encrypted journal this command may read, by header only."""
-    from companion.commands.run import rehearsal_root
-
     candidates: list[Path] = []
-    for folder in (paths.journals_dir(), rehearsal_root()):
+    for folder in (paths.journals_dir(), paths.rehearsal_root()):
         try:
             candidates += sorted(folder.glob("*.jsonl"))
         except OSError:
@@ -97,7 +96,7 @@ def _names_sealed_report(args: argparse.Namespace) -> bool:
         return False
 
 
-def _header(path: Path) -> dict | None:
+def _header(path: Path) -> dict[str, Any] | None:
     """The first line of a regular file, as JSON (a FIFO named like a journal must not block)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -113,7 +112,7 @@ def _header(path: Path) -> dict | None:
     return record if isinstance(record, dict) else None
 
 
-def _opens(path: Path, header: dict) -> bool:
+def _opens(path: Path, header: dict[str, Any]) -> bool:
     try:
         encryption = crypto.Encryption.from_record(header["encryption"])
         crypto.journal_key(encryption, str(header.get("session_id", "")))

@@ -6,6 +6,13 @@ the track name, position, volume and mute. With --seconds it fades out and ends 
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from companion.core.scripts.library import Library
+    from companion.core.scripts.problems import Problem
+
 import argparse
 import sys
 from collections.abc import Mapping
@@ -42,7 +49,7 @@ def unknown_playlist_message(wanted: str, playlists: Mapping[str, Playlist]) -> 
     return f"There is no playlist called {wanted!r}. Playlists: {known}."
 
 
-def _load_library(extra_dirs: list):
+def _load_library(extra_dirs: list[Path]) -> Library | None:
     """The library (playlists and all); None (after saying why) when it cannot be read."""
     from companion.core.scripts import library
 
@@ -53,6 +60,6 @@ def _load_library(extra_dirs: list):
         return None
 
 
-def _catalogue_problems(loaded) -> list:
+def _catalogue_problems(loaded: Library) -> list[Problem]:
     """Problems found in playlist catalogues (playlists.yaml), in file and line order."""
     return sorted(p for p in loaded.problems if p.file.name in ("playlists.yaml", "playlists.yml"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from companion.commands.run import load_library_or_explain, rehearsal_store
+from companion.commands.run import rehearsal_store
 from companion.core.journal.store import JournalError, JournalStore, SessionSummary
 
 
@@ -35,11 +35,10 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(found, str):
         print(f"companion resume: {found}", file=sys.stderr)
         return 1
-    library = load_library_or_explain(args.scripts)
-    if library is None:
-        return 1
+    from companion.core.scripts.library import load_library
     from companion.ui.app import make_app
 
+    library = load_library(args.scripts)
     app = make_app(
         library,
         store=stores[0],

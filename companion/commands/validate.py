@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from companion.core.scripts.library import CATALOGUE, EXERCISE, SESSION, YAML_SUFFIXES, load_library
+from companion.core.scripts.library import CATALOGUE, EXERCISE, SESSION, YAML_SUFFIXES, SourceFile, load_library
 from companion.core.scripts.problems import Problem, file_problem
 
 _NOUNS = {SESSION: "session", EXERCISE: "exercise", CATALOGUE: "playlist catalogue"}
@@ -51,7 +51,7 @@ def _validate(targets: Sequence[Path], scripts: Sequence[Path]) -> int:
     return 0
 
 
-def _empty_folders(targets: Sequence[Path], files: Sequence) -> list[Problem]:
+def _empty_folders(targets: Sequence[Path], files: Sequence[SourceFile]) -> list[Problem]:
     """A folder named on the command line that holds nothing to check is worth saying so."""
     problems = []
     for target in targets:
@@ -69,7 +69,7 @@ def _under(path: Path, roots: Sequence[str]) -> bool:
     return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-def summary(files: Sequence) -> str:
+def summary(files: Sequence[SourceFile]) -> str:
     """ "12 files valid: 5 sessions, 11 exercises, 1 playlist catalogue" """
     kinds = Counter(file.kind for file in files)
     parts = [_count(kinds[kind], noun) for kind, noun in _NOUNS.items() if kinds[kind]]

@@ -173,8 +173,16 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _due_key(status: ReminderStatus) -> tuple[float, str]:
-    return (math.inf if status.due_at is None else status.due_at, status.reminder.id)
+def _due_key(status: ReminderStatus) -> tuple[bool, float, str]:
+    """Soonest first; those waiting for a dose after every one with a time, in the order they
+    will fall once it is given."""
+    if status.due_at is not None:
+        return (False, status.due_at, status.reminder.id)
+    return (
+        True,
+        status.reminder.after_dose if status.reminder.after_dose is not None else math.inf,
+        status.reminder.id,
+    )
 
 
 class _Walk:

@@ -28,18 +28,9 @@ from companion.core.client_view import ENDED, WAITING, ClientView, ExerciseView,
 from companion.core.journal.store import JournalError, JournalHeader, JournalStore
 from companion.core.journal.tail import JournalTail
 from companion.core.scripts.lookup import ScriptLookup, find_script
-
-try:  # the exercise widgets; without them the display shows the exercise's words alone
-    from companion.ui.widgets.pacer import BreathingPacer
-    from companion.ui.widgets.step_prompt import StepPrompt
-except ImportError:  # pragma: no cover - only while the widgets are missing
-    BreathingPacer = None  # type: ignore[assignment,misc]
-    StepPrompt = None  # type: ignore[assignment,misc]
-
-try:
-    from companion.ui.theme import DARK_ROOM
-except ImportError:  # pragma: no cover
-    DARK_ROOM = None
+from companion.ui.theme import DARK_ROOM
+from companion.ui.widgets.pacer import BreathingPacer
+from companion.ui.widgets.step_prompt import StepPrompt
 
 POLL_SECONDS = 0.5  # a new event shows within a second
 LOOK_SECONDS = 5.0  # how often to look again for a session while none is followed
@@ -183,7 +174,7 @@ class ClientDisplay(App[None]):
         self.tail: JournalTail | None = None
         self.lookup = ScriptLookup(None)
         self.view = ClientView("waiting")
-        self._exercise_key: tuple | None = None
+        self._exercise_key: tuple[object, ...] | None = None
 
     # -- building ---------------------------------------------------------------------------
 
@@ -194,9 +185,8 @@ class ClientDisplay(App[None]):
             yield Container(id="exercise")
 
     def on_mount(self) -> None:
-        if DARK_ROOM is not None:
-            self.register_theme(DARK_ROOM)
-            self.theme = DARK_ROOM.name
+        self.register_theme(DARK_ROOM)
+        self.theme = DARK_ROOM.name
         self.screen.styles.background = ambient_colour(self.wall())
         if self.target.named is not None:
             try:
@@ -262,7 +252,7 @@ class ClientDisplay(App[None]):
 
     def _show_time_left(self) -> None:
         e = self.view.exercise
-        if e is None or StepPrompt is None:
+        if e is None:
             return
         elapsed = (
             e.held if e.held is not None else self.session_time.exercise_now(e.exercise_started_at) - e.stage_started_at
@@ -278,10 +268,10 @@ class ClientDisplay(App[None]):
         e = view.exercise
         key = None if e is None else (e.exercise.id, e.stage, e.stage_started_at)
         if key == self._exercise_key:
-            if e is not None and StepPrompt is not None and e.stage != "breathing":
+            if e is not None and e.stage != "breathing":
                 for prompt in self.query(StepPrompt):
                     prompt.show(e.text, *_dots(e))
-            if e is not None and BreathingPacer is not None:
+            if e is not None:
                 for pacer in self.query(BreathingPacer):
                     pacer.follow(e.stage_started_at, e.held)  # held where the therapist paused
             return
@@ -290,7 +280,7 @@ class ClientDisplay(App[None]):
         box.remove_children()
         if e is None:
             return
-        if e.stage == "breathing" and BreathingPacer is not None and e.exercise.pattern is not None:
+        if e.stage == "breathing" and e.exercise.pattern is not None:
             pacer = BreathingPacer(
                 e.exercise.pattern,
                 e.exercise.rounds,
@@ -300,7 +290,7 @@ class ClientDisplay(App[None]):
             box.mount(pacer)
             if e.held is not None:
                 self.call_after_refresh(pacer.follow, e.stage_started_at, e.held)
-        elif StepPrompt is not None and e.stage != "breathing":
+        elif e.stage != "breathing":
             box.mount(StepPrompt(e.text, *_dots(e)))
             self.call_after_refresh(self._show_time_left)
         else:

@@ -2,46 +2,43 @@
 
 The app decides what to open first (a resume offer, the script picker, or the session) and
 owns the long-lived things a screen should not: the library, the journal stores, the session
-and the audio. pygame loads only after the first frame is painted.
+and the audio. What loads before and after the first frame is told in `startup.py`.
 """
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
-from companion.audio.director import AudioDirector
-from companion.core.clock import Clock, MonotonicClock
+from companion.audio.director import DRAIN, AudioDirector
 from companion.core.journal.store import JournalError, JournalStore, SessionSummary
+from companion.core.scripts.library import DEFAULT_SESSION_ID
 from companion.core.scripts.script import SessionScript
+from companion.ui.options import ConsoleOptions
 from companion.ui.screens.session import SessionScreen
-from companion.ui.signals import CloseOnSignal
-from companion.ui.theme import THEMES
+from companion.ui.signals import SIGNAL_FADE, CloseOnSignal
+from companion.ui.theme import DIM, THEMES, UNDIMMED
 from companion.ui.timefmt import wall_text
 
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from companion.audio.player import Player
     from companion.core.scripts.library import Library
     from companion.core.session import LiveSession
     from companion.ui.messages import PlayerReady, ReportWritten
     from companion.ui.screens.picker import ScriptPicker
 
-ClockFactory = Callable[[float, float], Clock]
 HOLD_AT_MOST = 1.0  # seconds keys wait for a dialog that is opening
 CLOSING_FADE = 2.0  # seconds the music fades over when the console closes (`q`)
-SIGNAL_FADE = 1.0  # and when a shutdown or a closed window asks (SIGTERM, SIGHUP): sooner
-DRAIN = 0.6  # after a fade, what the sound device has queued still plays
 
 
 class CompanionApp(App[int]):
@@ -49,40 +46,21 @@ class CompanionApp(App[int]):
     TITLE = "Session Companion"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(
-        self,
-        library: Library,
-        *,
-        store: JournalStore,
-        rehearsal_store: JournalStore | None = None,
-        script: SessionScript | None = None,
-        client_code: str | None = None,
-        speed: float = 1.0,
-        resume: SessionSummary | None = None,
-        offer_resume: bool = True,
-        clock_factory: ClockFactory | None = None,
-        player: Player | None = None,
-        open_player: Callable[[], Player] | None = None,
-        real_time: Callable[[], float] = time.time,
-        extra_dirs: Iterable[Path] = (),
-        load_rest: Callable[[], Library] | None = None,
-    ) -> None:
+    def __init__(self, library: Library, options: ConsoleOptions) -> None:
         super().__init__()
         self.library = library
-        self.store = store
-        self.rehearsal_store = rehearsal_store
-        self.script = script
-        self.client_code = client_code
-        self.speed = speed
-        self.resume_summary = resume
-        self.offer_resume = offer_resume
-        self.clock_factory: ClockFactory = clock_factory or (lambda speed, start: MonotonicClock(speed, start))
-        self.real_time = real_time
-        self.extra_dirs = tuple(extra_dirs)
+        self.options = options
+        self.store: JournalStore = options.store
+        self.rehearsal_store = options.rehearsal_store
+        self.script = options.script
+        self.client_code = options.client_code
+        self.speed = options.speed
+        self.resume_summary = options.resume
+        self.extra_dirs = options.extra_dirs
         self.session: LiveSession | None = None
-        self.audio = AudioDirector(library.playlists, library.chimes, player)
-        self._open_player = open_player
-        self._load_rest = load_rest
+        self.audio = AudioDirector(library.playlists, library.chimes, options.player)
+        self._load_rest = options.load_rest
+        self._player_requested = options.player is not None
         # Through the app's own queue: the close then runs as any key's action does.
         self._signals = CloseOnSignal(partial(self.call_later, self.close_gently, SIGNAL_FADE), self.audio.fade_out)
         self._fading_to_close = False
@@ -90,26 +68,9 @@ class CompanionApp(App[int]):
         self._held_keys: list[events.Key] | None = None
         self._hold_timer: Timer | None = None
         self.animation_level = "none"  # nothing slides or flashes in a dark room
-        self._start_with_theme("dark-room")
-
-    def _start_with_theme(self, name: str) -> None:
-        """What `self.theme = name` does, without the full re-parse and restyle of every stylesheet
-        it schedules: at start-up nothing is styled yet, so giving the stylesheet the theme's
-        variables is enough (about 10 ms before the first frame)."""
         for theme in THEMES:
             self.register_theme(theme)
-        self.set_reactive(App.theme, name)
-        theme = self.current_theme
-        self.update_classes(
-            {
-                **{c: False for c in self.classes if c.startswith("-theme-")},
-                f"-theme-{name}": True,
-                "-dark-mode": theme.dark,
-                "-light-mode": not theme.dark,
-            },
-            update=False,
-        )
-        self.stylesheet.set_variables(self.get_css_variables())
+        self.theme = UNDIMMED
 
     @property
     def rehearsal_speed(self) -> float | None:
@@ -117,12 +78,17 @@ class CompanionApp(App[int]):
 
     # -- start --------------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
+    def real_time(self) -> float:
+        """The wall time the status line shows."""
+        return self.options.now()
+
+    def get_default_screen(self) -> Screen[Any]:
         """The session screen itself when there is nothing to ask first (a script and a client
         code given, no unfinished session to offer): one screen to style and lay out before the
         first frame instead of an empty one and then the session's."""
-        self._unfinished_at_start = self._unfinished() if self.offer_resume and self.resume_summary is None else None
-        if self._starts_at_once():
+        offer = self.options.offer_resume and self.resume_summary is None
+        self._unfinished_at_start = self._unfinished() if offer else None
+        if self.script is not None and self._starts_at_once():
             self._begin_session(self.script)
             return self._session_screen(())
         return super().get_default_screen()
@@ -137,17 +103,14 @@ class CompanionApp(App[int]):
 
     def on_mount(self) -> None:
         self._signals.install()  # a shutdown, `kill` or a closed window closes it as `q` does
-        self._player_requested = self.audio.player is not None
         if self._starts_at_once():  # the session screen is up already (get_default_screen)
             if self._load_rest is None:
                 self._mention_library_problems()
             return
+        self.complete_library()  # the resume question and the script picker need all of it
         if self.resume_summary is not None:
-            self.complete_library()
             self._resume(self.resume_summary)
             return
-        self.complete_library()  # the resume question and the script picker need all of it
-        resume_collecting()
         self._begin(self._unfinished_at_start)
 
     def complete_library(self) -> None:
@@ -160,13 +123,6 @@ class CompanionApp(App[int]):
         self.library = load()
         self.audio.playlists, self.audio.chimes = self.library.playlists, self.library.chimes
         self._mention_library_problems()
-
-    def after_first_frame(self) -> None:
-        """What the session screen does not need for its first frame: the rest of the library,
-        then the sound device."""
-        resume_collecting()
-        self.complete_library()
-        self.ensure_player()
 
     def close_gently(self, fade: float = CLOSING_FADE) -> None:
         """Close the console; music still heard fades out first (over `fade` seconds) rather than
@@ -192,11 +148,15 @@ class CompanionApp(App[int]):
             self._mention_library_problems()
             await self._start(self.script)
             return
-        scripts = sorted(self.library.sessions.values(), key=lambda s: s.title.lower())
-        problems = [str(problem) for problem in self.library.problems]
+        await self._show_picker()
+
+    async def _show_picker(self) -> None:
         from companion.ui.screens.picker import ScriptPicker
 
-        await self.push_screen(ScriptPicker(scripts, _default_session_id(), problems, self.rehearsal_speed))
+        scripts = sorted(self.library.sessions.values(), key=lambda s: s.title.lower())
+        problems = [str(problem) for problem in self.library.problems]
+        selected = self.script.id if self.script is not None else DEFAULT_SESSION_ID
+        await self.push_screen(ScriptPicker(scripts, selected, problems, self.rehearsal_speed))
 
     def _mention_library_problems(self) -> None:
         if self.library.problems:
@@ -226,7 +186,12 @@ class CompanionApp(App[int]):
                     prompt_id="client-code",
                 )
             )
-            self.client_code = code or ""
+            if code is None:  # Escape: back to the scripts, and no journal is made
+                if self.screen.id != "picker":
+                    self.script = script
+                    await self._show_picker()
+                return
+            self.client_code = code
         self._start_now(script)
 
     def _start_now(self, script: SessionScript) -> None:
@@ -237,7 +202,7 @@ class CompanionApp(App[int]):
         from companion.core.session import LiveSession
 
         store = self.rehearsal_store if self.rehearsal_speed and self.rehearsal_store else self.store
-        clock = self.clock_factory(self.speed, time.time())
+        clock = self.options.clock_for(self.speed, time.time())
         self.session = LiveSession.start(
             script,
             store,
@@ -282,7 +247,7 @@ class CompanionApp(App[int]):
             return
         store = self._store_of(summary)
         try:
-            self.session = LiveSession.resume(script, store, summary.session_id, clock_factory=self.clock_factory)
+            self.session = LiveSession.resume(script, store, summary.session_id, clock_factory=self.options.clock_for)
         except JournalError as error:
             self.exit(return_code=1, message=str(error))
             return
@@ -314,6 +279,7 @@ class CompanionApp(App[int]):
             self.push_screen(screen)
 
     def _session_screen(self, notices: tuple[str, ...]) -> SessionScreen:
+        assert self.session is not None, "a session is begun or resumed before its screen opens"
         return SessionScreen(
             self.session,
             self.audio,
@@ -370,7 +336,7 @@ class CompanionApp(App[int]):
         from companion.audio.player import open_player
         from companion.ui.messages import PlayerReady  # here: nothing before the first frame needs it
 
-        player = (self._open_player or open_player)()
+        player = (self.options.open_player or open_player)()
         self.post_message(PlayerReady(player))
 
     def on_player_ready(self, message: PlayerReady) -> None:
@@ -382,10 +348,6 @@ class CompanionApp(App[int]):
 
     async def offer_report(self, session: LiveSession) -> None:
         """After the end: offer the Markdown report (a rehearsal's stays beside its journal)."""
-        try:
-            from companion.core.report.files import write_report
-        except ImportError:
-            return
         from companion.ui.dialogs.confirm import ConfirmDialog
 
         rehearsal = self.rehearsal_speed is not None
@@ -403,10 +365,11 @@ class CompanionApp(App[int]):
             return
         journal = session.writer.path
         output = journal.with_suffix(".md") if rehearsal else None
-        self._write_report(journal, output, write_report)
+        self._write_report(journal, output)
 
     @work(thread=True, group="report")
-    def _write_report(self, journal: Path, output: Path | None, write_report: Callable[..., Path]) -> None:
+    def _write_report(self, journal: Path, output: Path | None) -> None:
+        from companion.core.report.files import write_report
         from companion.ui.messages import ReportWritten
 
         try:
@@ -436,11 +399,17 @@ class CompanionApp(App[int]):
         if isinstance(event.widget, Input):
             event.widget.cursor_blink = False
 
+    def action_toggle_dim(self) -> None:
+        """`D` on any screen: the whole console dims, or brightens back."""
+        self.theme = UNDIMMED if self.theme == DIM else DIM
+
     # -- the command palette ----------------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for binding in screen.BINDINGS:
+            if not isinstance(binding, Binding):
+                continue
             if binding.id and binding.description and screen.check_action(binding.action.split("(")[0], ()):
                 yield SystemCommand(
                     f"{binding.description} ({binding.key_display or binding.key.split(',')[0]})",
@@ -449,62 +418,7 @@ class CompanionApp(App[int]):
                 )
 
 
-def resume_collecting() -> None:
-    """Let the garbage collector run again, if `companion run` paused it for the start-up.
-
-    What start-up built lives as long as the console: frozen, it is left out of every later
-    collection, which keeps those short."""
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
-
-
-def _default_session_id() -> str:
-    try:
-        from companion.core.scripts.library import DEFAULT_SESSION_ID
-    except ImportError:
-        return "im-standard"
-    return DEFAULT_SESSION_ID
-
-
-def make_app(
-    library: Library,
-    *,
-    store: JournalStore | None = None,
-    rehearsal_store: JournalStore | None = None,
-    script: SessionScript | None = None,
-    client_code: str | None = None,
-    speed: float = 1.0,
-    resume: SessionSummary | None = None,
-    offer_resume: bool = True,
-    clock: Clock | None = None,
-    player: Player | None = None,
-    open_player: Callable[[], Player] | None = None,
-    real_time: Callable[[], float] | None = None,
-    extra_dirs: Iterable[Path] = (),
-    load_rest: Callable[[], Library] | None = None,
-) -> CompanionApp:
-    """The console. Tests pass a FakeClock and a SilentPlayer; the CLI passes neither.
-
-    With `clock`, every session (new or resumed) runs on that clock and the real-time line
-    shows it too, so screenshots are the same on every run.
-    `load_rest`: `library` holds only what the first frame needs; this reads the whole of it,
-    once the session screen is painted (or at once, for the resume question or the picker).
-    """
-    clock_factory = (lambda speed, start: clock) if clock is not None else None
-    return CompanionApp(
-        library,
-        store=store or JournalStore(),
-        rehearsal_store=rehearsal_store,
-        script=script,
-        client_code=client_code,
-        speed=speed,
-        resume=resume,
-        offer_resume=offer_resume,
-        clock_factory=clock_factory,
-        player=player,
-        open_player=open_player,
-        real_time=real_time or (clock.now if clock is not None else time.time),
-        extra_dirs=extra_dirs,
-        load_rest=load_rest,
-    )
+def make_app(library: Library, **options: Any) -> CompanionApp:
+    """The console. `options` are the fields of ConsoleOptions; tests pass a FakeClock and a
+    SilentPlayer, the CLI passes neither."""
+    return CompanionApp(library, ConsoleOptions(**options))

@@ -1,18 +1,16 @@
-"""Opening grounding exercises from the console, journaled as started, moved and finished.
-
-The exercise screen and picker belong to their own module; until it is present the console
-says so plainly instead of failing.
-"""
+"""Opening grounding exercises from the console, journaled as started, moved and finished."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from companion.core.timeline import SessionState
 
-UNAVAILABLE = "Grounding exercises are not available in this build."
-
+if TYPE_CHECKING:
+    from companion.audio.director import AudioDirector
+    from companion.core.session import LiveSession
+    from companion.ui.app import CompanionApp
 
 FALLBACK = "five-senses"  # grounding through the senses needs no breath work
 
@@ -25,25 +23,19 @@ def first_for(state: SessionState, known: Iterable[str]) -> str | None:
     return next((exercise for exercise in named if exercise in available), available[0] if available else None)
 
 
-async def pick(app: Any, state: SessionState) -> str | None:
+async def pick(app: CompanionApp, state: SessionState) -> str | None:
     """The exercise the therapist picks: the phase's own first, then the library."""
-    try:
-        from companion.ui.screens.exercise_picker import ExercisePicker
-    except ImportError:
-        app.notify(UNAVAILABLE)
-        return None
+    from companion.ui.screens.exercise_picker import ExercisePicker
+
     library = app.library
     phase_exercises = [library.exercises[i] for i in state.phase.exercises if i in library.exercises]
     return await app.push_screen_wait(ExercisePicker(phase_exercises, list(library.exercises.values())))
 
 
-async def run(app: Any, session: Any, exercise_id: str, audio: Any) -> None:
+async def run(app: CompanionApp, session: LiveSession, exercise_id: str, audio: AudioDirector) -> None:
     """Show the exercise; journal its start and how far it got."""
-    try:
-        from companion.ui.screens.exercise import ExerciseScreen
-    except ImportError:
-        app.notify(UNAVAILABLE)
-        return
+    from companion.ui.screens.exercise import ExerciseScreen
+
     exercise = app.library.exercises.get(exercise_id)
     if exercise is None:
         app.notify(f"The exercise {exercise_id!r} is not in the library.", markup=False)

@@ -7,20 +7,18 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
+from companion.audio.director import DRAIN, VOLUME_STEP
 from companion.audio.player import Player, open_player
 from companion.core.scripts.playlists import Playlist
-from companion.ui.signals import CloseOnSignal
+from companion.ui.signals import SIGNAL_FADE, CloseOnSignal
 from companion.ui.theme import THEMES
 from companion.ui.timefmt import clock_text
 
-VOLUME_STEP = 0.05
 TICK = 0.1  # seconds between player updates
-DRAIN = 0.6  # after a fade ends, what is already queued still plays
-SIGNAL_FADE = 1.0  # a shutdown or a closed window (SIGTERM, SIGHUP): a short fade, still no cut
 
 
 class PlayApp(App[None]):
@@ -34,7 +32,7 @@ class PlayApp(App[None]):
     #track, #position, #volume { margin-top: 1; }
     #notice { margin-top: 1; color: $warning; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left_square_bracket", "volume(-1)", "Quieter", key_display="["),
         Binding("right_square_bracket", "volume(1)", "Louder", key_display="]"),
         Binding("m", "mute", "Mute"),

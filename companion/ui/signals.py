@@ -6,8 +6,8 @@ loop's, because the loop itself may be stuck: Textual's output thread dies on it
 to a terminal that has gone away, the app's next writes fill that thread's queue, and the loop
 then waits on the queue forever, the music playing on in a process nobody can see (it can also
 stop inside Textual's own shutdown, after the app has unmounted). So a signal also starts a
-watchdog: if the process is still there EXIT_GRACE seconds later, the music fades over FADE
-seconds and the process ends. A process that ends normally takes the watchdog with it (a
+watchdog: if the process is still there EXIT_GRACE seconds later, the music fades over
+SIGNAL_FADE seconds and the process ends. A process that ends normally takes the watchdog with it (a
 daemon thread). Nothing is lost: the journal syncs every event as it is recorded.
 """
 
@@ -22,12 +22,12 @@ from collections.abc import Callable
 from typing import Any
 
 EXIT_GRACE = 6.0  # a normal close, music faded first, takes about three seconds
-FADE = 1.0
+SIGNAL_FADE = 1.0  # a shutdown or a closed window: a short fade, still no cut
 SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 class CloseOnSignal:
-    def __init__(self, exit_app: Callable[[], None], fade_music: Callable[[float], None]) -> None:
+    def __init__(self, exit_app: Callable[[], object], fade_music: Callable[[float], None]) -> None:
         self.exit_app = exit_app
         self.fade_music = fade_music
         self._watchdog: threading.Thread | None = None
@@ -58,7 +58,7 @@ class CloseOnSignal:
 
     def _on_signal(self, signum: int, frame: object) -> None:
         if self._watchdog is None:
-            self._signum = signum
+            self._signum = signal.Signals(signum)
             self._watchdog = threading.Thread(target=self._cut_short, name="companion-close", daemon=True)
             self._watchdog.start()
         try:
@@ -70,8 +70,8 @@ class CloseOnSignal:
     def _cut_short(self) -> None:
         time.sleep(EXIT_GRACE)
         try:
-            self.fade_music(FADE)  # a player already closed ignores it
+            self.fade_music(SIGNAL_FADE)  # a player already closed ignores it
         except Exception:  # noqa: BLE001 - ending the process must not depend on the sound
             pass
-        time.sleep(FADE + 0.2)
+        time.sleep(SIGNAL_FADE + 0.2)
         os._exit(128 + self._signum)  # as a process ended by the signal reports itself

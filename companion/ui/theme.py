@@ -49,3 +49,4 @@ DARK_ROOM_DIM = Theme(
 )
 
 THEMES = (DARK_ROOM, DARK_ROOM_DIM)
+UNDIMMED, DIM = DARK_ROOM.name, DARK_ROOM_DIM.name  # `D` switches between the two

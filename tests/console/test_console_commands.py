@@ -70,7 +70,7 @@ def test_find_session_prefers_the_latest_unfinished_across_both_stores(tmp_path)
 
 
 def test_rehearsals_go_to_a_private_folder_in_the_temporary_directory(private_temp):
-    root = run.rehearsal_root()
+    root = paths.rehearsal_root()
     assert root == private_temp / f"session-companion-rehearsal-{os.getuid()}"
     LiveSession.start(make_script(), JournalStore(root), FakeClock()).close()
     assert (root.stat().st_mode & 0o777) == 0o700
@@ -80,7 +80,7 @@ def test_a_planted_symlink_is_not_followed(private_temp, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (private_temp / f"session-companion-rehearsal-{os.getuid()}").symlink_to(elsewhere)
-    assert run.rehearsal_root() == paths.data_dir() / "rehearsals"
+    assert paths.rehearsal_root() == paths.data_dir() / "rehearsals"
 
 
 @pytest.mark.skipif(os.getuid() != 0, reason="needs to give a folder away to another user")
@@ -88,7 +88,7 @@ def test_a_folder_owned_by_someone_else_is_not_used(private_temp):
     planted = private_temp / f"session-companion-rehearsal-{os.getuid()}"
     planted.mkdir()
     os.chown(planted, 12345, 12345)
-    assert run.rehearsal_root() == paths.data_dir() / "rehearsals"
+    assert paths.rehearsal_root() == paths.data_dir() / "rehearsals"
 
 
 @pytest.mark.parametrize(
@@ -121,21 +121,3 @@ def test_the_console_is_the_command_when_none_is_named(monkeypatch):
         cli.main([])
     assert stop.value.code == 0
     assert seen[0].command == "run" and seen[0].script is None
-
-
-@pytest.mark.parametrize("argv, paused", [(["run", "--client", "K"], True), (["list"], False)])
-def test_only_the_console_starts_with_the_collector_paused(monkeypatch, argv, paused):
-    import gc
-
-    from companion import cli
-    from companion.commands import list as list_command
-
-    seen = []
-    monkeypatch.setattr(run, "run", lambda parsed: seen.append(gc.isenabled()) or 0)
-    monkeypatch.setattr(list_command, "run", lambda parsed: seen.append(gc.isenabled()) or 0)
-    try:
-        with pytest.raises(SystemExit):
-            cli.main(argv)
-    finally:
-        gc.enable()
-    assert seen == [not paused]

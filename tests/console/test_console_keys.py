@@ -308,7 +308,7 @@ async def test_f_brings_the_phase_s_music_back_after_distress_at_the_level_last_
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         app.session.jump("journey")
-        app.screen.refresh_state()  # the screen takes the jump (and the phase's music) at once
+        app.screen.show_state()  # the screen takes the jump (and the phase's music) at once
         journey = app.session.state().phase
         await pilot.press("left_square_bracket")  # the therapist's own level, below the phase's
         await pilot.press("x")
@@ -326,7 +326,7 @@ async def test_f_brings_the_phase_s_music_back_after_distress_at_the_level_last_
         await settled(pilot)
         assert "silent now (f brings it back)" in app.screen.query_one("#audio").plain
         app.session.next_phase()  # a new phase: its own music, as always
-        app.screen.refresh_state()
+        app.screen.show_state()
         await settled(pilot)
         following = app.session.state().phase
         assert following.music and player.calls[-1][:2] == ("play", following.music)
@@ -413,7 +413,8 @@ async def test_quit_asks_and_leaves_the_session_resumable(tmp_path):
 
 
 async def test_closing_fades_the_music_out_before_the_console_goes(tmp_path):
-    from companion.ui.app import CLOSING_FADE, DRAIN
+    from companion.audio.director import DRAIN
+    from companion.ui.app import CLOSING_FADE
 
     app, clock, player, store = console(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -299,34 +299,6 @@ async def test_square_brackets_in_what_people_type_are_shown_as_typed(tmp_path):
         assert "'[b' is not a number" in str(app.screen.query_one("#refusal").content)
 
 
-async def test_the_collector_paused_for_the_start_runs_again_once_the_console_is_up(tmp_path):
-    import gc
-
-    app, clock, player, store = console(tmp_path)
-    gc.disable()  # as `companion run` does before loading the console
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            assert isinstance(app.screen, SessionScreen)
-            await settled(pilot)
-            assert gc.isenabled()
-    finally:
-        gc.enable()
-
-
-async def test_the_collector_runs_again_when_the_start_asks_first(tmp_path):
-    import gc
-
-    app, clock, player, store = console(tmp_path, script=None, client_code=None)
-    gc.disable()
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            assert isinstance(app.screen, ScriptPicker)
-            assert gc.isenabled()
-    finally:
-        gc.enable()
-
-
 async def test_the_console_takes_sigterm_and_sighup_while_open_and_gives_them_back(tmp_path):
     import signal
 

@@ -92,7 +92,7 @@ def test_a_console_whose_terminal_vanished_still_ends_on_sigterm(tmp_path):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     from crash_resume import companion_command, private_env
 
-    from companion.ui.signals import EXIT_GRACE, FADE
+    from companion.ui.signals import EXIT_GRACE, SIGNAL_FADE
 
     master, slave = pty.openpty()
     env = {**os.environ, **private_env(tmp_path)}
@@ -118,7 +118,7 @@ def test_a_console_whose_terminal_vanished_still_ends_on_sigterm(tmp_path):
         time.sleep(10)  # the screen keeps changing at x60: its writes fill the dead thread's queue
         assert process.poll() is None  # still there (stuck), as nobody told it otherwise
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=EXIT_GRACE + FADE + 5)
+        process.wait(timeout=EXIT_GRACE + SIGNAL_FADE + 5)
     finally:
         if master is not None:
             os.close(master)

@@ -402,7 +402,7 @@ def test_cli_finds_a_rehearsal_by_its_id(tmp_path, monkeypatch, capsys):
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
-    from companion.commands.run import rehearsal_root
+    from companion.paths import rehearsal_root
 
     folder = paths.ensure_private_dir(rehearsal_root())
     session_id = read_journal(FIXTURES / "complete.jsonl").header.session_id

@@ -7,8 +7,8 @@ from console_kit import settled
 from test_library import BUNDLED_SESSIONS, put, session_yaml
 
 from companion import paths
-from companion.commands.run import prepare
 from companion.core.scripts.library import load_library, load_session_alone
+from companion.ui.startup import prepare
 
 
 @pytest.mark.parametrize("ident", sorted(BUNDLED_SESSIONS))

@@ -455,3 +455,31 @@ def test_ticking_once_a_second_every_boundary_and_reminder_lands_on_its_second()
 def test_a_script_without_phases_is_refused_plainly():
     with pytest.raises(ValueError, match="at least one phase"):
         compute_state(make_script(phases=()), [], at(0))
+
+
+def test_reminders_waiting_for_the_dose_are_ordered_by_when_they_will_fall():
+    script = SessionScript(
+        id="order",
+        title="Order",
+        route="IM",
+        phases=(
+            Phase(
+                id="arrival",
+                title="Arrival",
+                duration=600,
+                reminders=(Reminder(id="arrival.bp", text="BP", at=300),),
+            ),
+            Phase(
+                id="journey",
+                title="Journey",
+                duration=3600,
+                dose=True,
+                reminders=(
+                    Reminder(id="journal-prompt", text="Journal", after_dose=3600),
+                    Reminder(id="visual-check-15", text="Look", after_dose=900),
+                ),
+            ),
+        ),
+    )
+    state = compute_state(script, [SessionStarted(at=0.0, script_id="order")], 10.0)
+    assert [s.reminder.id for s in state.reminders_upcoming] == ["arrival.bp", "visual-check-15", "journal-prompt"]

@@ -224,16 +224,14 @@ def load_session_alone(ident: str, extra_dirs: Sequence[Path] = ()) -> SessionSc
     without reading the rest of the library; None when that cannot be told without it.
 
     Lets the console show a named session without waiting for every other file. The lookup
-    order is the library's; a file whose bytes contain neither the id nor a backslash escape
-    cannot declare that id, so it is passed over unread. A file whose text was checked before
-    comes from the cache (script_cache.py). Anything unusual (a missing folder, a broken file
+    order is the library's; each session file before the one found is read and checked (from
+    the cache when its text was checked before: script_cache.py). Anything unusual (a missing folder, a broken file
     that might declare the id, a script with problems) answers None and the caller reads the
     whole library, which reports it. The script's references to playlists, exercises and
     chimes are not checked here: they are when the whole library is read.
     """
     if _looks_like_path(ident):
         return None
-    needle = ident.encode("utf-8")
     for layer in layers(extra_dirs):
         if layer.origin == "scripts" and (not layer.root.exists() or layer.root.suffix.lower() in YAML_SUFFIXES):
             return None
@@ -243,8 +241,6 @@ def load_session_alone(ident: str, extra_dirs: Sequence[Path] = ()) -> SessionSc
             data = _small_file_bytes(path)
             if data is None:
                 return None  # the whole library's reading says what is wrong with it
-            if needle not in data and b"\\" not in data:
-                continue
             script = script_cache.cached(path, data) or _check_alone(kind, path, data)
             if script is _NOT_A_SESSION:
                 continue

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import TypeVar
 
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input
+from textual.widgets import Input, Static
+
+from companion.ui.dialogs.validation import FormError
 
 T = TypeVar("T")
 
@@ -42,9 +45,22 @@ class Dialog(ModalScreen[T]):
         for field in self.query(Input):
             field.cursor_blink = False
         # Once this dialog's field has focus, the keys typed while it opened are handed to it.
-        release = getattr(self.app, "release_keys", None)
+        release = getattr(self.app, "release_keys", None)  # the console's App; not the exercise app's
         if release is not None:
             self.call_after_refresh(release)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def refuse(self, error: FormError) -> None:
+        """Say in the form why it cannot be recorded, and put the cursor in the field at fault."""
+        refusal = self.query_one("#refusal", Static)
+        refusal.update(Content(str(error)))
+        refusal.add_class("-shown")
+        self.query_one(f"#{error.field}", Input).focus()
+
+    @property
+    def refusal(self) -> str:
+        """The refusal shown, or "" (for the tests)."""
+        widget = self.query_one("#refusal", Static)
+        return str(widget.content) if widget.has_class("-shown") else ""

@@ -23,7 +23,7 @@ def _prompt(item: str, done: bool) -> str:
 
 class ChecklistDialog(Dialog[None]):
     BINDINGS = [
-        Binding("space", "toggle", "Tick", id="checklist.tick", tooltip="Tick or untick the highlighted item"),
+        Binding("space", "tick", "Tick", id="checklist.tick", tooltip="Tick or untick the highlighted item"),
         Binding("escape,c", "close", "Close", id="checklist.close", tooltip="Close the checklist"),
     ]
     DEFAULT_CSS = """
@@ -49,7 +49,7 @@ class ChecklistDialog(Dialog[None]):
         choices.highlighted = 0
         choices.focus()
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         choices = self.query_one(OptionList)
         if choices.highlighted is not None:
             self._toggle(choices.highlighted)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from companion.ui.dialogs.base import Dialog
@@ -49,25 +48,22 @@ class DoseForm(Dialog[DoseEntry | None]):
         super().on_mount()
         self.query_one("#amount", Input).focus()
 
-    def _value(self, name: str) -> str:
+    def field_value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         try:
             entry = parse_dose(
-                self._value("amount"),
-                self._value("unit"),
-                self._value("route"),
-                self._value("time"),
-                self._value("lot"),
+                self.field_value("amount"),
+                self.field_value("unit"),
+                self.field_value("route"),
+                self.field_value("time"),
+                self.field_value("lot"),
                 self.now,
                 self.default_time,
             )
         except FormError as error:
-            refusal = self.query_one("#refusal", Static)
-            refusal.update(Content(str(error)))
-            refusal.add_class("-shown")
-            self.query_one(f"#{error.field}", Input).focus()
+            self.refuse(error)
             return
         self.dismiss(entry)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from companion.ui.dialogs.base import Dialog
@@ -47,20 +46,12 @@ class VitalsForm(Dialog[VitalsEntry | None]):
         super().on_mount()
         self.query_one("#systolic", Input).focus()
 
-    @property
-    def refusal(self) -> str:
-        widget = self.query_one("#refusal", Static)
-        return str(widget.content) if widget.has_class("-shown") else ""
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         values = {name: self.query_one(f"#{name}", Input).value for name in FIELDS}
         try:
             entry = parse_vitals(**values)
         except FormError as error:
-            refusal = self.query_one("#refusal", Static)
-            refusal.update(Content(str(error)))
-            refusal.add_class("-shown")
-            self.query_one(f"#{error.field}", Input).focus()
+            self.refuse(error)
             return
         self.dismiss(entry)

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Static
 
 from companion.audio.player import Player
 from companion.core.scripts.exercises import BreathPattern, GroundingExercise
 from companion.core.scripts.playlists import Chime
-from companion.core.stepper import ExerciseRun, chimes_between
+from companion.core.stepper import ExerciseRun, Stage, chimes_between
 from companion.ui.widgets.pacer import BreathingPacer, MonotonicSeconds, SecondsClock
 from companion.ui.widgets.step_prompt import StepPrompt
 
@@ -91,7 +92,7 @@ class ExerciseScreen(Screen[ExerciseOutcome]):
         chimes: Chime | Mapping[str, Chime] | None = None,
         clock: SecondsClock | None = None,
         *,
-        on_move: Callable[[str, float], None] | None = None,
+        on_move: Callable[[str, float], object] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -107,7 +108,7 @@ class ExerciseScreen(Screen[ExerciseOutcome]):
         self._shown_index: int | None = None
         self._dismissing = False
         self._paused_shown = ""
-        self._ticker = None
+        self._ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self.exercise.title, id="exercise-title", markup=False)
@@ -174,7 +175,7 @@ class ExerciseScreen(Screen[ExerciseOutcome]):
             self._paused_shown = paused
             self.query_one("#exercise-paused", Static).update(paused)
 
-    def _chime_if_moved_on(self, before) -> None:
+    def _chime_if_moved_on(self, before: Stage) -> None:
         if self.player is None or self.chimes is None:
             return
         if chimes_between(before, self.run.stage) and not self.run.finished:

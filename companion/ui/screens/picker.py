@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +18,9 @@ from companion.ui.safe_text import escape
 from companion.ui.timefmt import duration_text, minutes_text
 from companion.ui.widgets.footer import Footer
 from companion.ui.widgets.too_small import TooSmall
+
+if TYPE_CHECKING:
+    from companion.ui.app import CompanionApp
 
 
 def outline(script: SessionScript) -> str:
@@ -54,7 +59,7 @@ class ScriptPicker(Screen[None]):
             tooltip="Start a session of the highlighted script",
             priority=True,
         ),
-        Binding("D", "toggle_dim", "Dim", id="picker.dim", tooltip="Dim the whole screen, or brighten it back"),
+        Binding("D", "app.toggle_dim", "Dim", id="picker.dim", tooltip="Dim the whole screen, or brighten it back"),
         Binding("q", "app.quit", "Quit", id="picker.quit", tooltip="Close without starting a session"),
     ]
 
@@ -104,7 +109,7 @@ class ScriptPicker(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.app.ensure_player)
+        self.call_after_refresh(cast("CompanionApp", self.app).ensure_player)
         options = self.query_one(OptionList)
         if not self.scripts:
             self.query_one("#outline", Static).update(
@@ -133,6 +138,3 @@ class ScriptPicker(Screen[None]):
 
     def _script(self, script_id: str | None) -> SessionScript:
         return next(s for s in self.scripts if s.id == script_id)
-
-    def action_toggle_dim(self) -> None:
-        self.app.theme = "dark-room" if self.app.theme == "dark-room-dim" else "dark-room-dim"

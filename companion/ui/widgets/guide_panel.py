@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from companion.core.timeline import SessionState
 from companion.ui.safe_text import escape
 from companion.ui.widgets.quiet import QuietStatic
@@ -12,7 +14,7 @@ class GuidePanel(QuietStatic):
     GuidePanel { height: 1fr; padding: 0 1; border: round $panel-lighten-1; border-title-color: $text-muted; }
     """
 
-    def __init__(self, exercise_titles: dict[str, str] | None = None, **kwargs) -> None:
+    def __init__(self, exercise_titles: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.exercise_titles = exercise_titles or {}
 

@@ -21,6 +21,7 @@ from textual import events
 from textual.color import Color
 from textual.message import Message
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 
 from companion.core.breathing import PacerFrame, pacer_at
@@ -97,9 +98,10 @@ class BreathingPacer(Widget):
         self._finished_sent = False
         self._frame: PacerFrame = pacer_at(pattern, rounds, 0.0)
         self._lines: list[Strip] | None = None
-        self._drawn_for: tuple | None = None
+        self._drawn_for: tuple[object, ...] | None = None
         self._styles: dict[tuple[int, int], tuple[str, Style]] = {}
-        self._timer = None
+        self._timer: Timer | None = None
+        self._ticking = False  # our own record: Textual's Timer does not say whether it runs
         self.frames_drawn = 0
         """How many distinct pictures were drawn: the tests watch it stay still off screen."""
 
@@ -127,7 +129,7 @@ class BreathingPacer(Widget):
     @property
     def running(self) -> bool:
         """True while the frame timer is ticking."""
-        return self._timer is not None and self._timer._active.is_set()
+        return self._timer is not None and self._ticking
 
     def restart(self, started_at: float | None = None) -> None:
         """Begin the first breath again at `started_at` (default: now); a hold is kept."""
@@ -179,6 +181,7 @@ class BreathingPacer(Widget):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        self._ticking = False
 
     def on_show(self, event: events.Show) -> None:
         self._visible = True
@@ -225,7 +228,8 @@ class BreathingPacer(Widget):
     def _set_running(self) -> None:
         if self._timer is None:
             return
-        if self._should_run():
+        self._ticking = self._should_run()
+        if self._ticking:
             self._timer.resume()
         else:
             self._timer.pause()
@@ -261,7 +265,7 @@ class BreathingPacer(Widget):
         radius = full * (SMALLEST + (1 - SMALLEST) * self._frame.size)
         return width, top, disc_rows, full, radius
 
-    def _picture_key(self) -> tuple:
+    def _picture_key(self) -> tuple[object, ...]:
         radius = self._geometry()[-1]
         frame = self._frame
         return (self.size, round(radius * 8), frame.word, frame.count, frame.round)

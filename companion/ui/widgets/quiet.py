@@ -6,6 +6,8 @@ a change repaints it without a layout pass over the whole screen.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
 from textual.widgets import Static
 
@@ -13,7 +15,7 @@ from textual.widgets import Static
 class QuietStatic(Static):
     """`show()` compares with what is on screen and skips the refresh when nothing changed."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._shown: str | None = None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from companion.core.timeline import SessionState
 from companion.ui.safe_text import escape
 from companion.ui.timefmt import minutes_text, wall_text
@@ -13,7 +15,7 @@ class StatusLine(QuietStatic):
     StatusLine { height: 1; padding: 0 1; background: $panel; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    def __init__(self, client_code: str = "", rehearsal_speed: float | None = None, **kwargs) -> None:
+    def __init__(self, client_code: str = "", rehearsal_speed: float | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.client_code = client_code
         self.rehearsal_speed = rehearsal_speed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from companion.core.timeline import SessionState
 from companion.ui.safe_text import escape
 from companion.ui.widgets.quiet import QuietStatic
@@ -34,7 +36,7 @@ class TimelineBar(QuietStatic):
     TimelineBar { height: 2; padding: 0 1; text-wrap: nowrap; }
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._state: SessionState | None = None
 

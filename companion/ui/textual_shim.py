@@ -1,0 +1,24 @@
+"""The one place that leans on Textual's internals, for what its public API does not offer.
+
+Textual (pinned to its minor version in pyproject.toml) keeps the watchers a `data_bind`
+sets up in a private per-object dictionary, and prunes a reactive's list only when that
+reactive changes. The Footer binds each FooterKey it draws to its own `compact` reactive,
+which never changes here, and draws new keys on every screen change, so every key it ever drew
+stays alive: about a megabyte per dialog opened, tens over a long session. There is no public
+way to drop a watcher, so `forget_detached_watchers` prunes that list.
+
+`tests/console/test_textual_shim.py` fails when Textual changes this behaviour: then this
+module can shrink (the leak is gone) or must follow (the storage moved).
+"""
+
+from __future__ import annotations
+
+from textual.dom import DOMNode
+
+WATCHERS = "__watchers"  # where textual.reactive keeps an object's watchers
+
+
+def forget_detached_watchers(owner: DOMNode) -> None:
+    """Drop the watchers on `owner`'s reactives that belong to widgets no longer mounted."""
+    for watchers in getattr(owner, WATCHERS, {}).values():
+        watchers[:] = [(node, callback) for node, callback in watchers if node is owner or node.is_attached]

@@ -1,0 +1,37 @@
+"""The console as a therapist finds it: the rough edges of a full walk-through, each pinned down."""
+
+from __future__ import annotations
+
+from console_kit import console, make_library, make_script, settled
+
+from companion.ui.screens.picker import ScriptPicker
+from companion.ui.screens.session import SessionScreen
+
+SIZE = (100, 30)
+
+
+async def test_escape_on_the_client_code_goes_back_to_the_picker_and_starts_nothing(tmp_path):
+    app, clock, player, store = console(tmp_path, library=make_library(), script=None, client_code=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ScriptPicker)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.id == "client-code"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ScriptPicker)
+        assert app.session is None
+    assert store.list_sessions() == []
+
+
+async def test_escape_on_the_client_code_of_a_named_script_opens_the_picker(tmp_path):
+    app, clock, player, store = console(tmp_path, client_code=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.id == "client-code"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ScriptPicker)
+        assert app.session is None
+    assert store.list_sessions() == []
