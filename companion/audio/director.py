@@ -34,6 +34,7 @@ class AudioDirector:
         self._phase: Phase | None = None
         self._silenced = False  # distress or `f`: quiet until the next phase, or `f` again
         self.volume = 0.5
+        self.volume_step = VOLUME_STEP  # what `[` and `]` move it by (config.yaml: volume_step)
         self.muted = False
         self.busy_until = 0.0  # monotonic time by which the fades we asked for are over
         self._announced: str | None = None  # the last notice already shown as a passing toast

@@ -37,9 +37,11 @@ def run(args: argparse.Namespace) -> int:
         print("--seconds needs a number of seconds above zero.", file=sys.stderr)
         return 1
 
+    from companion.core.config import load_config
     from companion.ui.play_app import PlayApp
 
-    app = PlayApp(playlist, seconds=seconds)
+    settings = load_config().settings  # a config.yaml with problems still gives its good settings
+    app = PlayApp(playlist, seconds=seconds, volume=settings.volume)
     app.run()
     return app.return_code or 0
 

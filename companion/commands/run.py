@@ -43,5 +43,10 @@ def run(args: argparse.Namespace) -> int:
         extra_dirs=args.scripts,
         load_rest=start.load_rest,
     )
+    from companion.core.config import load_config
+    from companion.ui.keymap import checked
+    from companion.ui.settings import apply_settings
+
+    apply_settings(app, checked(load_config()))  # config.yaml: keys, dimming, volume, the report
     app.run()
     return app.return_code or 0

@@ -39,12 +39,14 @@ if TYPE_CHECKING:
 
 HOLD_AT_MOST = 1.0  # seconds keys wait for a dialog that is opening
 CLOSING_FADE = 2.0  # seconds the music fades over when the console closes (`q`)
+_FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "json": "JSON"}
 
 
 class CompanionApp(App[int]):
     CSS_PATH = "companion.tcss"
     TITLE = "Session Companion"
     ENABLE_COMMAND_PALETTE = True
+    report_format = "md"  # what the end of a session offers to write (config.yaml: report_format)
 
     def __init__(self, library: Library, options: ConsoleOptions) -> None:
         super().__init__()
@@ -355,7 +357,7 @@ class CompanionApp(App[int]):
         if not await self.push_screen_wait(
             ConfirmDialog(
                 "Session ended",
-                f"Write the session report now (Markdown, saved {where})?",
+                f"Write the session report now ({_FORMAT_NAMES.get(self.report_format, self.report_format)}, saved {where})?",
                 yes="Write it",
                 no="Later",
             )
@@ -364,7 +366,7 @@ class CompanionApp(App[int]):
                 self.notify(f"Later: companion report {session.session_id}", timeout=10, markup=False)
             return
         journal = session.writer.path
-        output = journal.with_suffix(".md") if rehearsal else None
+        output = journal.with_suffix(f".{self.report_format}") if rehearsal else None
         self._write_report(journal, output)
 
     @work(thread=True, group="report")
@@ -373,7 +375,7 @@ class CompanionApp(App[int]):
         from companion.ui.messages import ReportWritten
 
         try:
-            path = write_report(journal, fmt="md", output=output, extra_dirs=self.extra_dirs)
+            path = write_report(journal, fmt=self.report_format, output=output, extra_dirs=self.extra_dirs)
         except Exception as error:  # the session is safe either way; say why in one line
             self.post_message(ReportWritten(None, f"The report could not be written: {error}"))
             return
@@ -407,9 +409,9 @@ class CompanionApp(App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for binding in screen.BINDINGS:
-            if not isinstance(binding, Binding):
-                continue
+        from companion.ui.keymap import shown_bindings
+
+        for binding in shown_bindings(screen):
             if binding.id and binding.description and screen.check_action(binding.action.split("(")[0], ()):
                 yield SystemCommand(
                     f"{binding.description} ({binding.key_display or binding.key.split(',')[0]})",

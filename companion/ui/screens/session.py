@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from companion.audio.director import DISTRESS_FADE, VOLUME_STEP, AudioDirector
+from companion.audio.director import DISTRESS_FADE, AudioDirector
 from companion.core.clock import Clock
 from companion.core.timeline import SessionState
 from companion.ui import exercises_link
@@ -368,7 +368,7 @@ class SessionScreen(Screen[None]):
         self.audio_changed()
 
     def action_volume(self, direction: int) -> None:
-        self.audio.change_volume(direction * VOLUME_STEP)
+        self.audio.change_volume(direction * self.audio.volume_step)
         self.audio_changed()
 
     def action_fade_out(self) -> None:
@@ -379,8 +379,9 @@ class SessionScreen(Screen[None]):
 
     def action_keys(self) -> None:
         from companion.ui.dialogs.keys import KeysDialog
+        from companion.ui.keymap import shown_bindings
 
-        self.app.push_screen(KeysDialog(SESSION_BINDINGS))
+        self.app.push_screen(KeysDialog(shown_bindings(self)))
 
     @work(exclusive=True, group="dialog")
     async def action_end_session(self) -> None:
