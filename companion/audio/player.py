@@ -6,12 +6,15 @@ player advances fades, crossfades and track changes from the monotonic clock.
 
 from __future__ import annotations
 
+import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from companion.core.scripts.playlists import Chime, Playlist
+
+_log = logging.getLogger("companion.audio")
 
 
 class Player(Protocol):
@@ -138,7 +141,8 @@ def open_player(volume: float = 0.5) -> Player:
         from pygame import mixer
 
         from companion.audio.pygame_player import PygamePlayer
-    except ImportError:  # numpy or soundfile missing: the player cannot decode
+    except ImportError as error:  # numpy or soundfile missing: the player cannot decode
+        _log.warning("no audio support (%s): the session runs silently", error)
         return SilentPlayer(notice=NO_AUDIO_SUPPORT)
     try:
         # ALSA writes straight onto the terminal when there is no device.
@@ -146,9 +150,22 @@ def open_player(volume: float = 0.5) -> Player:
             mixer.pre_init(44100, -16, 2, 2048, allowedchanges=0)
             mixer.init()
             mixer.set_num_channels(max(2, mixer.get_num_channels()))
-    except pygame.error:
+    except pygame.error as error:
+        _log.warning(
+            "no sound device (%s, driver %s): the session runs silently",
+            error,
+            os.environ.get("SDL_AUDIODRIVER", "default"),
+        )
         return SilentPlayer(notice=NO_DEVICE)
+    _log.debug("sound device open: %s, %s", pygame.mixer.get_init(), _driver_name(pygame))
     return PygamePlayer(mixer, volume=volume)
+
+
+def _driver_name(pygame: Any) -> str:
+    try:
+        return str(pygame.mixer.get_driver())
+    except Exception:  # older pygame, or no such call
+        return os.environ.get("SDL_AUDIODRIVER", "default")
 
 
 @contextmanager

@@ -152,7 +152,7 @@ def parse_config(doc: Located) -> Config:
                 good = len(checker.problems) == before
             if good:
                 values[name] = value
-                line, _column = node.position
+                line, _column = doc.where(node.path, key=True)  # the line naming the setting
                 sources[name] = f"{doc.file}:{line}"
     return Config(
         settings=replace(Settings(), **values),
@@ -269,7 +269,7 @@ def check_keymap(config: Config, bindings: Iterable[BindingSpec]) -> Config:
             problems.append(entry.problem(f"{spec.description} ({', '.join(spec.keys)}) cannot be remapped"))
             continue
         guess = closest(entry.binding_id, [spec.binding_id for spec in catalogue.values() if spec.remappable])
-        hint = f' (did you mean "{guess}"?)' if guess else "; `companion config` lists the binding ids"
+        hint = f' (did you mean "{guess}"?)' if guess else "; `companion config --keys` lists them"
         problems.append(entry.problem(f"no such binding{hint}"))
     while True:
         clash = _first_clash(kept, catalogue)

@@ -60,7 +60,7 @@ def test_every_setting_is_read_and_its_line_recorded(private_dirs):
         keymap={"session.next": "j"},
     )
     assert config.source("volume") == f"{path}:1"
-    assert config.source("keymap") == f"{path}:8"
+    assert config.source("keymap") == f"{path}:7"
     assert display_font_scale() == 1.5
 
 

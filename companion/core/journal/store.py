@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import json
+import logging
 import os
 import stat
 import time
@@ -37,6 +38,8 @@ from dataclasses import dataclass
 from companion.core.clock import Clock
 from companion.core.events import EVENT_TYPES, Event, SessionEnded, SessionStarted, UnknownEvent, from_record
 from companion.core.scripts.script import SessionScript
+
+_log = logging.getLogger("companion.journal")  # event kinds and reasons only, never their contents
 
 FORMAT_VERSION = 1
 SUFFIX = ".jsonl"
@@ -378,6 +381,7 @@ class JournalWriter:
     def append(self, event: Event) -> bool:
         """Write `event` after any waiting records; True when all of them are durable."""
         line = encode_event(event)
+        _log.debug("%s: %s", self.path.name, type(event).__name__)
         self._pending.append(self._key.seal_line(line) if self._key is not None else line)
         return self.retry()
 
@@ -398,12 +402,18 @@ class JournalWriter:
             os.fsync(self._fd)
         except (OSError, JournalError) as error:
             reason = _describe(error) if isinstance(error, OSError) else str(error)
+            if self.last_error is None:
+                _log.warning("%s could not be written (%s); %d record(s) held", self.path, reason, self.pending)
+            else:
+                _log.debug("%s: retry failed (%s); %d record(s) held", self.path.name, reason, self.pending)
             self.last_error = (
                 f"The journal {self.path} could not be written ({reason}); "
                 f"{self.pending} record(s) are kept in memory and will be written when it works again."
             )
             return False
         self._size += len(data)
+        if self.last_error is not None:
+            _log.warning("%s written again; %d held record(s) are safe", self.path, len(self._pending))
         self._pending.clear()
         self.last_error = None
         return True
