@@ -49,7 +49,9 @@ class _PrivateFileHandler(logging.FileHandler):
         super().__init__(path, mode="a", encoding="utf-8", delay=True)
 
     def _open(self):  # type: ignore[no-untyped-def]  # logging's own hook for opening the stream
-        paths.ensure_private_dir(Path(self.baseFilename).parent)
+        folder = Path(self.baseFilename).parent
+        paths.ensure_private_dir(folder.parent)  # mkdir(parents=True) leaves parents to the umask
+        paths.ensure_private_dir(folder)
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         os.fchmod(fd, 0o600)
         return os.fdopen(fd, "a", encoding="utf-8")

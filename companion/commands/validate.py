@@ -40,6 +40,10 @@ def _validate(targets: Sequence[Path], scripts: Sequence[Path]) -> int:
         files = [f for f in files if _under(f.path, roots)]
         problems = [p for p in problems if _under(p.file, roots)]
         problems += _empty_folders(targets, files)
+    else:  # config.yaml's shape too (`companion config` also checks its keys against the console's)
+        from companion.core.config import load_config
+
+        problems = [*problems, *load_config().problems]
     if problems:
         order = {file: index for index, file in reversed(list(enumerate(p.file for p in problems)))}
         for problem in sorted(problems, key=lambda p: (order[p.file], p.line, p.column)):

@@ -140,3 +140,16 @@ def test_encrypt_comes_from_config_unless_the_command_line_says(capsys, private_
         with pytest.raises(SystemExit):
             main(argv)
     assert seen == [True, False, False, True]
+
+
+def test_validate_takes_config_yaml_for_settings_not_a_script(capsys, private_dirs):
+    config = private_dirs[1]
+    config.mkdir()
+    (config / "config.yaml").write_text("volume: 0.3\n")
+    code, out, _ = run_cli(capsys, "validate")
+    assert code == 0, out
+    assert "files valid" in out
+    (config / "config.yaml").write_text("volume: 0.3\nstart_dim: true\n")
+    code, out, _ = run_cli(capsys, "validate")
+    assert code == 1
+    assert f'{config / "config.yaml"}:2:1: start_dim: unknown key (did you mean "start_dimmed"?)' in out

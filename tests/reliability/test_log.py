@@ -70,6 +70,7 @@ async def test_a_whole_session_logged_in_debug_holds_no_note_vitals_or_client_co
     info = path.stat()
     assert stat.S_IMODE(info.st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700  # the data folder too
 
 
 def test_without_debug_only_warnings_and_errors_are_written(private_dirs):
@@ -81,6 +82,8 @@ def test_without_debug_only_warnings_and_errors_are_written(private_dirs):
     logger.warning("the journal could not be written (disk full)")
     logger.error("something failed")
     lines = path.read_text().splitlines()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(private_dirs[0].stat().st_mode) == 0o700
     assert len(lines) == 2
     assert "WARNING companion.journal: the journal could not be written (disk full)" in lines[0]
     assert "ERROR" in lines[1]

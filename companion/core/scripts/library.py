@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 DEFAULT_SESSION_ID = "im-standard"
 YAML_SUFFIXES = (".yaml", ".yml")
 CATALOGUE_NAMES = ("playlists.yaml", "playlists.yml")
+SETTINGS_NAMES = ("config.yaml",)  # in the config folder
 
 SESSION, EXERCISE, CATALOGUE, UNKNOWN = "session", "exercise", "playlists", "unknown"
 
@@ -171,6 +172,8 @@ def _layer(origin: str, root: Path) -> _Layer:
     files += [(SESSION, path) for path in _yaml_files(root / "sessions")]
     files += [(EXERCISE, path) for path in _yaml_files(root / "exercises")]
     for path in _yaml_files(root):
+        if origin == "config" and path.name in SETTINGS_NAMES:
+            continue  # the settings (companion.core.config), not a script
         files.append((CATALOGUE if path.name in CATALOGUE_NAMES else None, path))
     return _Layer(origin, root, tuple(files))
 
