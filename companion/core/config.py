@@ -13,17 +13,16 @@ two bindings would share a key is known only to the console, which passes its bi
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion import paths
-from companion.core.scripts.problems import Problem, ScriptError
 
 if TYPE_CHECKING:  # the YAML reader loads only when there is a file to read
     from companion.core.scripts.fields import Field
+    from companion.core.scripts.problems import Problem
     from companion.core.scripts.yamlio import Located
 
 CONFIG_FILE = "config.yaml"
@@ -81,6 +80,8 @@ class KeymapEntry:
     column: int
 
     def problem(self, message: str) -> Problem:
+        from companion.core.scripts.problems import Problem
+
         return Problem(self.file, self.line, self.column, f"keymap.{self.binding_id}", message)
 
 
@@ -120,6 +121,7 @@ def load_config(path: Path | None = None) -> Config:
     path = config_path() if path is None else path
     if not path.exists():
         return Config(path=path)
+    from companion.core.scripts.problems import ScriptError
     from companion.core.scripts.yamlio import load_yaml_file
 
     try:
@@ -247,6 +249,8 @@ def _character_key(character: str) -> str | None:
         return character
     if not character.isprintable() or character.isspace():
         return "space" if character == " " else None
+    import unicodedata  # here: a config.yaml with a keymap is rare, the table is large
+
     name = unicodedata.name(character, "").lower().replace("-", "_").replace(" ", "_")
     return _KEY_NAME_REPLACEMENTS.get(name, name) or None
 

@@ -10,8 +10,6 @@ keymap to an App (`apply`), and gives a screen's bindings with the keys in force
 from __future__ import annotations
 
 import importlib
-import inspect
-import pkgutil
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -26,6 +24,9 @@ _PACKAGES = ("companion.ui.screens", "companion.ui.dialogs")
 
 
 def _screen_classes() -> Iterator[type[Screen[Any]]]:
+    import inspect  # here: only a config.yaml with a keymap needs them, not every start
+    import pkgutil
+
     seen: set[type] = set()
     for package_name in _PACKAGES:
         package = importlib.import_module(package_name)
