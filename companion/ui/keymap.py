@@ -4,17 +4,19 @@ Every `Binding` of the console has a stable `id` (`session.next`, `confirm.yes`,
 module lists them with the screens they are active on (`binding_specs`, which the core's
 `check_keymap` uses to refuse unknown ids and keys two bindings would share), applies a checked
 keymap to an App (`apply`), and gives a screen's bindings with the keys in force
-(`shown_bindings`) for the `?` list and the command palette; the footer follows by itself.
+(`shown_bindings`) for the `?` list and the command palette. Textual puts a remapped key last
+among the active bindings, where a narrow footer cuts it off; a screen that takes the
+`DeclaredOrder` mixin lists them in the order its BINDINGS declare instead.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 
 from companion.core.config import BindingSpec, Config, check_keymap
@@ -106,3 +108,17 @@ def shown_bindings(screen: Screen[Any], bindings: Iterable[Binding] | None = Non
         display = " ".join(screen.app.get_key_display(binding.with_key(key)) for key in keys)
         shown.append(binding.with_key(",".join(keys), key_display=display))
     return shown
+
+
+class DeclaredOrder:
+    """For a Screen: `active_bindings` (what the footer draws) in the order of the screen's
+    BINDINGS, a remapped key in its own place; the App's keys after them."""
+
+    BINDINGS: ClassVar[list[Any]]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        found: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
+        rank = {binding.id: index for index, binding in enumerate(self.BINDINGS) if isinstance(binding, Binding)}
+        last = len(rank)
+        return dict(sorted(found.items(), key=lambda item: rank.get(item[1].binding.id, last)))

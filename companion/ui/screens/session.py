@@ -19,6 +19,7 @@ from companion.audio.director import DISTRESS_FADE, AudioDirector
 from companion.core.clock import Clock
 from companion.core.timeline import SessionState
 from companion.ui import exercises_link
+from companion.ui.keymap import DeclaredOrder
 from companion.ui.screens.session_keys import SESSION_ACTIONS, SESSION_BINDINGS
 from companion.ui.startup import after_first_frame
 from companion.ui.timefmt import wall_text
@@ -42,7 +43,7 @@ FIRST_FRAME_VIEWS = (PhaseHeader, TimelineBar, DoseClock, PhaseClock, DueReminde
 PANEL_IDS = ("guide", "vitals", "notes")
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(DeclaredOrder, Screen[None]):
     """Shows SessionState; turns keys into session events. Holds no session state of its own.
 
     `show_state` is the one place that follows a change: it reads the state, tells the audio
