@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING
 
 from companion.core.config import Config
 from companion.ui import keymap
+from companion.ui.theme import DIM
 
 if TYPE_CHECKING:
     from companion.ui.app import CompanionApp
-
-DIM_THEME = "dark-room-dim"
 
 
 def apply_settings(app: CompanionApp, config: Config) -> None:
@@ -23,7 +22,7 @@ def apply_settings(app: CompanionApp, config: Config) -> None:
     settings = config.settings
     keymap.apply(app, config)
     if settings.start_dimmed:
-        app.theme = DIM_THEME
+        app.theme = DIM
     app.audio.volume = settings.volume
     app.audio.volume_step = settings.volume_step
     app.report_format = settings.report_format
