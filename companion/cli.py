@@ -289,4 +289,6 @@ def main(argv: list[str] | None = None) -> None:
     except Exception:
         log.log_uncaught(args.command)
         raise
+    if code:  # the console prints its own traceback to the terminal: the log says when and how it ended
+        log.log_ended(args.command, code)
     sys.exit(code or 0)

@@ -110,6 +110,11 @@ def _forget_old_files(now: float | None = None) -> None:
             continue
 
 
+def log_ended(command: str, code: int) -> None:
+    """A command that ended with a non-zero exit status (the console's own crash among them)."""
+    logging.getLogger("companion").warning("companion %s ended with exit status %d", command, code)
+
+
 def log_uncaught(command: str) -> None:
     """Log the exception being handled (a crash of `command`) with its traceback."""
     logging.getLogger("companion").error("companion %s stopped on an error", command, exc_info=sys.exc_info())

@@ -35,6 +35,10 @@ def run(args: argparse.Namespace) -> int:
     from companion.ui.exercise_app import ExerciseApp
 
     app = ExerciseApp(exercises, first=wanted, chimes=library.chimes)
+    from companion.core.config import load_config
+    from companion.ui import keymap
+
+    keymap.apply(app, keymap.checked(load_config()))  # config.yaml's keys for the exercise screens too
     app.run()
     for line in app.summary:
         print(line)

@@ -117,3 +117,29 @@ def test_every_binding_id_in_the_console_is_known_to_the_keymap():
         written |= set(re.findall(r'\bid="([a-z_]+\.[a-z_]+)"', path.read_text()))
     known = {spec.binding_id for spec in binding_specs() if spec.remappable}
     assert written and written <= known, written - known
+
+
+async def test_the_exercise_screens_take_the_keymap_too(private_dirs):
+    from exercise_apps import BOX, SENSES
+
+    from companion.core.clock import FakeClock
+    from companion.ui import keymap
+    from companion.ui.exercise_app import ExerciseApp
+    from companion.ui.screens.exercise import ExerciseScreen
+
+    private_dirs[1].mkdir(parents=True, exist_ok=True)
+    (private_dirs[1] / "config.yaml").write_text("keymap:\n  exercise.end: k\n")
+    app = ExerciseApp({e.id: e for e in (SENSES, BOX)}, first="five-senses", clock=FakeClock(), open_sound=False)
+    keymap.apply(app, keymap.checked(load_config()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen)
+        await pilot.press("escape")  # escape and q were the keys that end it; k is now
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen)
+        await pilot.press("k")
+        for _ in range(100):
+            if app.summary:
+                break
+            await pilot.pause(0.02)
+    assert app.summary == ["5-4-3-2-1 senses: ended after 0 of 5 steps."]

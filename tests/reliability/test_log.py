@@ -137,3 +137,10 @@ def test_a_crash_of_a_command_is_logged_with_its_traceback(private_dirs, monkeyp
     text = log.log_file().read_text()
     assert "ERROR companion: companion paths stopped on an error" in text
     assert "Traceback" in text and "RuntimeError: the folder vanished" in text
+
+
+def test_a_command_ending_badly_is_logged_without_debug(private_dirs, capsys):
+    with pytest.raises(SystemExit) as ended:
+        main(["exercise", "no-such-exercise"])
+    assert ended.value.code == 1
+    assert "WARNING companion: companion exercise ended with exit status 1" in log.log_file().read_text()
