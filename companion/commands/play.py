@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_config().settings  # a config.yaml with problems still gives its good settings
     app = PlayApp(playlist, seconds=seconds, volume=settings.volume)
+    app.volume_step = settings.volume_step
     app.run()
     return app.return_code or 0
 

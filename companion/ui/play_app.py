@@ -52,6 +52,7 @@ class PlayApp(App[None]):
         self.playlist = playlist
         self.seconds = seconds
         self.start_volume = volume
+        self.volume_step = VOLUME_STEP  # what `[` and `]` move it by (config.yaml: volume_step)
         self.player_factory = player_factory
         self.player: Player | None = None
         self._started = 0.0
@@ -86,7 +87,7 @@ class PlayApp(App[None]):
 
     def action_volume(self, direction: int) -> None:
         if self.player is not None:
-            self.player.set_volume(round(self.player.volume + direction * VOLUME_STEP, 2))
+            self.player.set_volume(round(self.player.volume + direction * self.volume_step, 2))
             self._show()
 
     def action_mute(self) -> None:

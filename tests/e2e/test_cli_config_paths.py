@@ -153,3 +153,19 @@ def test_validate_takes_config_yaml_for_settings_not_a_script(capsys, private_di
     code, out, _ = run_cli(capsys, "validate")
     assert code == 1
     assert f'{config / "config.yaml"}:2:1: start_dim: unknown key (did you mean "start_dimmed"?)' in out
+
+
+def test_companion_play_starts_at_the_configured_volume_and_steps_by_it(private_dirs, monkeypatch):
+    import argparse
+
+    from companion.commands import play
+    from companion.ui.play_app import PlayApp
+
+    opened = []
+    monkeypatch.setattr(PlayApp, "run", lambda self: opened.append(self))
+    config = private_dirs[1]
+    config.mkdir()
+    (config / "config.yaml").write_text("volume: 0.3\nvolume_step: 0.1\n")
+    assert play.run(argparse.Namespace(playlist="settling", seconds=None, scripts=[])) == 0
+    (app,) = opened
+    assert (app.start_volume, app.volume_step) == (0.3, 0.1)
