@@ -7,6 +7,7 @@ the part of the console that uses it, and mentions problems in the file once the
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from companion.core.config import Config
@@ -15,6 +16,8 @@ from companion.ui.theme import DIM
 
 if TYPE_CHECKING:
     from companion.ui.app import CompanionApp
+
+_log = logging.getLogger("companion.config")
 
 
 def apply_settings(app: CompanionApp, config: Config) -> None:
@@ -26,6 +29,10 @@ def apply_settings(app: CompanionApp, config: Config) -> None:
     app.audio.volume = settings.volume
     app.audio.volume_step = settings.volume_step
     app.report_format = settings.report_format
+    set_here = {name: config.source(name) for name in config.sources}
+    _log.debug("settings from %s: %s", config.path, set_here or "none (all defaults)")
+    for problem in config.problems:
+        _log.warning("%s", problem)
     if config.problems:
         count = len(config.problems)
         where = config.path or "config.yaml"
