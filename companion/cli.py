@@ -272,9 +272,9 @@ def main(argv: list[str] | None = None) -> None:
 
     log.setup(debug=args.debug or log.debug_from_environment(), command=args.command)
     if args.command == "run" and args.encrypt is None:
-        from companion.core.config import load_config
+        from companion.core import config_cache
 
-        args.encrypt = load_config().settings.encrypt
+        args.encrypt = config_cache.load().settings.encrypt
     module = importlib.import_module(f"companion.commands.{args.command}")
     from companion.commands.passphrase import prepare
 

@@ -43,10 +43,10 @@ def run(args: argparse.Namespace) -> int:
         extra_dirs=args.scripts,
         load_rest=start.load_rest,
     )
-    from companion.core.config import load_config
+    from companion.core import config_cache
     from companion.ui.keymap import checked
     from companion.ui.settings import apply_settings
 
-    apply_settings(app, checked(load_config()))  # config.yaml: keys, dimming, volume, the report
+    apply_settings(app, config_cache.load(checked))  # config.yaml: keys, dimming, volume, the report
     app.run()
     return app.return_code or 0
