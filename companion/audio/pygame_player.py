@@ -11,7 +11,6 @@ Any pygame.error (the device went away) degrades to silence.
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from companion.audio.engine import MUTE_SECONDS, RATE, Engine, Status, Undo
-from companion.core.scripts.playlists import Chime, Playlist
+from companion.audio.loudness import LoudnessCache
+from companion.core.scripts.playlists import Chime, Playlist, volume_gain
 
 # Frames per queued block (0.5 s). One plays while the next waits; a command redoes the waiting
 # block, so it is heard when the playing one ends: after 0.25 s on average, 0.5 s at most.
@@ -38,12 +38,15 @@ FADE_ON_FAILURE_MS = 300  # what is already queued fades rather than stops dead
 class PygamePlayer:
     available = True
 
-    def __init__(self, mixer: Any, volume: float = 0.5, feeder: bool = True) -> None:
+    def __init__(
+        self, mixer: Any, volume: float = 0.5, feeder: bool = True, loudness: LoudnessCache | None = None
+    ) -> None:
         self._mixer = mixer  # pygame.mixer, initialised by open_player
         self._error = _pygame_error()
         self.notice: str | None = None
         self._seen = 0  # engine notices already surfaced
-        self._engine = Engine(rate=RATE, volume=volume)
+        self.loudness = loudness if loudness is not None else LoudnessCache()
+        self._engine = Engine(rate=RATE, volume=volume, loudness=self.loudness)
         self._lock = threading.RLock()
         self._music = mixer.Channel(0)
         self._bell = mixer.Channel(1)
@@ -88,6 +91,16 @@ class PygamePlayer:
     def restore(self) -> None:
         self._command(self._engine.restore)
 
+    def set_depth(self, depth: float) -> None:
+        self._command(self._engine.set_depth, depth)
+
+    def set_layer_level(self, layer: int, level: float) -> None:
+        self._command(self._engine.set_layer_level, layer, level)
+
+    def prepare(self, playlists: list[Playlist]) -> None:
+        """Measure these playlists' tracks in the background, so each plays at the target at once."""
+        self.loudness.measure_soon(track.path for playlist in playlists for track in playlist.tracks)
+
     def next_track(self) -> None:
         """Crossfade to the next track of the playlist (the preview's `n` key)."""
         self._command(self._engine.next_track)
@@ -102,8 +115,10 @@ class PygamePlayer:
         sound = self._chime_sound(chime.path)
         if sound is None or self._engine.muted:
             return
-        # A chime follows the master volume: at the default 0.5 it sounds at its own volume.
-        sound.set_volume(max(0.0, min(1.0, chime.volume * self._engine.target_volume * 2)))
+        # A chime follows the music's volume in decibels: at the default 0.5 it sounds at its own
+        # volume, below that it falls as the music does (it cannot rise above its file's level).
+        follow = volume_gain(self._engine.target_volume) / volume_gain(0.5)
+        sound.set_volume(max(0.0, min(1.0, chime.volume * follow)))
         self._bell.play(sound)
 
     def update(self) -> None:
@@ -136,6 +151,11 @@ class PygamePlayer:
     @property
     def now_playing(self) -> str | None:
         return self._engine.now_playing
+
+    @property
+    def depth(self) -> float | None:
+        """The soundscape's depth, or None when what plays has no layers."""
+        return self._engine.depth if self._engine.layered else None
 
     @property
     def volume(self) -> float:
@@ -266,15 +286,3 @@ def _pygame_error() -> type[BaseException]:
     import pygame
 
     return pygame.error
-
-
-def wait_for_silence(player: PygamePlayer, timeout: float) -> bool:
-    """Block until the music has faded and drained (for the command line preview and tests)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        player.update()
-        with player._lock:
-            if not player.available or (player._engine.silent_now and not player._music.get_busy()):
-                return True
-        time.sleep(0.05)
-    return False
