@@ -10,6 +10,7 @@ Any pygame.error (the device went away) degrades to silence.
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ import numpy as np
 
 from companion.audio.engine import MUTE_SECONDS, RATE, Engine, Status, Undo
 from companion.audio.loudness import LoudnessCache
-from companion.core.scripts.playlists import Chime, Playlist, volume_gain
+from companion.core.scripts.playlists import Chime, Playlist, volume_lufs
 
 # Frames per queued block (0.5 s). One plays while the next waits; a command redoes the waiting
 # block, so it is heard when the playing one ends: after 0.25 s on average, 0.5 s at most.
@@ -33,6 +34,8 @@ PCM16_SCALE = 32767.0  # the engine renders straight at int16 scale: one multipl
 DEVICE_LOST = "The sound device stopped answering: the session goes on silently."
 UNEXPECTED = "The music stopped after an unexpected error: the session goes on silently."
 FADE_ON_FAILURE_MS = 300  # what is already queued fades rather than stops dead
+CHIME_OVER_MUSIC_LU = 7.0  # a reminder is heard over the music, not startling
+CHIME_LUFS_GUESS = -13.0  # a chime that could not be measured: about the bundled ones
 
 
 class PygamePlayer:
@@ -115,11 +118,18 @@ class PygamePlayer:
         sound = self._chime_sound(chime.path)
         if sound is None or self._engine.muted:
             return
-        # A chime follows the music's volume in decibels: at the default 0.5 it sounds at its own
-        # volume, below that it falls as the music does (it cannot rise above its file's level).
-        follow = volume_gain(self._engine.target_volume) / volume_gain(0.5)
-        sound.set_volume(max(0.0, min(1.0, chime.volume * follow)))
+        sound.set_volume(self._chime_gain(chime))
         self._bell.play(sound)
+
+    def _chime_gain(self, chime: Chime) -> float:
+        """A chime CHIME_OVER_MUSIC_LU over the music at its volume (chime volume 0.5; each
+        doubling of it is 6 dB more); never over the file's own level, which is not limited."""
+        measured = self.loudness.get(chime.path)  # a few seconds of audio: quick, then kept
+        native = measured.integrated if measured is not None else CHIME_LUFS_GUESS
+        wanted = volume_lufs(self._engine.target_volume) + CHIME_OVER_MUSIC_LU + 20 * math.log10(2 * chime.volume)
+        if self._engine.target_volume <= 0 or chime.volume <= 0:
+            return 0.0
+        return max(0.0, min(1.0, 10 ** ((wanted - native) / 20)))
 
     def update(self) -> None:
         self._feed()

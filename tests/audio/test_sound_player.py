@@ -13,9 +13,10 @@ import pytest
 from test_audio_helpers import playlist, tone_file
 
 from companion.audio.limiter import LOOKAHEAD
+from companion.audio.loudness import measure_file
 from companion.audio.measure import windowed_rms
 from companion.audio.pygame_player import BLOCK, DEVICE_LOST, UNEXPECTED, PygamePlayer
-from companion.core.scripts.playlists import Chime
+from companion.core.scripts.playlists import Chime, volume_lufs
 
 
 class FakeSound:
@@ -134,7 +135,9 @@ def test_a_chime_plays_on_its_own_channel_at_its_volume_and_not_when_muted(rig):
     player.set_volume(0.5)
     player.chime(Chime(id="bell", path=tone, volume=0.6))
     assert bell.playing is not None and bell.playing.file == str(tone)
-    assert bell.playing.volume == pytest.approx(0.6)
+    # 7 LU over the music at this volume; a chime volume of 0.6 is 1.6 dB over the usual 0.5.
+    wanted = volume_lufs(0.5) + 7 + 20 * np.log10(0.6 / 0.5)
+    assert bell.playing.volume == pytest.approx(10 ** ((wanted - measure_file(tone).integrated) / 20), rel=1e-3)
     bell.playing = None
     player.set_muted(True)
     assert bell.faded_ms is not None  # a ringing chime goes quiet with the music
