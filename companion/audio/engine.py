@@ -424,8 +424,14 @@ class Engine:
             self._retired.append(voice)
 
     def _fade_out_all(self, seconds: float, crossfade: bool = False) -> None:
-        for voice in self._voices:
-            if not voice.leaving:
+        for voice in list(self._voices):
+            if not voice.leaving and voice.gain.value == 0.0 and voice.stream.frames_read == 0:
+                # Not one frame of it heard yet (commands in quick succession, each redoing the
+                # same waiting block): let it go now, or every command would add a voice. Not
+                # closed here: the undo of a block being redone may still read it; it is freed
+                # (and its file closed) once nothing holds it.
+                self._voices.remove(voice)
+            elif not voice.leaving:
                 voice.leaving = True
                 length = min(self.seconds(seconds), voice.stream.remaining)
                 voice.gain.to(0.0, length, power=crossfade)

@@ -287,9 +287,22 @@ class Waiting:
 
 
 def to_pcm16(samples: np.ndarray) -> np.ndarray:
-    """A block rendered at PCM16_SCALE as 16-bit PCM, clipped in place (the block is ours)."""
+    """A block rendered at PCM16_SCALE as 16-bit PCM, with TPDF dither (rounding a steady tone
+    alone puts its error into harmonics 88 dB under it; dither turns that into a noise floor far
+    lower per frequency), clipped in place (the block is ours; the limiter keeps it well under).
+    Digital silence stays exactly silent: frames at zero get no dither."""
+    if not samples.any():
+        return np.zeros(samples.shape, dtype=np.int16)
+    dither = _DITHER.random(samples.shape, dtype=np.float32)
+    dither -= _DITHER.random(samples.shape, dtype=np.float32)
+    dither[samples == 0] = 0.0
+    samples += dither
+    np.rint(samples, out=samples)
     np.clip(samples, -PCM16_SCALE, PCM16_SCALE, out=samples)
     return samples.astype(np.int16)
+
+
+_DITHER = np.random.default_rng()
 
 
 def _pygame_error() -> type[BaseException]:

@@ -48,6 +48,9 @@ class Ramp:
         else:
             shape = 1 - np.cos(0.5 * np.pi * progress)
         gains = self._start + (self._target - self._start) * shape
+        # Where the glide ends it is exactly the target: 1 - cos(pi/2) is not quite 1, and a voice
+        # faded "to 0.00000000000000006" would never count as silent and never be let go.
+        gains[progress >= 1.0] = self._target
         self._done = min(self._length, self._done + frames)
         self.value = float(gains[-1])
         return gains.astype(np.float32)
