@@ -8,7 +8,11 @@ noise bed is shaped in the frequency domain of the whole track, so the last samp
 first and a looping playlist never clicks. Pads are just-intonation chords whose voices are detuned
 by a fraction of a hertz (beats slower than 0.5 Hz), softened by a slowly breathing low-pass and
 swelled by slow envelopes; beds are filtered noise with slow swells (ocean) or a steady soft hiss
-(rain). Tracks are levelled to the same K-weighted loudness; peaks stay well under -3 dBFS.
+(rain). Every track is then voiced for small speakers (a gentle lift over 200 Hz-2 kHz and less
+of the deep bass a laptop cannot play, until at least half the energy is in that band; an EQ over
+the whole circular track, so loops stay seamless) and levelled to the player's loudness target
+(-16 LUFS, measured with the same BS.1770 meter the player uses). The soundscape's layers (pad,
+drone, water, rain, bells) are loops of their own, each levelled alike; the player mixes them.
 """
 
 from __future__ import annotations
@@ -21,14 +25,18 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from companion.audio.measure import loop_jump, loudness_db, peak_dbfs
+from companion.audio.loudness import measure_samples
+from companion.audio.measure import loop_jump, peak_dbfs
+from companion.core.scripts.playlists import TARGET_LUFS
 
 RATE = 44100
 PAD_RATE = 11025  # pads hold nothing above ~4 kHz: rendered at a quarter rate, then upsampled
 BLOCK = 65536  # frames per write: one huge OGG write crashes libsndfile
 COMPRESSION = 0.66  # libsndfile level 0..1; Vorbis quality is about 1 - level (~0.34)
-TARGET_LOUDNESS = -21.0  # K-weighted, every track
-CHIME_PEAK = -6.0  # dBFS
+CHIME_PEAK = -1.0  # dBFS: room for a chime 7 LU over the music at most volumes (chimes are not limited)
+CARRY_BAND = (200.0, 2000.0)  # what laptop and tablet speakers play well
+CARRY_SHARE = 0.5  # at least this share of a track's energy in that band
+PEAK_CEILING = -2.0  # dBFS: gently rounded above this (rare crests of the noise beds)
 SEED = 20260
 AUDIO = Path(__file__).resolve().parent
 
@@ -277,6 +285,51 @@ SOFT_BELL = (
     (2.0, 0.1, 1.0),
 )
 
+# -- the soundscape "Still water": layers the player mixes live, each a loop of its own --------
+
+
+def layer_pad(rng):
+    pad = Pad(146.83, (FIFTHS, ADD9, SUB_IV, FIFTHS, MAJOR, ADD9), brightness=1000, harmonics=5, detune=0.12)
+    return render_pad(pad, 120, rng)
+
+
+def layer_drone(rng):
+    # One chord twice round: the two windows sum to a constant, so the drone holds steady.
+    drone = Pad(73.42, (FIFTHS, FIFTHS), brightness=700, harmonics=9, detune=0.05)
+    return render_pad(drone, 90, rng)
+
+
+def layer_water(rng):
+    return render_ocean(66, rng, calm=0.6)
+
+
+def layer_rain(rng):
+    return render_rain(60, rng)
+
+
+def layer_bells(rng):
+    """Soft bells now and then (D pentatonic, just intonation), wrapping round the loop."""
+    seconds = 90
+    frames = RATE * seconds
+    out = np.zeros((frames, 2))
+    notes = [587.33 * ratio for ratio in (1, 9 / 8, 5 / 4, 3 / 2, 5 / 3)]
+    strikes = 9
+    for number in range(strikes):
+        at = int((number + rng.uniform(0.1, 0.9)) * frames / strikes)
+        bell = render_bell(notes[int(rng.integers(len(notes)))], SOFT_BELL, 9.0) * rng.uniform(0.6, 1.0)
+        where = (at + np.arange(bell.shape[0])) % frames
+        out[where] += bell
+    return out
+
+
+LAYERS: dict[str, tuple[str, Callable[[np.random.Generator], np.ndarray]]] = {
+    "still-water-pad": ("still-water/pad.ogg", layer_pad),
+    "still-water-drone": ("still-water/drone.ogg", layer_drone),
+    "still-water-water": ("still-water/water.ogg", layer_water),
+    "still-water-rain": ("still-water/rain.ogg", layer_rain),
+    "still-water-bells": ("still-water/bells.ogg", layer_bells),
+}
+
 TRACKS: dict[str, tuple[str, Callable[[np.random.Generator], np.ndarray]]] = {
     "warm-pad": ("settling/warm-pad.ogg", warm_pad),
     "soft-rain": ("settling/soft-rain.ogg", soft_rain),
@@ -285,11 +338,55 @@ TRACKS: dict[str, tuple[str, Callable[[np.random.Generator], np.ndarray]]] = {
     "slow-light": ("journey/slow-light.ogg", slow_light),
     "morning-pad": ("return/morning-pad.ogg", morning_pad),
     "gentle-shore": ("return/gentle-shore.ogg", gentle_shore),
+    **LAYERS,
 }
 CHIMES: dict[str, tuple[str, Callable[[], np.ndarray]]] = {
     "bowl": ("chimes/bowl.ogg", lambda: render_bell(196.0, BOWL, 16.0)),
     "soft-bell": ("chimes/soft-bell.ogg", lambda: render_bell(523.25, SOFT_BELL, 9.0)),
 }
+
+
+def band_share(x: np.ndarray, band: tuple[float, float] = CARRY_BAND) -> float:
+    """The share of the track's energy between band[0] and band[1] Hz."""
+    power = np.abs(np.fft.rfft(x.mean(axis=1))) ** 2
+    freqs = np.fft.rfftfreq(x.shape[0], 1.0 / RATE)
+    return float(power[(freqs >= band[0]) & (freqs <= band[1])].sum() / power.sum())
+
+
+def carry(x: np.ndarray) -> np.ndarray:
+    """Voiced for small speakers: a broad lift around 600 Hz, and the bass under 150 Hz lowered
+    step by step (at most 12 dB) until CARRY_SHARE of the energy is in CARRY_BAND. One EQ over the
+    whole track's spectrum: still circular."""
+    spectrum = np.fft.rfft(x, axis=0)
+    freqs = np.maximum(np.fft.rfftfreq(x.shape[0], 1.0 / RATE), 1.0)
+    lift = 10 ** (3.0 * np.exp(-((np.log2(freqs / 600.0) / 1.3) ** 2)) / 20)
+    for cut in range(0, 13, 2):
+        shelf = 10 ** (-cut / 20) + (1 - 10 ** (-cut / 20)) / (1 + (150.0 / freqs) ** 4)
+        out = np.fft.irfft(spectrum * (lift * shelf)[:, None], n=x.shape[0], axis=0)
+        if band_share(out) >= CARRY_SHARE:
+            break
+    return out
+
+
+def round_peaks(x: np.ndarray, ceiling_db: float = PEAK_CEILING) -> np.ndarray:
+    """Crests above 6 dB under the ceiling are rounded smoothly towards it (never a hard clip)."""
+    ceiling = 10 ** (ceiling_db / 20)
+    knee = ceiling / 2
+    over = np.abs(x) > knee
+    if not over.any():
+        return x
+    y = x.copy()
+    excess = (np.abs(x[over]) - knee) / (ceiling - knee)
+    y[over] = np.sign(x[over]) * (knee + (ceiling - knee) * np.tanh(excess))
+    return y
+
+
+def level(x: np.ndarray) -> np.ndarray:
+    """At the player's loudness target, crests rounded; measured again after the rounding."""
+    for _ in range(3):
+        x = x * 10 ** ((TARGET_LUFS - measure_samples(x, RATE).integrated) / 20)
+        x = round_peaks(x)
+    return x
 
 
 def write_ogg(path: Path, x: np.ndarray) -> None:
@@ -317,11 +414,12 @@ def main(names: list[str]) -> int:
     for number, (name, (relative, render)) in enumerate(TRACKS.items()):
         if name not in wanted:
             continue
-        x = render(np.random.default_rng(SEED + number))
-        x *= 10 ** ((TARGET_LOUDNESS - loudness_db(x, RATE)) / 20)
+        x = level(carry(render(np.random.default_rng(SEED + number))))
         write_ogg(AUDIO / relative, x)
         print(
-            f"{relative:28} {x.shape[0] / RATE:6.0f} s  peak {peak_dbfs(x):6.1f} dBFS  loudness {loudness_db(x, RATE):6.1f}  loop {loop_jump(x):.2f}"
+            f"{relative:32} {x.shape[0] / RATE:6.0f} s  peak {peak_dbfs(x):6.1f} dBFS"
+            f"  {measure_samples(x, RATE).integrated:6.1f} LUFS  200 Hz-2 kHz {100 * band_share(x):3.0f} %"
+            f"  loop {loop_jump(x):.2f}"
         )
     for name, (relative, render) in CHIMES.items():
         if name not in wanted:

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from companion.core.timeline import SessionState
 
 SOUND_STOPPED = "The sound stopped after an unexpected fault: the session goes on silently."
-VOLUME_STEP = 0.05  # one press of `[` or `]`, in the console and in `companion play`
+VOLUME_STEP = 0.1  # one press of `[` or `]`, in the console and in `companion play`: 2 dB
+DEPTH_STEP = 0.1  # one press of `{` or `}`: a soundscape's layers glide over several seconds
 DRAIN = 0.6  # seconds: after a fade, what the sound device has queued still plays
 DISTRESS_FADE = 4.0  # seconds to silence on the distress key: soon, never a cut
 FADE_WINDOW = 12.0  # seconds of brisk player updates after a change: longer than any fade

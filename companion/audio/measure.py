@@ -23,11 +23,6 @@ def peak_dbfs(samples: np.ndarray) -> float:
     return db(np.max(np.abs(as_frames(samples))))
 
 
-def rms_dbfs(samples: np.ndarray) -> float:
-    x = as_frames(samples)
-    return db(np.sqrt(np.mean(x * x)))
-
-
 def _k_weight(freqs: np.ndarray) -> np.ndarray:
     """Magnitude of a K-weighting approximation: ~+4 dB shelf above 1.5 kHz, high-pass at 38 Hz."""
     shelf_gain = 10 ** (4.0 / 20)

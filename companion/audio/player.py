@@ -45,6 +45,15 @@ class Player(Protocol):
     def chime(self, chime: Chime) -> None:
         """Play a chime over the music on its own channel."""
 
+    def set_depth(self, depth: float) -> None:
+        """A soundscape's depth 0..1, gliding over several seconds (nothing for a plain playlist)."""
+
+    def set_layer_level(self, layer: int, level: float) -> None:
+        """One layer of the soundscape playing, 0..1, gliding there."""
+
+    def prepare(self, playlists: list[Playlist]) -> None:
+        """Measure these playlists' tracks ahead of need (in the background)."""
+
     def update(self) -> None:
         """Advance fades and track changes; call a few times a second."""
 
@@ -61,6 +70,10 @@ class Player(Protocol):
     @property
     def muted(self) -> bool: ...
 
+    @property
+    def depth(self) -> float | None:
+        """The soundscape's depth, or None when what plays has no layers."""
+
 
 @dataclass
 class SilentPlayer:
@@ -72,9 +85,12 @@ class SilentPlayer:
     _volume: float = 0.5
     _muted: bool = False
     _playing: Playlist | None = None
+    _depth: float = 0.5
 
     def play(self, playlist: Playlist, volume: float | None = None) -> None:
         self.calls.append(("play", playlist.id, volume))
+        if playlist != self._playing:
+            self._depth = playlist.depth
         self._playing = playlist
         if volume is not None:
             self._volume = volume
@@ -104,6 +120,16 @@ class SilentPlayer:
     def chime(self, chime: Chime) -> None:
         self.calls.append(("chime", chime.id))
 
+    def set_depth(self, depth: float) -> None:
+        self.calls.append(("set_depth", depth))
+        self._depth = max(0.0, min(1.0, depth))
+
+    def set_layer_level(self, layer: int, level: float) -> None:
+        self.calls.append(("set_layer_level", layer, level))
+
+    def prepare(self, playlists: list[Playlist]) -> None:
+        pass
+
     def update(self) -> None:
         pass
 
@@ -121,6 +147,10 @@ class SilentPlayer:
     @property
     def muted(self) -> bool:
         return self._muted
+
+    @property
+    def depth(self) -> float | None:
+        return self._depth if self._playing is not None and self._playing.layered else None
 
 
 NO_DEVICE = "No sound device found: the session goes on silently."

@@ -10,8 +10,8 @@ Any pygame.error (the device went away) degrades to silence.
 
 from __future__ import annotations
 
+import math
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from companion.audio.engine import MUTE_SECONDS, RATE, Engine, Status, Undo
-from companion.core.scripts.playlists import Chime, Playlist
+from companion.audio.loudness import LoudnessCache
+from companion.core.scripts.playlists import Chime, Playlist, volume_lufs
 
 # Frames per queued block (0.5 s). One plays while the next waits; a command redoes the waiting
 # block, so it is heard when the playing one ends: after 0.25 s on average, 0.5 s at most.
@@ -33,17 +34,22 @@ PCM16_SCALE = 32767.0  # the engine renders straight at int16 scale: one multipl
 DEVICE_LOST = "The sound device stopped answering: the session goes on silently."
 UNEXPECTED = "The music stopped after an unexpected error: the session goes on silently."
 FADE_ON_FAILURE_MS = 300  # what is already queued fades rather than stops dead
+CHIME_OVER_MUSIC_LU = 7.0  # a reminder is heard over the music, not startling
+CHIME_LUFS_GUESS = -13.0  # a chime that could not be measured: about the bundled ones
 
 
 class PygamePlayer:
     available = True
 
-    def __init__(self, mixer: Any, volume: float = 0.5, feeder: bool = True) -> None:
+    def __init__(
+        self, mixer: Any, volume: float = 0.5, feeder: bool = True, loudness: LoudnessCache | None = None
+    ) -> None:
         self._mixer = mixer  # pygame.mixer, initialised by open_player
         self._error = _pygame_error()
         self.notice: str | None = None
         self._seen = 0  # engine notices already surfaced
-        self._engine = Engine(rate=RATE, volume=volume)
+        self.loudness = loudness if loudness is not None else LoudnessCache()
+        self._engine = Engine(rate=RATE, volume=volume, loudness=self.loudness)
         self._lock = threading.RLock()
         self._music = mixer.Channel(0)
         self._bell = mixer.Channel(1)
@@ -88,6 +94,16 @@ class PygamePlayer:
     def restore(self) -> None:
         self._command(self._engine.restore)
 
+    def set_depth(self, depth: float) -> None:
+        self._command(self._engine.set_depth, depth)
+
+    def set_layer_level(self, layer: int, level: float) -> None:
+        self._command(self._engine.set_layer_level, layer, level)
+
+    def prepare(self, playlists: list[Playlist]) -> None:
+        """Measure these playlists' tracks in the background, so each plays at the target at once."""
+        self.loudness.measure_soon(track.path for playlist in playlists for track in playlist.tracks)
+
     def next_track(self) -> None:
         """Crossfade to the next track of the playlist (the preview's `n` key)."""
         self._command(self._engine.next_track)
@@ -102,9 +118,18 @@ class PygamePlayer:
         sound = self._chime_sound(chime.path)
         if sound is None or self._engine.muted:
             return
-        # A chime follows the master volume: at the default 0.5 it sounds at its own volume.
-        sound.set_volume(max(0.0, min(1.0, chime.volume * self._engine.target_volume * 2)))
+        sound.set_volume(self._chime_gain(chime))
         self._bell.play(sound)
+
+    def _chime_gain(self, chime: Chime) -> float:
+        """A chime CHIME_OVER_MUSIC_LU over the music at its volume (chime volume 0.5; each
+        doubling of it is 6 dB more); never over the file's own level, which is not limited."""
+        measured = self.loudness.get(chime.path)  # a few seconds of audio: quick, then kept
+        native = measured.integrated if measured is not None else CHIME_LUFS_GUESS
+        wanted = volume_lufs(self._engine.target_volume) + CHIME_OVER_MUSIC_LU + 20 * math.log10(2 * chime.volume)
+        if self._engine.target_volume <= 0 or chime.volume <= 0:
+            return 0.0
+        return max(0.0, min(1.0, 10 ** ((wanted - native) / 20)))
 
     def update(self) -> None:
         self._feed()
@@ -136,6 +161,11 @@ class PygamePlayer:
     @property
     def now_playing(self) -> str | None:
         return self._engine.now_playing
+
+    @property
+    def depth(self) -> float | None:
+        """The soundscape's depth, or None when what plays has no layers."""
+        return self._engine.depth if self._engine.layered else None
 
     @property
     def volume(self) -> float:
@@ -257,24 +287,25 @@ class Waiting:
 
 
 def to_pcm16(samples: np.ndarray) -> np.ndarray:
-    """A block rendered at PCM16_SCALE as 16-bit PCM, clipped in place (the block is ours)."""
+    """A block rendered at PCM16_SCALE as 16-bit PCM, with TPDF dither (rounding a steady tone
+    alone puts its error into harmonics 88 dB under it; dither turns that into a noise floor far
+    lower per frequency), clipped in place (the block is ours; the limiter keeps it well under).
+    Digital silence stays exactly silent: frames at zero get no dither."""
+    if not samples.any():
+        return np.zeros(samples.shape, dtype=np.int16)
+    dither = _DITHER.random(samples.shape, dtype=np.float32)
+    dither -= _DITHER.random(samples.shape, dtype=np.float32)
+    dither[samples == 0] = 0.0
+    samples += dither
+    np.rint(samples, out=samples)
     np.clip(samples, -PCM16_SCALE, PCM16_SCALE, out=samples)
     return samples.astype(np.int16)
+
+
+_DITHER = np.random.default_rng()
 
 
 def _pygame_error() -> type[BaseException]:
     import pygame
 
     return pygame.error
-
-
-def wait_for_silence(player: PygamePlayer, timeout: float) -> bool:
-    """Block until the music has faded and drained (for the command line preview and tests)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        player.update()
-        with player._lock:
-            if not player.available or (player._engine.silent_now and not player._music.get_busy()):
-                return True
-        time.sleep(0.05)
-    return False

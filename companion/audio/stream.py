@@ -1,8 +1,8 @@
 """Read an audio file a block at a time as 44.1 kHz stereo float32, whatever its own format.
 
 Memory stays bounded by the block size however long the file is. OGG Vorbis, FLAC, WAV and MP3
-are decoded by libsndfile (through soundfile); other rates are converted by linear interpolation,
-other channel counts folded to stereo.
+are decoded by libsndfile (through soundfile); other rates are converted by libsoxr (through
+python-soxr) in streaming mode, block by block; other channel counts folded to stereo.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+import soxr
 
 
-def _read_frames(file: sf.SoundFile, count: int) -> np.ndarray:
+def read_frames(file: sf.SoundFile, count: int) -> np.ndarray:
     """The next `count` frames (fewer at the end), as float32 frames x channels.
 
     soundfile's own read() seeks back to where it thinks it is after every read; libsndfile's
@@ -38,6 +39,7 @@ _sf_ffi = getattr(sf, "_ffi", None)
 READ_AHEAD = 32768
 # MP3 headers only estimate the length (libsndfile#1001): plan the fade-out to end this early.
 MP3_LENGTH_MARGIN = 1.0
+LOOP_FRAMES = 2**62  # a looping layer's "length": it never ends
 
 
 class TrackError(Exception):
@@ -53,28 +55,43 @@ def describe_failure(path: Path, error: Exception | None = None) -> str:
 
 
 class TrackStream:
-    """One open track. `read(frames)` returns up to `frames` stereo frames; fewer means the end."""
+    """One open track. `read(frames)` returns up to `frames` stereo frames; fewer means the end.
 
-    def __init__(self, path: Path, rate: int = 44100) -> None:
+    `loop`: the file starts again where it ends, with no seam (a soundscape's layer), and never ends.
+    """
+
+    def __init__(self, path: Path, rate: int = 44100, loop: bool = False) -> None:
         self.path = Path(path)
         self.rate = rate
-        try:
-            self._file = sf.SoundFile(str(self.path))
-        except Exception as error:  # libsndfile raises several types for bad input
-            raise TrackError(describe_failure(self.path, error)) from error
+        self.loop = loop
+        self._file = self._open()
         if self._file.frames == 0 or self._file.samplerate <= 0:
             self._file.close()
             raise TrackError(describe_failure(self.path))
-        self._step = self._file.samplerate / rate
+        self._ratio = rate / self._file.samplerate
+        # soxr's high-quality setting: images and aliases under -100 dB, flat to 20 kHz at 44.1 kHz.
+        self._resampler = (
+            None
+            if self._file.samplerate == rate
+            else soxr.ResampleStream(self._file.samplerate, rate, 2, "float32", "HQ")
+        )
         self._buffer = np.zeros((0, 2), dtype=np.float32)
-        self._position = 0.0  # fractional index into _buffer of the next output frame
         self._source_done = False
+        self._round = 0  # frames decoded since the file was last opened
         self.frames_read = 0
+
+    def _open(self) -> sf.SoundFile:
+        try:
+            return sf.SoundFile(str(self.path))
+        except Exception as error:  # libsndfile raises several types for bad input
+            raise TrackError(describe_failure(self.path, error)) from error
 
     @property
     def frames(self) -> int:
         """Total length in output frames, as the file's header reports it (MP3: a safe guess)."""
-        frames = int(self._file.frames / self._step)
+        if self.loop:
+            return LOOP_FRAMES
+        frames = int(self._file.frames * self._ratio)
         if self._file.format == "MP3":
             frames = max(self.frames_read, frames - int(MP3_LENGTH_MARGIN * self.rate))
         return frames
@@ -84,45 +101,47 @@ class TrackStream:
         return max(0, self.frames - self.frames_read)
 
     def _pull(self, count: int) -> None:
-        if self._source_done or count <= 0:
-            return
-        # A few large reads cost far less than many small ones.
-        count = max(count, READ_AHEAD)
+        """Decode (and resample) until at least `count` more frames are buffered, or the end."""
+        parts = [self._buffer] if self._buffer.shape[0] else []
+        have = self._buffer.shape[0]
+        while have < count and not self._source_done:
+            block = self._decode()
+            if block.shape[0]:
+                parts.append(block)
+                have += block.shape[0]
+        if parts:
+            self._buffer = parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _decode(self) -> np.ndarray:
+        """The next source block as output-rate stereo (a few large reads cost far less than many
+        small ones)."""
         try:
-            block = _read_frames(self._file, count)
+            block = read_frames(self._file, READ_AHEAD)
         except Exception as error:
             self._source_done = True
             raise TrackError(f"Stopped {self.path.name} early: the rest of the file could not be read.") from error
-        if block.shape[0] < count:
-            self._source_done = True
+        ended = block.shape[0] < READ_AHEAD
         if block.shape[1] == 1:
             block = np.repeat(block, 2, axis=1)
         elif block.shape[1] > 2:
-            block = block[:, :2]
-        self._buffer = np.concatenate([self._buffer, block]) if self._buffer.size else block
+            block = np.ascontiguousarray(block[:, :2])
+        self._round += block.shape[0]
+        if ended and self.loop and self._round > 0:
+            # Round again from the first frame, through the same resampler: no seam, no flush.
+            self._file.close()
+            self._file = self._open()
+            self._round = 0
+            ended = False
+        if ended:
+            self._source_done = True
+        if self._resampler is not None:
+            block = self._resampler.resample_chunk(block, last=ended)
+        return block
 
     def read(self, frames: int) -> np.ndarray:
-        if self._step == 1.0:
-            self._pull(frames - self._buffer.shape[0])
-            out, self._buffer = self._buffer[:frames], self._buffer[frames:]
-        else:
-            out = self._read_resampled(frames)
+        self._pull(frames)
+        out, self._buffer = self._buffer[:frames], self._buffer[frames:]
         self.frames_read += out.shape[0]
-        return out
-
-    def _read_resampled(self, frames: int) -> np.ndarray:
-        needed = int(np.ceil(self._position + frames * self._step)) + 2
-        self._pull(needed - self._buffer.shape[0])
-        where = self._position + np.arange(frames) * self._step
-        usable = where < self._buffer.shape[0] - 1
-        where = where[usable]
-        left = where.astype(np.int64)
-        frac = (where - left)[:, None].astype(np.float32)
-        out = self._buffer[left] * (1 - frac) + self._buffer[left + 1] * frac
-        self._position += frames * self._step
-        drop = min(int(self._position), self._buffer.shape[0])
-        self._buffer = self._buffer[drop:]
-        self._position -= drop
         return out
 
     def close(self) -> None:

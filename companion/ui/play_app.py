@@ -1,4 +1,6 @@
-"""The small app behind `companion play`: hear a playlist, see what plays, try volume and mute."""
+"""The small app behind `companion play`: hear a playlist, see what plays, try volume, mute and a
+soundscape's depth. The screen is written only when what it shows changes (about once a second
+while a track plays), so the preview costs little more than the music itself."""
 
 from __future__ import annotations
 
@@ -11,14 +13,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from companion.audio.director import DRAIN, VOLUME_STEP
+from companion.audio.director import DEPTH_STEP, DRAIN, VOLUME_STEP
 from companion.audio.player import Player, open_player
-from companion.core.scripts.playlists import Playlist
+from companion.core.scripts.playlists import Playlist, volume_lufs
 from companion.ui.signals import SIGNAL_FADE, CloseOnSignal
 from companion.ui.theme import THEMES
 from companion.ui.timefmt import clock_text
 
-TICK = 0.1  # seconds between player updates
+TICK = 0.25  # seconds between player updates (the feeder thread keeps the sound going)
 
 
 class PlayApp(App[None]):
@@ -29,12 +31,14 @@ class PlayApp(App[None]):
     Screen { align: center middle; }
     #panel { width: 64; height: auto; border: round $primary 40%; padding: 1 2; }
     #playlist { color: $primary; text-style: bold; }
-    #track, #position, #volume { margin-top: 1; }
+    #track, #position, #volume, #depth { margin-top: 1; }
     #notice { margin-top: 1; color: $warning; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left_square_bracket", "volume(-1)", "Quieter", key_display="["),
         Binding("right_square_bracket", "volume(1)", "Louder", key_display="]"),
+        Binding("left_curly_bracket", "depth(-1)", "Shallower", key_display="{"),
+        Binding("right_curly_bracket", "depth(1)", "Deeper", key_display="}"),
         Binding("m", "mute", "Mute"),
         Binding("n", "next", "Next track"),
         Binding("q", "quit_gently", "Quit"),
@@ -57,6 +61,7 @@ class PlayApp(App[None]):
         self.player: Player | None = None
         self._started = 0.0
         self._leave_at: float | None = None
+        self._shown: dict[str, str] = {}  # what each line says now: written again only if it changes
         self._signals = CloseOnSignal(lambda: self.call_later(self._close_on_signal), self._fade_now)
 
     def compose(self) -> ComposeResult:
@@ -65,6 +70,7 @@ class PlayApp(App[None]):
             yield Static("Starting the sound...", id="track")
             yield Static("", id="position")
             yield Static("", id="volume")
+            yield Static("", id="depth")
             yield Static("", id="notice")
         yield Footer()
 
@@ -88,6 +94,12 @@ class PlayApp(App[None]):
     def action_volume(self, direction: int) -> None:
         if self.player is not None:
             self.player.set_volume(round(self.player.volume + direction * self.volume_step, 2))
+            self._show()
+
+    def action_depth(self, direction: int) -> None:
+        depth = self.player.depth if self.player is not None else None
+        if self.player is not None and depth is not None:
+            self.player.set_depth(round(max(0.0, min(1.0, depth + direction * DEPTH_STEP)), 2))
             self._show()
 
     def action_mute(self) -> None:
@@ -124,7 +136,7 @@ class PlayApp(App[None]):
         assert self.player is not None
         self.player.stop(fade)
         self._leave_at = time.monotonic() + fade + DRAIN
-        self.query_one("#track", Static).update("Fading out...")
+        self._write("track", "Fading out...")
 
     def _tick(self) -> None:
         player = self.player
@@ -148,18 +160,32 @@ class PlayApp(App[None]):
             return
         if self._leave_at is None:
             title = player.now_playing
-            self.query_one("#track", Static).update(f"Now: {title}" if title else "Nothing is playing.")
+            self._write("track", f"Now: {title}" if title else "Nothing is playing.")
         status = getattr(player, "status", None)
-        if status is not None:
-            current = status()
+        current = status() if status is not None else None
+        if current is not None and current.depth is None:
             length = f" / {clock_text(current.length)}" if current.length else ""
-            self.query_one("#position", Static).update(f"{clock_text(current.position)}{length}")
+            self._write("position", f"{clock_text(current.position)}{length}")
+        elif current is not None:
+            self._write("position", "  ".join(f"{name} {round(level * 100)}%" for name, level in current.layers))
         level = round(player.volume * 20)
         bar = "#" * level + "." * (20 - level)
+        loudness = f"{volume_lufs(player.volume):.0f} LUFS" if player.volume > 0 else "silent"
         muted = "  muted" if player.muted else ""
-        self.query_one("#volume", Static).update(f"Volume [{bar}] {round(player.volume * 100)}%{muted}")
+        self._write("volume", f"Volume [{bar}] {round(player.volume * 100)}% ({loudness}){muted}")
+        depth = player.depth
+        if depth is not None:
+            filled = round(depth * 20)
+            self._write("depth", f"Depth  [{'#' * filled}{'.' * (20 - filled)}] {round(depth * 100)}%  {{ }}")
+        else:
+            self._write("depth", "")
         notice = player.notice or ("" if player.available else "No sound device: nothing is heard.")
-        self.query_one("#notice", Static).update(notice)
+        self._write("notice", notice)
+
+    def _write(self, line: str, text: str) -> None:
+        if self._shown.get(line) != text:
+            self._shown[line] = text
+            self.query_one(f"#{line}", Static).update(text)
 
     def on_unmount(self) -> None:
         if self.player is not None:

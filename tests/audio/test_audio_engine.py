@@ -7,9 +7,12 @@ import pytest
 import soundfile as sf
 from test_audio_helpers import RATE, playlist, tone_file, tone_level
 
-from companion.audio.engine import Engine, Ramp
+from companion.audio.engine import Engine
+from companion.audio.limiter import LOOKAHEAD
 from companion.audio.measure import longest_silence, max_step, windowed_rms
+from companion.audio.ramp import Ramp
 from companion.audio.stream import TrackError, TrackStream
+from companion.core.scripts.playlists import volume_gain
 
 BLOCK = 4096
 
@@ -114,7 +117,7 @@ def test_volume_and_mute_move_in_ramps(tones):
     x = render(engine, 1.2)
     levels = windowed_rms(x, RATE, 0.05)
     assert levels[0] > 0.9 * 0.4 / np.sqrt(2)
-    assert levels[-1] == pytest.approx(0.25 * 0.4 / np.sqrt(2), rel=0.05)
+    assert levels[-1] == pytest.approx(volume_gain(0.25) * 0.4 / np.sqrt(2), rel=0.05)
     assert np.count_nonzero(np.diff(levels[:17]) < -0.001) >= 10  # many small steps down, not one
     assert max_step(x) <= sine_step(220) * 1.01
     engine.set_muted(True)
@@ -211,7 +214,8 @@ def test_stream_converts_rate_and_channels(tmp_path):
     x = np.concatenate([stream.read(10000) for _ in range(10)])
     assert x.shape[1] == 2 and abs(x.shape[0] - 2 * RATE) <= 2
     assert tone_level(x, 441)[5:-5].min() == pytest.approx(0.4, abs=0.02)
-    assert max_step(x) <= sine_step(441) * 1.05
+    # The file starts and ends abruptly: a band-limited resampler rings for a few samples there.
+    assert max_step(x[100:-100]) <= sine_step(441) * 1.02
 
 
 def test_stream_refuses_a_text_file_plainly(tmp_path):
@@ -251,7 +255,7 @@ def test_a_file_shorter_than_its_header_says_ends_without_a_click(tmp_path, monk
     x = render(engine, 3.5)
     assert np.abs(x[int(2.9 * RATE) : int(2.95 * RATE)]).max() > 0.3  # still at full level at 2.9 s
     assert max_step(x) <= sine_step(220) * 1.2
-    assert np.max(np.abs(x[int(3.01 * RATE) :])) == 0.0
+    assert np.max(np.abs(x[int(3.01 * RATE) + LOOKAHEAD :])) == 0.0  # heard after the limiter's delay
 
 
 def test_playing_the_same_playlist_again_carries_on_and_only_moves_the_volume(tones):
@@ -265,7 +269,7 @@ def test_playing_the_same_playlist_again_carries_on_and_only_moves_the_volume(to
     x = render(engine, 1.2)  # the first track runs to 3 s
     assert engine.now_playing == "low"
     assert engine.status().position == pytest.approx(2.2, abs=0.1)  # not started again
-    assert tone_level(x, 220)[-2:].min() == pytest.approx(0.5 * 0.4, rel=0.05)
+    assert tone_level(x, 220)[-2:].min() == pytest.approx(volume_gain(0.5) * 0.4, rel=0.05)
     assert tone_level(x, 330).max() < 0.01  # no restart, no crossfade into the second track
     assert not engine.busy
 
@@ -297,4 +301,5 @@ def test_a_command_given_after_an_undo_shapes_the_redone_block_without_a_jump(to
     assert levels[0] > 0.2 and levels[-1] < 0.25 * levels[0]  # the mute ramp is in it
     assert np.all(np.diff(levels) < 0)
     assert max_step(redone) <= sine_step(220) * 1.01
-    assert engine.status().position == pytest.approx(before.shape[0] / RATE + 1.0, abs=0.01)
+    heard = before.shape[0] + 2 * 22050 - LOOKAHEAD  # the limiter holds back LOOKAHEAD frames
+    assert engine.status().position == pytest.approx(heard / RATE, abs=0.01)

@@ -115,7 +115,7 @@ def test_a_missing_track_is_a_problem_at_its_file_line_and_the_rest_still_plays(
             12,
             13,
             "playlists[1].folder",
-            "either `tracks:` or `folder:`",
+            "one of `tracks:`, `folder:` or `layers:`",
         ),
         ("    folder: mine\n", "", 10, 5, "playlists[1]", "missing `tracks:`"),
     ],

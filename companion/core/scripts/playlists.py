@@ -1,4 +1,10 @@
-"""Playlists and chimes from audio/playlists.yaml (or a user's own), as typed models."""
+"""Playlists and chimes from audio/playlists.yaml (or a user's own), as typed models, and what a
+volume means in decibels.
+
+A playlist plays its tracks one after another; a soundscape (`layers:` instead of `tracks:`)
+plays all its layers at once, each looping, mixed by the depth control: a layer with `depth: 0`
+is always heard, one with `depth: 0.6` fades in as the depth rises towards 0.6.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +18,48 @@ from companion.core.scripts.yamlio import Located, load_yaml_file
 AUDIO_SUFFIXES = (".ogg", ".mp3", ".flac", ".wav")
 
 
+# Every track is played at one loudness (BS.1770 integrated), whatever it was mastered at; a
+# volume of 1.0 plays that loudness and each step down is the same number of decibels.
+TARGET_LUFS = -16.0
+VOLUME_RANGE_DB = 20.0  # volume 0.05 is 19 dB under the target; 0 is silence
+DEPTH_SPAN = 0.25  # a layer fades in over this much depth below its own `depth`
+DEFAULT_DEPTH = 0.5
+
+
+def volume_db(volume: float) -> float:
+    """The gain a volume 0..1 stands for, in dB (0 at 1.0, -inf at 0): the same dB for every step."""
+    if volume <= 0:
+        return float("-inf")
+    return VOLUME_RANGE_DB * (min(1.0, volume) - 1.0)
+
+
+def volume_gain(volume: float) -> float:
+    """volume_db as an amplitude factor (0.0 for silence)."""
+    if volume <= 0:
+        return 0.0
+    return float(10 ** (volume_db(volume) / 20))
+
+
+def volume_lufs(volume: float) -> float:
+    """The loudness a volume plays at (every track levelled to TARGET_LUFS first)."""
+    return TARGET_LUFS + volume_db(volume)
+
+
+def depth_weight(depth: float, layer_depth: float) -> float:
+    """How much of a layer is heard at `depth`: 0 below layer_depth - DEPTH_SPAN, rising evenly
+    to 1 at layer_depth and above (a layer at depth 0 is always heard)."""
+    if layer_depth <= 0:
+        return 1.0
+    return max(0.0, min(1.0, (depth - layer_depth) / DEPTH_SPAN + 1.0))
+
+
 @dataclass(frozen=True)
 class Track:
     path: Path  # absolute
     title: str
     seconds: float | None = None  # known length, when the catalogue or the file says
+    level: float = 1.0  # a soundscape layer's own level (0..1, in the volume's decibels)
+    depth: float = 0.0  # a soundscape layer: the depth at which it is fully heard
 
 
 @dataclass(frozen=True)
@@ -30,6 +73,8 @@ class Playlist:
     fade_in: float = 8.0
     fade_out: float = 5.0
     folder: Path | None = None  # set when the playlist is "every audio file in this folder"
+    layered: bool = False  # a soundscape: every track is a layer, all sounding at once, looping
+    depth: float = DEFAULT_DEPTH  # a soundscape's depth when it starts
 
     @property
     def seconds(self) -> float | None:
@@ -50,9 +95,10 @@ class Chime:
 
 CATALOGUE_KEYS = ("playlists", "chimes")
 PLAYLIST_KEYS = (
-    "id", "title", "loop", "shuffle", "crossfade", "fade_in", "fade_out", "tracks", "folder",
+    "id", "title", "loop", "shuffle", "crossfade", "fade_in", "fade_out", "tracks", "folder", "layers", "depth",
 )  # fmt: skip
 TRACK_KEYS = ("file", "title", "length")
+LAYER_KEYS = ("file", "title", "level", "depth")
 CHIME_KEYS = ("id", "file", "volume")
 _SUFFIXES_WORDS = ", ".join(AUDIO_SUFFIXES[:-1]) + " or " + AUDIO_SUFFIXES[-1]
 
@@ -134,11 +180,17 @@ def _playlist(node: Field, base: Path, declared: set[tuple[str, str]]) -> Playli
     if ident is None:
         return None
     declared.add(("playlist", ident))
-    tracks_node, folder_node = node["tracks"], node["folder"]
+    tracks_node, folder_node, layers_node = node["tracks"], node["folder"], node["layers"]
     folder: Path | None = None
     tracks: list[Track] = []
-    if tracks_node.present and folder_node.present:
-        folder_node.problem("a playlist has either `tracks:` or `folder:`, not both")
+    given = [part for part in (tracks_node, folder_node, layers_node) if part.present]
+    if len(given) > 1:
+        given[1].problem("a playlist has one of `tracks:`, `folder:` or `layers:`, not several")
+    elif layers_node.present:
+        for item in layers_node.items(non_empty=True):
+            layer = _layer(item, base)
+            if layer is not None:
+                tracks.append(layer)
     elif folder_node.present:
         folder, tracks = _folder(folder_node, base)
     elif tracks_node.present:
@@ -147,7 +199,7 @@ def _playlist(node: Field, base: Path, declared: set[tuple[str, str]]) -> Playli
             if track is not None:
                 tracks.append(track)
     else:
-        node.problem("missing `tracks:` (a list of files) or `folder:` (a folder of audio files)")
+        node.problem("missing `tracks:` (a list of files), `folder:` (a folder of audio files) or `layers:`")
     playlist = Playlist(
         id=ident,
         title=node["title"].text(ident) or ident,
@@ -158,8 +210,22 @@ def _playlist(node: Field, base: Path, declared: set[tuple[str, str]]) -> Playli
         fade_in=node["fade_in"].duration(8.0, allow_zero=True),  # type: ignore[arg-type]
         fade_out=node["fade_out"].duration(5.0, allow_zero=True),  # type: ignore[arg-type]
         folder=folder,
+        layered=layers_node.present,
+        depth=node["depth"].number(DEFAULT_DEPTH, minimum=0.0, maximum=1.0),  # type: ignore[arg-type]
     )
     return playlist if playlist.tracks else None
+
+
+def _layer(node: Field, base: Path) -> Track | None:
+    if not node.mapping(LAYER_KEYS, ("file",), what="a layer (a mapping with file:)"):
+        return None
+    path = _audio_path(node["file"], base)
+    title = node["title"].text()
+    level = node["level"].number(1.0, minimum=0.0, maximum=1.0)
+    depth = node["depth"].number(0.0, minimum=0.0, maximum=1.0)
+    if path is None:
+        return None
+    return Track(path=path, title=title or path.stem, level=level, depth=depth)  # type: ignore[arg-type]
 
 
 def _track(node: Field, base: Path) -> Track | None:
