@@ -22,6 +22,7 @@ from companion.audio.player import Player
 from companion.core.scripts.exercises import BreathPattern, GroundingExercise
 from companion.core.scripts.playlists import Chime
 from companion.core.stepper import ExerciseRun, Stage, chimes_between
+from companion.ui.keymap import DeclaredOrder
 from companion.ui.widgets.pacer import BreathingPacer, MonotonicSeconds, SecondsClock
 from companion.ui.widgets.step_prompt import StepPrompt
 
@@ -45,7 +46,7 @@ def chime_for_steps(chimes: Chime | Mapping[str, Chime] | None) -> Chime | None:
     return chimes.get(DEFAULT_CHIME_ID) or next(iter(chimes.values()), None)
 
 
-class ExerciseScreen(Screen[ExerciseOutcome]):
+class ExerciseScreen(DeclaredOrder, Screen[ExerciseOutcome]):
     DEFAULT_CSS = """
     ExerciseScreen {
         background: $background;

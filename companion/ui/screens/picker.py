@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.core.scripts.script import SessionScript
+from companion.ui.keymap import DeclaredOrder
 from companion.ui.safe_text import escape
 from companion.ui.timefmt import duration_text, minutes_text
 from companion.ui.widgets.footer import Footer
@@ -46,7 +47,7 @@ def outline(script: SessionScript) -> str:
     return "\n".join(lines)
 
 
-class ScriptPicker(Screen[None]):
+class ScriptPicker(DeclaredOrder, Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny-w"), (60, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-tiny-h"), (16, "-short"), (30, "-tall")]
 
