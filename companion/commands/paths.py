@@ -16,7 +16,7 @@ def folders() -> dict[str, tuple[str, str]]:
     """name -> (folder, what it holds), in the order printed."""
     return {
         "config": (str(paths.config_dir()), f"your scripts, exercises, playlists and {CONFIG_FILE}"),
-        "data": (str(paths.data_dir()), "journals, reports, clients' notes and logs"),
+        "data": (str(paths.data_dir()), "journals, reports and logs"),
         "cache": (str(paths.cache_dir()), "checked scripts kept to start faster; safe to delete"),
         "rehearsal": (str(paths.rehearsal_root()), "rehearsal journals (--speed), apart from real sessions"),
         "logs": (str(log.logs_dir()), f"one log a day, {log.KEEP_DAYS} days kept"),

@@ -318,13 +318,16 @@ def _first_clash(
 
 
 def effective_settings() -> Settings:
-    """The settings in force now (config.yaml read once more: it is small)."""
-    return load_config().settings
+    """The settings in force now, from the cache of checked settings when config.yaml is
+    unchanged (`config_cache`), else read afresh."""
+    from companion.core import config_cache
+
+    return config_cache.load().settings
 
 
 def display_font_scale() -> float:
     """How much larger (or smaller) the client display's type is than its default, from
-    config.yaml's `display_font_scale` (1.0 when unset)."""
+    config.yaml's `display_font_scale` (1.0 when unset or written wrongly)."""
     return effective_settings().display_font_scale
 
 
