@@ -40,9 +40,11 @@ def run(args: argparse.Namespace) -> int:
     from companion.core.config import load_config
     from companion.ui.play_app import PlayApp
 
-    settings = load_config().settings  # a config.yaml with problems still gives its good settings
+    config = load_config()  # a config.yaml with problems still gives its good settings
+    settings = config.settings
     app = PlayApp(playlist, seconds=seconds, volume=settings.volume)
-    app.volume_step = settings.volume_step
+    if "volume_step" in config.sources:
+        app.volume_step = settings.volume_step
     app.run()
     return app.return_code or 0
 

@@ -48,7 +48,7 @@ class Settings:
     """The effective settings: the defaults, overridden by what config.yaml says."""
 
     volume: float = 0.5  # where the music starts (companion play, and the console until a phase sets it)
-    volume_step: float = 0.05  # how much `[` and `]` move the volume
+    volume_step: float = 0.1  # how much `[` and `]` move the volume (0.1 is 2 dB; audio.director's own)
     display_font_scale: float = 1.0  # the client display's type, relative to its default size
     start_dimmed: bool = False  # the console opens in its dimmer theme
     report_format: str = "md"  # the report the end of a session offers to write
@@ -169,7 +169,7 @@ def _read(name: str, node: Field) -> Any:
     if name == "volume":
         return node.number(0.5, minimum=0.0, maximum=1.0)
     if name == "volume_step":
-        return node.number(0.05, minimum=0.01, maximum=0.5)
+        return node.number(0.1, minimum=0.01, maximum=0.5)
     if name == "display_font_scale":
         return node.number(1.0, minimum=0.5, maximum=3.0)
     if name in ("start_dimmed", "encrypt"):

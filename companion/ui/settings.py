@@ -24,10 +24,13 @@ def apply_settings(app: CompanionApp, config: Config) -> None:
     """Give `app` the settings of `config` (checked with `keymap.checked`)."""
     settings = config.settings
     keymap.apply(app, config)
+    # Only what config.yaml sets: each part keeps its own default otherwise.
     if settings.start_dimmed:
         app.theme = DIM
-    app.audio.volume = settings.volume
-    app.audio.volume_step = settings.volume_step
+    if "volume" in config.sources:
+        app.audio.volume = settings.volume
+    if "volume_step" in config.sources:
+        app.audio.volume_step = settings.volume_step
     app.report_format = settings.report_format
     set_here = {name: config.source(name) for name in config.sources}
     _log.debug("settings from %s: %s", config.path, set_here or "none (all defaults)")

@@ -41,7 +41,7 @@ def test_config_says_where_each_setting_came_from(capsys, private_dirs):
     lines = {line.split()[0]: line for line in out.splitlines() if line and not line.startswith("config file")}
     assert "0.3" in lines["volume"] and f"{config / 'config.yaml'}:1" in lines["volume"]
     assert "session.next: j" in lines["keymap"] and f"{config / 'config.yaml'}:2" in lines["keymap"]
-    assert "default" in lines["volume_step"] and "0.05" in lines["volume_step"]
+    assert "default" in lines["volume_step"] and "0.1" in lines["volume_step"]
 
 
 def test_config_lists_problems_and_exits_1(capsys, private_dirs):

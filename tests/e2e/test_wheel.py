@@ -81,7 +81,7 @@ def run_installed(env_dir: Path, folder: Path, *argv: str) -> subprocess.Complet
 
 def test_the_wheel_holds_the_package_its_data_and_the_licence_only(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert not any(name.endswith(("generate.py", "plot.py")) for name in names)
+    assert not any(name.endswith(("generate.py", "plot.py", "hatch_build.py")) for name in names)
     assert not any(name.startswith(("tests/", "bench/", "audio/", "scripts/", "docs/")) for name in names)
     assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)

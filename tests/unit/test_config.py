@@ -180,3 +180,15 @@ def test_textuals_own_keys_block_a_key_and_cannot_be_remapped(private_dirs):
     assert "app.quit" in messages[0] and "session.next" in messages[0]
     assert "cannot be remapped" in messages[1]
     assert config.settings.keymap == {}
+
+
+def test_the_defaults_are_those_of_the_parts_that_use_them():
+    from companion.audio.director import VOLUME_STEP, AudioDirector
+    from companion.ui.app import CompanionApp
+    from companion.ui.play_app import PlayApp
+
+    settings = Settings()
+    assert settings.volume_step == VOLUME_STEP
+    assert settings.volume == AudioDirector({}, {}).volume
+    assert settings.report_format == CompanionApp.report_format
+    assert PlayApp.__init__.__kwdefaults__["volume"] == settings.volume
