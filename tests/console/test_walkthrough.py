@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from console_kit import console, make_library, make_script, settled
+from console_kit import console, make_library
 
 from companion.ui.screens.picker import ScriptPicker
-from companion.ui.screens.session import SessionScreen
 
 SIZE = (100, 30)
 
