@@ -400,6 +400,15 @@ class CompanionApp(App[int]):
         if isinstance(event.widget, Input):
             event.widget.cursor_blink = False
 
+    async def action_quit(self) -> None:
+        """ctrl+q does what q does: on a live session it asks first."""
+        if isinstance(self.screen, SessionScreen):
+            await self.screen.run_action("quit_console")
+        elif any(isinstance(screen, SessionScreen) for screen in self.screen_stack):
+            self.notify("Escape closes this first; then q closes the console.", markup=False)
+        else:
+            self.close_gently()
+
     def action_toggle_dim(self) -> None:
         """`D` on any screen: the whole console dims, or brightens back."""
         self.theme = UNDIMMED if self.theme == DIM else DIM
@@ -407,7 +416,8 @@ class CompanionApp(App[int]):
     # -- the command palette ----------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """The screen's own keys, and nothing of Textual's: its themes would light up a dark room
+        and its screenshot would write notes and vitals outside the owner-only folders."""
         from companion.ui.keymap import shown_bindings
 
         for binding in shown_bindings(screen):

@@ -34,3 +34,26 @@ async def test_escape_on_the_client_code_of_a_named_script_opens_the_picker(tmp_
         assert isinstance(app.screen, ScriptPicker)
         assert app.session is None
     assert store.list_sessions() == []
+
+
+async def test_the_palette_offers_only_the_consoles_own_commands(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert "Dim (D)" in titles and "Quit (q)" in titles
+        ours = {f"{b.description} ({b.key_display or b.key.split(',')[0]})" for b in SessionScreen.BINDINGS}
+        assert titles <= ours, titles - ours  # no Theme, Screenshot, Maximize of Textual's
+
+
+async def test_ctrl_q_asks_before_closing_a_live_session_as_q_does(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running
+        assert "Close the console" in str(app.screen.query_one(".box").border_title)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen) and app.is_running
