@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from console_kit import console, make_library
+from console_kit import console, make_library, settled
 
 from companion.ui.screens.picker import ScriptPicker
+from companion.ui.screens.session import SessionScreen
 
 SIZE = (100, 30)
 
@@ -57,3 +58,23 @@ async def test_ctrl_q_asks_before_closing_a_live_session_as_q_does(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen) and app.is_running
+
+
+async def test_a_vitals_field_refuses_what_is_not_a_number_and_says_so(tmp_path):
+    from companion.core.events import VitalsRecorded
+
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("1", "2", "O", "tab", "8", "0", "enter")
+        await pilot.pause()
+        assert form.query_one("#systolic").value == "12O"
+        assert "'12O' is not a whole number" in form.refusal
+        await pilot.press("ctrl+u", "1", "2", "0", "tab", "tab", "7", "space", "2", "enter")
+        await pilot.pause()
+        assert "Heart rate '7 2' is not a whole number" in form.refusal
+        assert app.screen is form
+    assert not [e for e in app.session.events if isinstance(e, VitalsRecorded)]

@@ -74,10 +74,16 @@ def parse_time_of_day(text: str, now: float, field: str = "time") -> float:
         raise FormError(field, f"Time {text.strip()!r} is not a time of day; hours 0-23, minutes 0-59.")
     current = dt.datetime.fromtimestamp(now)
     candidate = current.replace(hour=hours, minute=minutes, second=0, microsecond=0)
-    if candidate.timestamp() > now + FUTURE_TOLERANCE:
+    later_today = candidate.timestamp() > now + FUTURE_TOLERANCE
+    if later_today:
         candidate -= dt.timedelta(days=1)
     moment = candidate.timestamp()
     if now - moment > LATEST_DOSE_AGE:
+        if later_today:
+            raise FormError(
+                field,
+                f"{hours:02d}:{minutes:02d} is later than now ({current:%H:%M}): a dose time cannot be in the future.",
+            )
         raise FormError(field, f"{text.strip()} would be more than 12 hours ago; check the time.")
     return moment
 

@@ -28,14 +28,14 @@ class VitalsForm(Dialog[VitalsEntry | None]):
             box.border_title = "Record vitals"
             with Horizontal(classes="row"):
                 yield Label("BP")
-                yield Field(placeholder="systolic", id="systolic", max_length=4, restrict=r"\d*")
+                yield Field(placeholder="systolic", id="systolic", max_length=4)
                 yield Label("/", classes="slash")
-                yield Field(placeholder="diastolic", id="diastolic", max_length=4, restrict=r"\d*")
+                yield Field(placeholder="diastolic", id="diastolic", max_length=4)
             with Horizontal(classes="row"):
                 yield Label("HR")
-                yield Field(placeholder="per minute", id="heart_rate", max_length=4, restrict=r"\d*")
+                yield Field(placeholder="per minute", id="heart_rate", max_length=4)
                 yield Label("SpO2", classes="second")
-                yield Field(placeholder="%", id="spo2", max_length=4, restrict=r"\d*")
+                yield Field(placeholder="%", id="spo2", max_length=4)
             with Horizontal(classes="row"):
                 yield Label("Note")
                 yield Field(placeholder="optional", id="note", max_length=500)
