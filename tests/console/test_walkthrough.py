@@ -78,3 +78,21 @@ async def test_a_vitals_field_refuses_what_is_not_a_number_and_says_so(tmp_path)
         assert "Heart rate '7 2' is not a whole number" in form.refusal
         assert app.screen is form
     assert not [e for e in app.session.events if isinstance(e, VitalsRecorded)]
+
+
+def test_every_bundled_script_flags_a_low_heart_rate_and_a_low_spo2():
+    from companion.core.events import SessionStarted, VitalsRecorded
+    from companion.core.scripts.library import load_library
+    from companion.core.timeline import compute_state
+
+    for script in load_library().sessions.values():
+        events = [SessionStarted(at=0.0, script_id=script.id), VitalsRecorded(at=5.0, heart_rate=45, spo2=88)]
+        flags = compute_state(script, events, 10.0).vitals[-1].flags
+        assert len(flags) == 2, (script.id, flags)
+
+
+async def test_the_vitals_panel_says_when_the_script_sets_no_lower_limit(tmp_path):
+    app, clock, player, store = console(tmp_path)  # the test script sets spo2_min only
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        assert "No lower limit set for HR." in app.screen.query_one("#vitals").plain

@@ -19,6 +19,13 @@ def reading_text(reading: VitalsReading) -> str:
     return "  ".join(parts) or "(no numbers)"
 
 
+def unchecked_lows(state: SessionState) -> str:
+    """The readings the script gives no lower limit for ("HR, SpO2"), so a low one goes unflagged."""
+    safety = state.script.safety
+    missing = [name for name, low in (("HR", safety.heart_rate_min), ("SpO2", safety.spo2_min)) if low is None]
+    return ", ".join(missing)
+
+
 class VitalsPanel(QuietStatic):
     DEFAULT_CSS = """
     VitalsPanel { height: auto; padding: 0 1; border: round $panel-lighten-1; border-title-color: $text-muted; }
@@ -41,4 +48,7 @@ class VitalsPanel(QuietStatic):
                 lines.append(f"[dim]{escape(last.note)}[/]")
         if asked:
             lines.append("[$secondary]This phase asks for vitals.[/]")
+        unchecked = unchecked_lows(state)
+        if unchecked:
+            lines.append(f"[dim]No lower limit set for {unchecked}.[/]")
         self.show("\n".join(lines))
