@@ -21,6 +21,7 @@ DARK_ROOM = Theme(
     text_alpha=0.9,
     variables={
         "footer-key-foreground": "#b4874f",
+        "reminder-mark": "#b8860b",  # amber that stays amber in 256 and 16 colours (yellow)
         "input-cursor-background": "#8a7a66",
         "block-cursor-text-style": "none",
     },
@@ -43,6 +44,7 @@ DARK_ROOM_DIM = Theme(
     text_alpha=0.85,
     variables={
         "footer-key-foreground": "#6e5535",
+        "reminder-mark": "#8a6a12",
         "input-cursor-background": "#4a4238",
         "block-cursor-text-style": "none",
     },

@@ -96,3 +96,41 @@ async def test_the_vitals_panel_says_when_the_script_sets_no_lower_limit(tmp_pat
     async with app.run_test(size=SIZE) as pilot:
         await settled(pilot)
         assert "No lower limit set for HR." in app.screen.query_one("#vitals").plain
+
+
+def _strong_colours(strips, system) -> set[tuple[int, int, int]]:
+    """Colours drawn in the widget, as a terminal of `system` shows them, that are clearly coloured
+    and clearly brighter than the dark room's background (saturated and lit, not grey on black)."""
+    from rich.color import Color as RichColor
+
+    found = set()
+    for strip in strips:
+        for segment in strip:
+            style = segment.style
+            if style is None:
+                continue
+            for colour in (style.color, style.bgcolor):
+                if colour is None or colour.triplet is None:
+                    continue
+                shown = RichColor.from_triplet(colour.triplet).downgrade(system).get_truecolor()
+                if max(shown) - min(shown) >= 60 and max(shown) >= 100:
+                    found.add(tuple(shown))
+    return found
+
+
+async def test_a_due_reminder_is_marked_in_colour_in_truecolor_256_and_16_colours(tmp_path):
+    from rich.color import ColorSystem
+    from textual.geometry import Region
+
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        app.session.give_dose(50, "mg", "IM")
+        clock.advance(2401)
+        app.screen.show_state()
+        await pilot.pause()
+        due = app.screen.query_one("#due")
+        assert due.display
+        strips = due.render_lines(Region(0, 0, due.size.width, due.size.height))
+        for system in (ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT, ColorSystem.STANDARD):
+            assert _strong_colours(strips, system), system

@@ -18,10 +18,16 @@ def _when(status: ReminderStatus) -> str:
 
 
 class DueReminder(QuietStatic):
-    """Visible only while a reminder is due; persistent, never blinking."""
+    """Visible only while a reminder is due; persistent, never blinking.
+
+    The faint amber band alone turns to near-black without truecolor, so a solid bar at its left
+    in an amber chosen to stay amber (yellow) in 256 and 16 colours marks it there too."""
 
     DEFAULT_CSS = """
-    DueReminder { height: auto; padding: 0 1; background: $warning 18%; color: $text; display: none; }
+    DueReminder {
+        height: auto; padding: 0 1 0 0; background: $warning 18%; color: $text; display: none;
+        border-left: outer $reminder-mark;
+    }
     DueReminder.-due { display: block; }
     """
 
