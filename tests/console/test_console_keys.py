@@ -227,15 +227,27 @@ async def test_note_is_added_with_its_time(tmp_path):
     assert note.text == "calm" and note.at == clock.now()
 
 
-async def test_a_note_is_confirmed_when_the_notes_panel_is_folded_away(tmp_path):
+async def test_a_note_is_confirmed_when_the_window_is_too_small_to_show_it(tmp_path):
     app, clock, *_ = console(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
+        await settled(pilot)
+        await pilot.resize_terminal(50, 14)
+        await pilot.pause()
         await pilot.press("t", *"settled", "enter")
         await pilot.pause()
-        await settled(pilot)
-        assert not app.screen.query_one("#notes").display
         assert [n.message for n in app._notifications] == [f"Note kept, {wall_text(clock.now())}."]
+
+
+async def test_at_80x24_a_note_shows_on_the_panels_one_line_without_a_toast(tmp_path):
+    app, *_ = console(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await settled(pilot)
+        await pilot.press("t", *"settled", "enter")
+        await pilot.pause()
+        assert "settled" in app.screen.query_one("#notes").plain
+        assert not list(app._notifications)
 
 
 async def test_a_note_in_view_needs_no_toast(tmp_path):

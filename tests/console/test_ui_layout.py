@@ -23,13 +23,13 @@ async def test_a_tiny_window_shows_a_plain_note_and_keys_still_work(tmp_path):
         assert screen.query_one("#console").display
 
 
-async def test_at_80x24_nothing_overlaps_and_the_notes_fold_away(tmp_path):
+async def test_at_80x24_nothing_overlaps_and_the_notes_keep_one_line(tmp_path):
     app, clock, player, store = console(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
         await settled(pilot)
-        assert not screen.query_one("#notes").display
+        assert screen.query_one("#notes").display and screen.query_one("#notes").region.height == 3
         shown = [w for w in screen.query("#console > *, #panels > *, #side > *") if w.display and w.region.area]
         for index, first in enumerate(shown):
             assert first.region.right <= 80 and first.region.bottom <= 23  # above the footer

@@ -134,3 +134,59 @@ async def test_a_due_reminder_is_marked_in_colour_in_truecolor_256_and_16_colour
         strips = due.render_lines(Region(0, 0, due.size.width, due.size.height))
         for system in (ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT, ColorSystem.STANDARD):
             assert _strong_colours(strips, system), system
+
+
+def _visible_text(widget) -> str:
+    from textual.geometry import Region
+
+    strips = widget.render_lines(Region(0, 0, widget.region.width, widget.region.height))
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+async def test_the_newest_note_is_in_view_after_a_long_one_at_both_sizes(tmp_path):
+    for size in ((80, 24), (160, 48)):
+        app, clock, player, store = console(tmp_path / f"{size[0]}")
+        async with app.run_test(size=size) as pilot:
+            await settled(pilot)
+            app.session.add_note("a long account of what the client said " * 40)
+            clock.advance(60)
+            app.session.add_note("newest: resting quietly")
+            app.screen.show_state()
+            await pilot.pause()
+            notes = app.screen.query_one("#notes")
+            assert notes.display and notes.region.height >= 3, size
+            assert "newest: resting quietly" in _visible_text(notes), size
+
+
+async def test_the_note_prompt_counts_down_its_last_characters_and_says_when_it_is_full(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        prompt = app.screen
+        field = prompt.query_one("#text")
+        assert field.max_length >= 10_000
+        field.value = "x" * (field.max_length - 50)
+        await pilot.pause()
+        assert "50 characters left" in str(prompt.query_one("#hint").content)
+        field.value = "x" * field.max_length
+        await pilot.pause()
+        assert "character limit" in str(prompt.query_one("#hint").content)
+
+
+async def test_a_note_pasted_over_several_lines_is_kept_whole(tmp_path):
+    from textual import events
+
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        field = app.screen.query_one("#text")
+        field.post_message(events.Paste("first line\nsecond line\n"))
+        await pilot.pause()
+        assert field.value == "first line second line"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.session.state().notes[-1].text == "first line second line"

@@ -5,6 +5,9 @@ bubbled back up to the App, while typed characters are inserted as soon as the f
 When keys arrive together (a fast typist, a paste of keystrokes, tmux), "8 0 backspace 2" would
 become "802" minus its last character, "80". Running the binding here keeps the typed order.
 
+A paste of several lines is kept whole, its lines joined by spaces (Input keeps the first line
+only, and the rest would be lost without a word).
+
 Textual calls a class's own key handler before its base class's: a key handled here is
 stopped before Input sees it; any other key goes on to Input, which inserts printable ones.
 """
@@ -25,3 +28,11 @@ class Field(Input):
                 event.stop()
                 event.prevent_default()
                 return
+
+    def on_paste(self, event: events.Paste) -> None:
+        lines = [line.strip() for line in event.text.splitlines()]
+        text = " ".join(line for line in lines if line)
+        if text:
+            self.insert_text_at_cursor(text)
+        event.stop()
+        event.prevent_default()

@@ -1,4 +1,8 @@
-"""One line of free text: a note, or the client code. Enter keeps it, Escape drops it."""
+"""One line of free text: a note, or the client code. Enter keeps it, Escape drops it.
+
+Nothing typed is cut without a word: near its limit the hint counts the characters left, and
+at the limit it says so. A pasted text of several lines is kept whole (see Field).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,9 @@ from textual.widgets import Input, Static
 from companion.ui.dialogs.base import Dialog
 from companion.ui.dialogs.field import Field
 from companion.ui.safe_text import escape
+
+HINT = "Enter keeps it · Escape cancels"
+COUNT_FROM = 200  # characters left when the hint starts counting them
 
 
 class TextPrompt(Dialog[str | None]):
@@ -34,7 +41,17 @@ class TextPrompt(Dialog[str | None]):
             box.border_title = escape(self.title_text)
             yield Static(Content(self.message), classes="message")
             yield Field(placeholder=self.placeholder, max_length=self.max_length, id="text")
-            yield Static("Enter keeps it · Escape cancels", classes="hint")
+            yield Static(HINT, id="hint", classes="hint")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        left = self.max_length - len(event.value)
+        if left > COUNT_FROM:
+            hint = HINT
+        elif left > 0:
+            hint = f"{left} characters left of {self.max_length:,} · {HINT}"
+        else:
+            hint = f"This is the {self.max_length:,}-character limit: Enter keeps it; a further note can add more."
+        self.query_one("#hint", Static).update(Content(hint))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

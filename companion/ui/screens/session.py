@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from companion.ui.widgets.audio_panel import AudioPanel
 
 ADJUST_STEP = 300.0  # + and - move the phase's end by five minutes
+NOTE_LIMIT = 10_000  # characters; the prompt counts down the last of them
 NOTICES_SHOWN_FOR = 300.0  # seconds the notes about a resume stay on screen
 FIRST_FRAME_VIEWS = (PhaseHeader, TimelineBar, DoseClock, PhaseClock, DueReminder)
 PANEL_IDS = ("guide", "vitals", "notes")
@@ -310,7 +311,13 @@ class SessionScreen(DeclaredOrder, Screen[None]):
         from companion.ui.dialogs.text_prompt import TextPrompt
 
         text = await self.app.push_screen_wait(
-            TextPrompt("Note", "What happened? The time is added for you.", placeholder="a note", prompt_id="note")
+            TextPrompt(
+                "Note",
+                "What happened? The time is added for you.",
+                placeholder="a note",
+                max_length=NOTE_LIMIT,
+                prompt_id="note",
+            )
         )
         if text:
             self._record(self.session.add_note, text)
@@ -318,9 +325,9 @@ class SessionScreen(DeclaredOrder, Screen[None]):
                 self.notify(f"Note kept, {wall_text(self.clock.now())}.", timeout=4, markup=False)
 
     def _notes_in_view(self) -> bool:
-        """False when the notes panel is folded away (a short window): the note needs a word."""
+        """False when the notes panel is not on screen (a window too small): the note needs a word."""
         notes = self.query("#notes")
-        return bool(notes) and notes.first().display
+        return bool(notes) and notes.first().display and notes.first().region.area > 0
 
     @work(exclusive=True, group="dialog")
     async def action_checklist(self) -> None:

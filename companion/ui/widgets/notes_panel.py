@@ -1,4 +1,5 @@
-"""The latest notes, newest last, each with its time."""
+"""The latest notes, newest first, each with its time: the newest is always in view, even when
+an older one is long or the panel has room for one line only (80x24)."""
 
 from __future__ import annotations
 
@@ -22,5 +23,5 @@ class NotesPanel(QuietStatic):
         if not state.notes:
             self.show("[dim]None yet.[/]  [b]t[/] adds one")
             return
-        lines = [f"[dim]{wall_text(note.at)}[/] {escape(note.text)}" for note in state.notes[-SHOWN:]]
+        lines = [f"[dim]{wall_text(note.at)}[/] {escape(note.text)}" for note in reversed(state.notes[-SHOWN:])]
         self.show("\n".join(lines))
