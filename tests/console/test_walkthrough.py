@@ -190,3 +190,21 @@ async def test_a_note_pasted_over_several_lines_is_kept_whole(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
     assert app.session.state().notes[-1].text == "first line second line"
+
+
+async def test_a_rehearsal_shows_its_own_clock_on_the_top_line(tmp_path):
+    from console_kit import START
+
+    from companion.core.clock import FakeClock
+    from companion.core.journal.store import JournalStore
+    from companion.ui.timefmt import wall_text
+
+    clock = FakeClock(START + 5 * 3600)  # the rehearsal's clock, hours ahead of the real one
+    app, *_ = console(
+        tmp_path, clock=clock, speed=60.0, rehearsal_store=JournalStore(tmp_path / "r"), real_time=lambda: START
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        top = app.screen.query_one("#status").plain
+        assert wall_text(clock.now()) in top and "REHEARSAL" in top
+        assert wall_text(START) not in top

@@ -180,7 +180,10 @@ class SessionScreen(DeclaredOrder, Screen[None]):
         self.state = state
         if self.audio.follow(previous, state):
             self.audio_changed()
-        self.query_one(StatusLine).render_state(state, self.real_time())
+        # A rehearsal has one clock, its own: the top line shows the time the reminders and the
+        # dose are reckoned in, beside the REHEARSAL mark.
+        shown_time = state.now if self.rehearsal_speed else self.real_time()
+        self.query_one(StatusLine).render_state(state, shown_time)
         self.query_one(JournalWarning).render_problem(self.session.write_problem)
         for view in self._views:
             view.render_state(state)
