@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from companion.audio.director import DRAIN, AudioDirector
-from companion.core.journal.store import JournalError, JournalStore, SessionSummary
+from companion.core.journal.store import JournalError, JournalStore, SessionSummary, open_elsewhere
 from companion.core.scripts.library import DEFAULT_SESSION_ID
 from companion.core.scripts.script import SessionScript
 from companion.ui.options import ConsoleOptions
@@ -66,6 +66,7 @@ class CompanionApp(App[int]):
         self._signals = CloseOnSignal(partial(self.call_later, self.close_gently, SIGNAL_FADE), self.audio.fade_out)
         self._fading_to_close = False
         self._unfinished_at_start: SessionSummary | None = None  # found by get_default_screen
+        self._open_elsewhere: SessionSummary | None = None  # an unfinished one live in another window
         self._held_keys: list[events.Key] | None = None
         self._hold_timer: Timer | None = None
         self.animation_level = "none"  # nothing slides or flashes in a dark room
@@ -104,6 +105,15 @@ class CompanionApp(App[int]):
 
     def on_mount(self) -> None:
         self._signals.install()  # a shutdown, `kill` or a closed window closes it as `q` does
+        if self._open_elsewhere is not None:
+            live = self._open_elsewhere
+            who = f", client {live.client_code}" if live.client_code else ""
+            self.notify(
+                f"The session of {live.script_id}{who} is open in another window; this one starts a new session.",
+                title="Open elsewhere",
+                timeout=12,
+                markup=False,
+            )
         if self._starts_at_once():  # the session screen is up already (get_default_screen)
             if self._load_rest is None:
                 self._mention_library_problems()
@@ -219,7 +229,12 @@ class CompanionApp(App[int]):
         (`companion resume` looks in both.)"""
         store = self.rehearsal_store if self.rehearsal_speed else self.store
         found = store.unfinished() if store is not None else []
-        return max(found, key=lambda s: s.last_event_at or s.created, default=None)
+        latest = max(found, key=lambda s: s.last_event_at or s.created, default=None)
+        if latest is not None and open_elsewhere(latest.path):
+            # Live in another window: resuming it here would be refused. A new session instead.
+            self._open_elsewhere = latest
+            return None
+        return latest
 
     def _resume_question(self, summary: SessionSummary) -> Screen[bool]:
         from companion.ui.dialogs.confirm import ConfirmDialog

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console_kit import console, make_library, settled
+from console_kit import console, make_library, make_script, settled
 
 from companion.ui.screens.picker import ScriptPicker
 from companion.ui.screens.session import SessionScreen
@@ -208,3 +208,27 @@ async def test_a_rehearsal_shows_its_own_clock_on_the_top_line(tmp_path):
         top = app.screen.query_one("#status").plain
         assert wall_text(clock.now()) in top and "REHEARSAL" in top
         assert wall_text(START) not in top
+
+
+async def test_a_session_live_in_another_window_is_not_offered_for_resuming(tmp_path):
+    from console_kit import START
+
+    from companion.core.clock import FakeClock
+    from companion.core.journal.store import JournalStore
+    from companion.core.session import LiveSession
+
+    store = JournalStore(tmp_path / "journals")
+    other_window = LiveSession.start(make_script(), store, FakeClock(START), client_code="K-9")
+    try:
+        app, *_ = console(tmp_path, store=store, script=None, client_code=None)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ScriptPicker)  # no resume question
+            assert any("open in another window" in n.message for n in app._notifications)
+    finally:
+        other_window.close()
+    # Closed there, it is offered again.
+    app, *_ = console(tmp_path, store=store, script=None, client_code=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Unfinished session" in str(app.screen.query_one(".box").border_title)
