@@ -48,5 +48,8 @@ def run(args: argparse.Namespace) -> int:
     from companion.ui.settings import apply_settings
 
     apply_settings(app, config_cache.load(checked))  # config.yaml: keys, dimming, volume, the report
-    app.run()
+    from companion.ui.terminal_guard import native_output_to_log
+
+    with native_output_to_log():  # a decoder's complaints go to a log, not over the screen
+        app.run()
     return app.return_code or 0
