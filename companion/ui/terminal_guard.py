@@ -38,11 +38,11 @@ def native_output_to_log(log: Path | None = None) -> Iterator[Path]:
     to_terminal = os.fdopen(terminal, "w", encoding=encoding, errors="replace", buffering=1)
     os.dup2(log_fd, 2)
     os.close(log_fd)
-    sys.__stderr__ = sys.stderr = to_terminal
+    sys.__stderr__ = sys.stderr = to_terminal  # type: ignore[misc]  # Textual draws through it
     try:
         yield log
     finally:
         to_terminal.flush()
         os.dup2(terminal, 2)
-        sys.__stderr__, sys.stderr = saved
+        sys.__stderr__, sys.stderr = saved  # type: ignore[misc]
         to_terminal.close()
