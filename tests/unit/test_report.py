@@ -263,7 +263,7 @@ def test_unfinished_journal_shows_the_open_phase_and_pause():
     text = render("unfinished-torn", "md")
     assert "| Journey | 08:19 | 45 min | 21 min (journal stops here) |  |" in text
     assert "Paused: from 08:40, not resumed." in text
-    assert "| Blood pressure check | — | not reached when the journal stops |" in text
+    assert "| Blood pressure check | 08:55 | not reached when the journal stops |" in text  # the dose is known
 
 
 def test_report_without_the_script_keeps_every_recorded_fact():
@@ -453,3 +453,31 @@ def test_an_exercise_s_moves_are_counted_in_the_report():
     assert (first["skipped"], first["paused"]) == (2, 1)
     assert (document["exercises"][1]["skipped"], document["exercises"][1]["paused"]) == (0, 0)
     _validate(document)
+
+
+def test_the_report_shows_each_change_to_a_phases_plan_and_one_step_in_the_singular(tmp_path):
+    from console_kit import START, make_library, make_script
+
+    from companion.core.clock import FakeClock
+    from companion.core.journal.store import JournalStore
+    from companion.core.session import LiveSession
+
+    script, library, clock = make_script(), make_library(), FakeClock(START)
+    session = LiveSession.start(script, JournalStore(tmp_path), clock, client_code="K-1")
+    clock.advance(30)
+    session.adjust(300)  # 15 -> 20 min
+    for _ in range(4):
+        clock.advance(5)
+        session.adjust(-300)  # down to 0 min, held at the shortest plan
+    clock.advance(60)
+    session.next_phase()
+    session.exercise_started("five-senses")
+    clock.advance(40)
+    session.exercise_finished("five-senses", 1, False)
+    session.end()
+    session.close()
+    text = render_report(read_journal(session.writer.path), script, "md", exercises=library.exercises, tz=UTC)
+    arrival = next(line for line in text.splitlines() if line.startswith("| Arrival and intention |"))
+    assert "15 min, +5 min, -5 min, -5 min, -5 min, -5 min: " in arrival, arrival
+    assert "as planned" not in arrival
+    assert "ended early, 1 step done" in text

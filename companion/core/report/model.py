@@ -24,6 +24,7 @@ from companion.core.events import (
     ExerciseStarted,
     NoteAdded,
     Paused,
+    PhaseAdjusted,
     PhaseStarted,
     ReminderAcknowledged,
     Resumed,
@@ -96,8 +97,10 @@ class PhaseLine:
     title: str
     started_at: float
     ended_at: float | None  # None: the journal stops inside this phase
-    planned: float | None  # None without the script
+    planned: float | None  # None without the script; the plan as it stood at the end of the visit
     active: float  # seconds in the phase, paused time excluded
+    scripted: float | None = None  # the script's own duration, before + and -
+    changes: tuple[float, ...] = ()  # each + or - during the visit, in seconds, in order
 
 
 @dataclass(frozen=True)
@@ -305,8 +308,30 @@ def _phases(events: list[Event], script, state, end_at: float | None) -> tuple[P
                 title = script.phases[script.phase_index(visit.phase_id)].title
             except KeyError:
                 pass
+            scripted = None
+            try:
+                scripted = script.phases[script.phase_index(visit.phase_id)].duration
+            except KeyError:
+                pass
+            changes = tuple(
+                e.seconds
+                for e in events
+                if isinstance(e, PhaseAdjusted)
+                and e.phase_id == visit.phase_id
+                and visit.started_at <= e.at
+                and (visit.ended_at is None or e.at < visit.ended_at)
+            )
             lines.append(
-                PhaseLine(visit.phase_id, title, visit.started_at, visit.ended_at, visit.planned, visit.active)
+                PhaseLine(
+                    visit.phase_id,
+                    title,
+                    visit.started_at,
+                    visit.ended_at,
+                    visit.planned,
+                    visit.active,
+                    scripted,
+                    changes,
+                )
             )
         return tuple(lines)
     return _phases_from_events(events, end_at)
@@ -390,7 +415,11 @@ def _reminders(events: list[Event], script, state) -> tuple[ReminderLine, ...]:
                     ReminderLine(reminder.id, phase.id, reminder.text, due[reminder.id].due_at, None, "missed")
                 )
             else:
-                lines.append(ReminderLine(reminder.id, phase.id, reminder.text, None, None, "not reached"))
+                # Not reached: its time is still known when it counts from a dose already given.
+                would_be = None
+                if reminder.after_dose is not None and state.dose is not None:
+                    would_be = state.dose.given_at + reminder.after_dose
+                lines.append(ReminderLine(reminder.id, phase.id, reminder.text, would_be, None, "not reached"))
     lines.sort(key=lambda line: (line.due_at is None, line.due_at or 0.0))
     return tuple(lines)
 

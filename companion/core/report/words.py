@@ -105,7 +105,14 @@ def thresholds(safety: Safety) -> str:
 
 
 def phase_planned(line: PhaseLine) -> str:
-    return "—" if line.planned is None else format_minutes(line.planned)
+    """The plan, and each change made to it with + and -: "10 min, +5 min, -14 min: 1 min"."""
+    if line.planned is None:
+        return "—"
+    if not line.changes:
+        return format_minutes(line.planned)
+    first = line.scripted if line.scripted is not None else line.planned - sum(line.changes)
+    steps = ", ".join(f"{'+' if change > 0 else '-'}{format_minutes(abs(change))}" for change in line.changes)
+    return f"{format_minutes(first)}, {steps}: {format_minutes(line.planned)}"
 
 
 def phase_actual(line: PhaseLine) -> str:
@@ -118,7 +125,7 @@ def phase_difference(line: PhaseLine) -> str:
         return ""
     delta = line.active - line.planned
     if abs(delta) < 30:
-        return "as planned"
+        return "as changed" if line.changes else "as planned"
     return f"{format_minutes(abs(delta))} {'longer' if delta > 0 else 'shorter'}"
 
 
@@ -141,7 +148,10 @@ def exercise_outcome(line: ExerciseLine) -> str:
     elif line.completed:
         outcome = "completed"
     else:
-        outcome = f"ended early, {line.step_reached} {line.counts or 'steps or rounds'} done"
+        counts = line.counts or "steps or rounds"
+        if line.step_reached == 1:
+            counts = {"steps": "step", "rounds": "round"}.get(counts, "step or round")
+        outcome = f"ended early, {line.step_reached} {counts} done"
     moves = []
     if line.skipped:
         moves.append("moved on once" if line.skipped == 1 else f"moved on {line.skipped} times")
