@@ -8,7 +8,8 @@ from datetime import datetime
 from companion.core.journal.store import JournalStore, SessionSummary
 from companion.core.scripts.durations import format_minutes
 
-COLUMNS = ("Session", "Started", "Script", "Client", "Duration", "Status")
+# No Script column: the session id ends with the script's id, and 80 columns are enough.
+COLUMNS = ("Session", "Started", "Client", "Duration", "Status")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,7 +41,6 @@ def _row(summary: SessionSummary) -> tuple[str, ...]:
     return (
         summary.session_id,
         datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M"),
-        summary.script_id,
         summary.client_code or "-",
         format_minutes(duration) if duration is not None else "-",
         status,

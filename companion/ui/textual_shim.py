@@ -7,13 +7,20 @@ which never changes here, and draws new keys on every screen change, so every ke
 stays alive: about a megabyte per dialog opened, tens over a long session. There is no public
 way to drop a watcher, so `forget_detached_watchers` prunes that list.
 
+Textual's FooterKey, which says which key it shows, is not exported either (`footer_keys`):
+the console's Footer hides some keys in a narrow window.
+
 `tests/console/test_textual_shim.py` fails when Textual changes this behaviour: then this
 module can shrink (the leak is gone) or must follow (the storage moved).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from textual.dom import DOMNode
+from textual.widget import Widget
+from textual.widgets._footer import FooterKey
 
 WATCHERS = "__watchers"  # where textual.reactive keeps an object's watchers
 
@@ -22,3 +29,9 @@ def forget_detached_watchers(owner: DOMNode) -> None:
     """Drop the watchers on `owner`'s reactives that belong to widgets no longer mounted."""
     for watchers in getattr(owner, WATCHERS, {}).values():
         watchers[:] = [(node, callback) for node, callback in watchers if node is owner or node.is_attached]
+
+
+def footer_keys(footer: Widget) -> Iterator[tuple[Widget, str]]:
+    """Each key a Footer shows, with the name of its key ("question_mark", "x", ...)."""
+    for key in footer.query(FooterKey):
+        yield key, key.key

@@ -37,13 +37,16 @@ class Dialog(ModalScreen[None]):
 
 def footer_app(footer_class: type[TextualFooter]) -> App[None]:
     class FooterApp(App[None]):
-        BINDINGS = [("x", "noop", "Something"), ("y", "noop", "Else")]
+        BINDINGS = [("x", "noop", "Something"), ("y", "other", "Else")]
 
         def compose(self) -> ComposeResult:
             yield Label("main")
             yield footer_class(compact=True)
 
         def action_noop(self) -> None:
+            pass
+
+        def action_other(self) -> None:
             pass
 
     return FooterApp()
@@ -72,6 +75,15 @@ async def test_textual_still_keeps_watchers_of_footer_keys_it_no_longer_shows() 
 async def test_the_console_footer_keeps_only_the_watchers_of_keys_on_screen() -> None:
     before, after = await watchers_after_dialogs(Footer)
     assert 0 < after <= before
+
+
+async def test_footer_keys_names_each_key_the_footer_shows() -> None:
+    from companion.ui.textual_shim import footer_keys
+
+    app = footer_app(TextualFooter)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        assert [key for _, key in footer_keys(app.query_one(TextualFooter))] == ["x", "y", "ctrl+p"]
 
 
 def test_the_textual_minor_version_is_pinned_to_the_installed_one() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from console_kit import console, make_library, make_script, settled
 
 from companion.ui.screens.picker import ScriptPicker
@@ -136,6 +137,15 @@ async def test_a_due_reminder_is_marked_in_colour_in_truecolor_256_and_16_colour
             assert _strong_colours(strips, system), system
 
 
+def _screen_text(app) -> str:
+    """The words on screen, as the terminal shows them."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    return " ".join(html.unescape(" ".join(re.findall(r">([^<>]*)</text>", svg))).replace("\xa0", " ").split())
+
+
 def _visible_text(widget) -> str:
     from textual.geometry import Region
 
@@ -232,3 +242,88 @@ async def test_a_session_live_in_another_window_is_not_offered_for_resuming(tmp_
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "Unfinished session" in str(app.screen.query_one(".box").border_title)
+
+
+def test_phase_bar_labels_abbreviate_cleanly():
+    from companion.ui.widgets.timeline_bar import short_label
+
+    assert short_label("Discharge", 9) == "Discharge"
+    assert short_label("Dosing (moves on by itself)", 10) == "Dosing"
+    assert short_label("Arrival and intention", 12) == "Arrival"
+    assert short_label("Preparation", 4) == "Pre…"
+    assert short_label("Dosing", 2) == "D…"
+
+
+async def test_at_80x24_the_phase_bar_shows_whole_words_or_an_ellipsis(tmp_path):
+    from companion.core.scripts.library import load_library
+
+    library = load_library()
+    for script_id in ("im-standard", "demo"):
+        script = library.session(script_id)
+        app, *_ = console(tmp_path / script_id, library=library, script=script)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settled(pilot)
+            labels = app.screen.query_one("#timeline").plain.splitlines()[1].split()
+            words = {word for phase in script.phases for word in phase.title.split()}
+            for label in labels:
+                assert label in words or label.endswith("…"), (script_id, label)
+
+
+async def test_at_80x24_the_discharge_checklist_fits_or_scrolls_visibly(tmp_path):
+    from companion.core.scripts.library import load_library
+
+    library = load_library()
+    script = library.session("im-standard")
+    app, clock, *_ = console(tmp_path, library=library, script=script)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        app.session.give_dose(50, "mg", "IM")
+        clock.advance(2 * 3600)  # reminders due take rows above the panels
+        for _ in script.phases[1:]:
+            app.session.next_phase()
+        app.screen.show_state()
+        await pilot.pause()
+        box = app.screen.query_one("#guide-box")
+        assert "Discharge" == app.session.state().phase.title
+        fits = box.virtual_size.height <= box.scrollable_content_region.height
+        assert fits or box.show_vertical_scrollbar, (box.virtual_size, box.region)
+        box.scroll_end(animate=False)
+        await pilot.pause()
+        assert "c ticks items" in _screen_text(app)
+
+
+@pytest.mark.parametrize("width", [80, 109, 110, 120, 159, 160, 200])
+async def test_the_footer_ends_with_a_whole_key_and_the_palette_at_any_width(tmp_path, width):
+    app, *_ = console(tmp_path)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settled(pilot)
+        footer = app.screen.query_one("Footer")
+        for _ in range(200):  # until the footer has drawn the screen's keys and sorted them
+            keys = footer.query("FooterKey")
+            if len(keys) > 3 and all(any(c.startswith("-tier-") for c in key.classes) for key in keys):
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        shown = [key for key in footer.query("FooterKey") if key.display]
+        assert all(key.region.right <= width for key in shown)
+        for first, second in zip(shown, shown[1:], strict=False):
+            assert not first.region.overlaps(second.region), (first.key, second.key)  # none cut off
+        assert [key.key for key in shown][-1] == "ctrl+p" and "q" in [key.key for key in shown]
+
+
+async def test_at_80x24_the_picker_outline_keeps_each_phase_number_on_its_own_line(tmp_path):
+    from companion.core.scripts.library import load_library
+
+    library = load_library()
+    app, *_ = console(tmp_path, library=library, script=None, client_code=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        box = app.screen.query_one("#outline")
+        width = box.content_size.width
+        from textual.content import Content
+
+        lines = Content.from_markup(str(box.content)).plain.splitlines()
+        assert any(line.startswith("    ") for line in lines)  # details moved under a long phase
+        numbered = [line for line in lines if line[:3].strip().rstrip(".").isdigit()]
+        assert numbered and all(len(line) <= width for line in numbered), (width, numbered)

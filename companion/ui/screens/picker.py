@@ -24,8 +24,11 @@ if TYPE_CHECKING:
     from companion.ui.app import CompanionApp
 
 
-def outline(script: SessionScript) -> str:
-    """The preview of one script: route, total time, then each phase with its length and music."""
+def outline(script: SessionScript, width: int = 0) -> str:
+    """The preview of one script: route, total time, then each phase with its length and music.
+
+    A phase whose line is wider than `width` columns has its details on an indented second line
+    rather than wrapped under its number."""
     lines = [
         f"[b $primary]{escape(script.title)}[/]",
         f"[dim]{escape(script.id)} · route {escape(script.route)} · {minutes_text(script.total_planned)} planned[/]",
@@ -43,7 +46,12 @@ def outline(script: SessionScript) -> str:
             extras.append("moves on by itself")
         music = escape(phase.music) if phase.music else "silence"
         tail = f" · {', '.join(extras)}" if extras else ""
-        lines.append(f"{number:>2}. {escape(phase.title)}  [dim]{duration_text(phase.duration)} · ♪ {music}{tail}[/]")
+        head = f"{number:>2}. {escape(phase.title)}"
+        details = f"{duration_text(phase.duration)} · ♪ {music}{tail}"
+        if width and len(f"{number:>2}. {phase.title}  {details}") > width:
+            lines += [head, f"    [dim]{details}[/]"]
+        else:
+            lines.append(f"{head}  [dim]{details}[/]")
     return "\n".join(lines)
 
 
@@ -124,7 +132,8 @@ class ScriptPicker(DeclaredOrder, Screen[None]):
     @on(OptionList.OptionHighlighted)
     def _preview(self, event: OptionList.OptionHighlighted) -> None:
         script = self._script(event.option.id)
-        self.query_one("#outline", Static).update(outline(script))
+        box = self.query_one("#outline", Static)
+        box.update(outline(script, box.content_size.width))
 
     @on(OptionList.OptionSelected)
     def _choose(self, event: OptionList.OptionSelected) -> None:

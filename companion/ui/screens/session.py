@@ -52,7 +52,7 @@ class SessionScreen(DeclaredOrder, Screen[None]):
     never has an effect.
     """
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-tiny-w"), (60, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny-w"), (60, "-narrow"), (110, "-wide"), (160, "-vast")]
     VERTICAL_BREAKPOINTS = [(0, "-tiny-h"), (16, "-short"), (30, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = list(SESSION_BINDINGS)
@@ -106,13 +106,13 @@ class SessionScreen(DeclaredOrder, Screen[None]):
 
     def _the_rest(self) -> list[Widget]:
         from companion.ui.widgets.audio_panel import AudioPanel
-        from companion.ui.widgets.guide_panel import GuidePanel
+        from companion.ui.widgets.guide_panel import GuideBox, GuidePanel
         from companion.ui.widgets.notes_panel import NotesPanel
         from companion.ui.widgets.vitals_panel import VitalsPanel
 
         exercises = {name: exercise.title for name, exercise in self.console.library.exercises.items()}
         panels = Horizontal(
-            GuidePanel(exercises, id="guide"),
+            GuideBox(GuidePanel(exercises, id="guide"), id="guide-box"),
             Vertical(VitalsPanel(id="vitals"), AudioPanel(id="audio"), NotesPanel(id="notes"), id="side"),
             id="panels",
         )

@@ -31,6 +31,18 @@ def layout(lengths: list[float], width: int) -> list[tuple[int, int]]:
     return spans
 
 
+def short_label(title: str, room: int) -> str:
+    """The phase's title in `room` columns: whole, else its first word, else cut with an ellipsis."""
+    if len(title) <= room:
+        return title
+    first = title.split()[0].rstrip(",;:(") if title.split() else title
+    if len(first) <= room:
+        return first
+    if room >= 2:
+        return first[: room - 1] + "…"
+    return first[:room]
+
+
 class TimelineBar(QuietStatic):
     DEFAULT_CSS = """
     TimelineBar { height: 2; padding: 0 1; text-wrap: nowrap; }
@@ -66,7 +78,8 @@ class TimelineBar(QuietStatic):
                 done = min(size - 1, int(fraction * size)) if size > 1 else 0
                 bar.append(f"[$primary]{'━' * done}[/][b $primary]●[/][dim]{'─' * (size - done - 1)}[/]")
             title = state.script.phases[index].title
-            label = title[: max(0, size - 1)].ljust(size)
+            room = size if index == len(spans) - 1 else size - 1  # a gap before the next label
+            label = short_label(title, max(0, room)).ljust(size)
             style = "b" if index == state.phase_index else "dim"
             labels.append(f"[{style}]{escape(label)}[/]")
         self.show("".join(bar) + "\n" + "".join(labels))
