@@ -165,15 +165,19 @@ class CompanionApp(App[int]):
         from companion.ui.screens.picker import ScriptPicker
 
         scripts = sorted(self.library.sessions.values(), key=lambda s: s.title.lower())
-        problems = [str(problem) for problem in self.library.problems]
+        # A file that loaded but names something unknown (a chime, say) is a warning, not an error.
+        loaded = {script.source for script in self.library.sessions.values()}
+        loaded |= {exercise.source for exercise in self.library.exercises.values()}
+        errors = [str(problem) for problem in self.library.problems if problem.file not in loaded]
+        warnings = [str(problem) for problem in self.library.problems if problem.file in loaded]
         selected = self.script.id if self.script is not None else DEFAULT_SESSION_ID
-        await self.push_screen(ScriptPicker(scripts, selected, problems, self.rehearsal_speed))
+        await self.push_screen(ScriptPicker(scripts, selected, errors, self.rehearsal_speed, warnings))
 
     def _mention_library_problems(self) -> None:
         if self.library.problems:
             count = len(self.library.problems)
             self.notify(
-                f"{count} problem(s) in the script files; `companion validate` lists them.", title="Scripts", timeout=8
+                f"{count} problem(s) in the script files; companion validate lists them.", title="Scripts", timeout=8
             )
 
     async def on_script_picker_chosen(self, message: ScriptPicker.Chosen) -> None:

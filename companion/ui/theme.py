@@ -45,6 +45,9 @@ DARK_ROOM_DIM = Theme(
     variables={
         "footer-key-foreground": "#6e5535",
         "reminder-mark": "#8a6a12",
+        # Textual derives muted text from the foreground, brighter than this theme's own amber:
+        # labels (TIME SINCE DOSE) then outshone their figures.
+        "text-muted": "#55514b",
         "input-cursor-background": "#4a4238",
         "block-cursor-text-style": "none",
     },

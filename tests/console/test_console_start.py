@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from console_kit import START, console, make_library, make_script, settled
 
 from companion.audio.player import SilentPlayer
 from companion.core.clock import FakeClock
 from companion.core.journal.store import JournalStore, read_journal
+from companion.core.scripts.problems import Problem
 from companion.core.session import LiveSession
 from companion.ui.app import make_app
 from companion.ui.screens.picker import ScriptPicker
@@ -18,7 +21,9 @@ SIZE = (100, 30)
 async def test_picker_lists_every_script_with_its_outline_and_enter_starts(tmp_path):
     other = make_script("other")
     library = make_library(
-        make_script(), other, problems=["scripts/sessions/bad.yaml:4:3: phases[0].duration: expected a duration"]
+        make_script(),
+        other,
+        problems=[Problem(Path("scripts/sessions/bad.yaml"), 4, 3, "phases[0].duration", "expected a duration")],
     )
     app, clock, player, store = console(tmp_path, library=library, script=None, client_code=None)
     async with app.run_test(size=SIZE) as pilot:

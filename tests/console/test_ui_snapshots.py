@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from console_kit import START, console, make_library, make_script
 
 from companion.core.clock import FakeClock
+from companion.core.scripts.problems import Problem
 
 SIZES = [(80, 24), (120, 36)]
 
@@ -30,7 +32,11 @@ def _app(tmp_path, **kwargs):
 def test_picker(snap_compare, tmp_path, size):
     library = make_library(
         make_script(),
-        problems=['scripts/sessions/mine.yaml:12:7: phases[2].duration: expected a duration such as "15m"'],
+        problems=[
+            Problem(
+                Path("scripts/sessions/mine.yaml"), 12, 7, "phases[2].duration", 'expected a duration such as "15m"'
+            )
+        ],
     )
     app, _ = _app(tmp_path, library=library, script=None, client_code=None)
     assert snap_compare(app, terminal_size=size)

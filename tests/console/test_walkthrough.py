@@ -327,3 +327,84 @@ async def test_at_80x24_the_picker_outline_keeps_each_phase_number_on_its_own_li
         assert any(line.startswith("    ") for line in lines)  # details moved under a long phase
         numbered = [line for line in lines if line[:3].strip().rstrip(".").isdigit()]
         assert numbered and all(len(line) <= width for line in numbered), (width, numbered)
+
+
+async def test_the_picker_tells_a_file_that_loaded_with_a_warning_from_one_that_did_not(tmp_path):
+    from pathlib import Path
+
+    from companion.core.scripts.problems import Problem
+
+    loaded = make_script("mine")
+    loaded = type(loaded)(**{**loaded.__dict__, "source": Path("/scripts/sessions/mine.yaml")})
+    library = make_library(
+        loaded,
+        problems=[
+            Problem(Path("/scripts/sessions/mine.yaml"), 9, 5, "phases[0].reminders[0].chime", "unknown chime"),
+            Problem(Path("/scripts/sessions/broken.yaml"), 1, 1, "", "not YAML"),
+        ],
+    )
+    app, *_ = console(tmp_path, library=library, script=None, client_code=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        text = str(app.screen.query_one("#problems").content)
+        could_not, _, with_note = text.partition("Loaded, with something to check:")
+        assert "broken.yaml" in could_not and "mine.yaml" not in could_not
+        assert "mine.yaml:9:5" in with_note
+        assert "`" not in text
+
+
+def test_the_help_names_session_scripts():
+    from companion.cli import COMMANDS
+
+    assert COMMANDS["list"][0] == "list session scripts, exercises and playlists"
+
+
+async def test_no_toast_covers_the_distress_exercise(tmp_path):
+    from companion.ui.screens.exercise import ExerciseScreen
+
+    app, *_ = console(tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settled(pilot)
+        await pilot.press("x")
+        for _ in range(100):
+            if isinstance(app.screen, ExerciseScreen):
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, ExerciseScreen)
+        app.notify("A passing notice")
+        for _ in range(50):  # until the toast is mounted on the screen
+            if app.screen.query("Toast"):
+                break
+            await pilot.pause(0.02)
+        assert app.screen.query("Toast")
+        await pilot.pause()
+        assert all(toast.region.area == 0 for toast in app.screen.query("Toast"))
+
+
+async def test_in_dim_mode_the_dose_label_is_no_brighter_than_its_digits(tmp_path):
+    app, *_ = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        app.session.give_dose(50, "mg", "IM")
+        app.screen.show_state()
+        await pilot.press("D")
+        await pilot.pause()
+        assert app.theme == "dark-room-dim"
+        label = app.screen.query_one("#dose-label").rich_style.color.triplet
+        digits = app.screen.query_one("#dose-digits").rich_style.color.triplet
+        assert sum(label) <= sum(digits), (label, digits)
+
+
+async def test_at_80x24_the_keys_list_names_ctrl_p_and_how_to_close_it(tmp_path):
+    app, *_ = console(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.id == "keys"
+        shown = _screen_text(app)
+        assert "Escape or ? closes this list" in shown and "ctrl+p finds any action" in shown
+        assert "ctrl+p" in app.screen.listed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)

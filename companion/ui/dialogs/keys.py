@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
@@ -17,7 +17,7 @@ class KeysDialog(Dialog[None]):
     ]
     DEFAULT_CSS = """
     KeysDialog > .box { width: 76; }
-    KeysDialog VerticalScroll { height: auto; max-height: 20; }
+    KeysDialog #key-list { height: auto; max-height: 18; }
     KeysDialog .key-row { height: auto; }
     KeysDialog .key { width: 8; padding-right: 2; text-align: right; color: $primary; text-style: bold; }
     KeysDialog .what { width: 1fr; }
@@ -29,14 +29,17 @@ class KeysDialog(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         # One row per key, the description in its own column, so a wrapped line stays under it.
-        with VerticalScroll(classes="box") as box:
+        # The hint stays below the list, in view however far the list scrolls.
+        with Vertical(classes="box") as box:
             box.border_title = "Keys"
-            for binding in self.bindings:
-                key = binding.key_display or binding.key.split(",")[0]
-                with Horizontal(classes="key-row"):
-                    yield Static(Content(key), classes="key")
-                    yield Static(Content(binding.tooltip or binding.description), classes="what")
-            yield Static("Escape closes · ctrl+p finds any action by name", classes="hint")
+            with VerticalScroll(id="key-list"):
+                rows = [(b.key_display or b.key.split(",")[0], b.tooltip or b.description) for b in self.bindings]
+                rows.append(("ctrl+p", "Find any action by name (the command palette)"))
+                for key, what in rows:
+                    with Horizontal(classes="key-row"):
+                        yield Static(Content(key), classes="key")
+                        yield Static(Content(what), classes="what")
+            yield Static("Escape or ? closes this list · ctrl+p finds any action by name", classes="hint")
 
     @property
     def listed(self) -> str:

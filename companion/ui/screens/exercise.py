@@ -53,6 +53,8 @@ class ExerciseScreen(DeclaredOrder, Screen[ExerciseOutcome]):
         layout: vertical;
         align: center middle;
     }
+    /* Nothing covers an exercise, not even a passing notice (the panels keep what matters). */
+    ExerciseScreen Toast { display: none; }
     ExerciseScreen > #exercise-title {
         width: 100%;
         height: 1;

@@ -24,6 +24,15 @@ if TYPE_CHECKING:
     from companion.ui.app import CompanionApp
 
 
+def _listed(heading: str, problems: list[str], most: int = 6) -> list[str]:
+    if not problems:
+        return []
+    lines = [f"[b]{heading}[/]", *(escape(p) for p in problems[:most])]
+    if len(problems) > most:
+        lines.append(f"[dim]... and {len(problems) - most} more: companion validate lists them all.[/]")
+    return lines
+
+
 def outline(script: SessionScript, width: int = 0) -> str:
     """The preview of one script: route, total time, then each phase with its length and music.
 
@@ -83,11 +92,13 @@ class ScriptPicker(DeclaredOrder, Screen[None]):
         selected: str | None,
         problems: list[str],
         rehearsal_speed: float | None = None,
+        warnings: list[str] | None = None,
     ) -> None:
         super().__init__(id="picker")
         self.scripts = scripts
         self.selected = selected
-        self.problems = problems
+        self.problems = problems  # files that could not be used
+        self.warnings = warnings or []  # files used, with something to check
         self.rehearsal_speed = rehearsal_speed
 
     def compose(self) -> ComposeResult:
@@ -108,22 +119,17 @@ class ScriptPicker(DeclaredOrder, Screen[None]):
                     id="scripts",
                 )
                 yield Static(id="outline")
-            if self.problems:
-                shown = self.problems[:6]
-                more = len(self.problems) - len(shown)
-                text = "\n".join(escape(p) for p in shown)
-                if more > 0:
-                    text += f"\n[dim]... and {more} more: `companion validate` lists them all.[/]"
-                yield Static(f"[b]Some files could not be used:[/]\n{text}", id="problems")
+            notes = _listed("Some files could not be used:", self.problems)
+            notes += _listed("Loaded, with something to check:", self.warnings)
+            if notes:
+                yield Static("\n".join(notes), id="problems")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.call_after_refresh(cast("CompanionApp", self.app).ensure_player)
         options = self.query_one(OptionList)
         if not self.scripts:
-            self.query_one("#outline", Static).update(
-                "No session script could be loaded. `companion validate` says why."
-            )
+            self.query_one("#outline", Static).update("No session script could be loaded. companion validate says why.")
             return
         ids = [s.id for s in self.scripts]
         options.highlighted = ids.index(self.selected) if self.selected in ids else 0
