@@ -104,8 +104,14 @@ async def settled(pilot) -> None:
     """Wait until the session screen's panels, mounted just after its first frame, are there."""
     from companion.ui.screens.session import SessionScreen
 
-    for _ in range(250):
-        screen = pilot.app.screen
-        if not isinstance(screen, SessionScreen) or screen._complete:
-            return
+    await until(pilot, lambda: not isinstance(pilot.app.screen, SessionScreen) or pilot.app.screen._complete)
+
+
+async def until(pilot, condition, limit: float = 30.0) -> None:
+    """Let the app run until `condition()` holds; a generous limit, for a machine under load."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not come true in time"
         await pilot.pause(0.02)

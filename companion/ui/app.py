@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from companion.ui.messages import PlayerReady, ReportWritten
     from companion.ui.screens.picker import ScriptPicker
 
-HOLD_AT_MOST = 1.0  # seconds keys wait for a dialog that is opening
+HOLD_AT_MOST = 3.0  # seconds keys wait at most for a dialog that is opening (it is slow on a busy machine)
 CLOSING_FADE = 2.0  # seconds the music fades over when the console closes (`q`)
 _FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "json": "JSON"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from console_kit import START, console, make_library, make_script, settled
+from console_kit import START, console, make_library, make_script, settled, until
 
 from companion.audio.player import SilentPlayer
 from companion.core.clock import FakeClock
@@ -210,12 +210,10 @@ async def test_player_opens_after_the_first_frame(tmp_path):
         open_player=open_player,
     )
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert opened and app.audio.player is not None
+        await settled(pilot)  # the first frame is out: the player is asked for after it
+        await until(pilot, lambda: opened and app.audio.player is not None)
         assert app.audio.player.calls[0] == ("play", "settling", 0.35)
-        await settled(pilot)
+        await until(pilot, lambda: "runs silently" in app.screen.query_one("#audio").plain)
         assert "runs silently" in app.screen.query_one("#audio").plain
         assert not list(app._notifications)  # said once, in the Sound panel, not again as a toast
 

@@ -6,7 +6,7 @@ hand the whole burst to the driver at once, as a terminal does.
 
 from __future__ import annotations
 
-from console_kit import console
+from console_kit import console, until
 from textual import events
 from textual.keys import _character_to_key
 
@@ -140,7 +140,6 @@ async def test_a_dose_typed_straight_after_d_is_recorded(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         typed_at_once(app, "d", "5", "0", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, SessionScreen)
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen) and recorded(app, store, DoseGiven))
     (dose,) = recorded(app, store, DoseGiven)
     assert dose.amount == 50

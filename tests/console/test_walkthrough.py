@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from console_kit import console, make_library, make_script, settled
+from console_kit import console, make_library, make_script, settled, until
 
 from companion.ui.screens.picker import ScriptPicker
 from companion.ui.screens.session import SessionScreen
@@ -298,11 +298,12 @@ async def test_the_footer_ends_with_a_whole_key_and_the_palette_at_any_width(tmp
     async with app.run_test(size=(width, 24)) as pilot:
         await settled(pilot)
         footer = app.screen.query_one("Footer")
-        for _ in range(200):  # until the footer has drawn the screen's keys and sorted them
+
+        def sorted_in_tiers() -> bool:  # the footer has drawn the screen's keys and sorted them
             keys = footer.query("FooterKey")
-            if len(keys) > 3 and all(any(c.startswith("-tier-") for c in key.classes) for key in keys):
-                break
-            await pilot.pause(0.02)
+            return len(keys) > 3 and all(any(c.startswith("-tier-") for c in key.classes) for key in keys)
+
+        await until(pilot, sorted_in_tiers)
         await pilot.pause()
         shown = [key for key in footer.query("FooterKey") if key.display]
         assert all(key.region.right <= width for key in shown)
@@ -366,17 +367,9 @@ async def test_no_toast_covers_the_distress_exercise(tmp_path):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settled(pilot)
         await pilot.press("x")
-        for _ in range(100):
-            if isinstance(app.screen, ExerciseScreen):
-                break
-            await pilot.pause(0.02)
-        assert isinstance(app.screen, ExerciseScreen)
+        await until(pilot, lambda: isinstance(app.screen, ExerciseScreen))
         app.notify("A passing notice")
-        for _ in range(50):  # until the toast is mounted on the screen
-            if app.screen.query("Toast"):
-                break
-            await pilot.pause(0.02)
-        assert app.screen.query("Toast")
+        await until(pilot, lambda: bool(app.screen.query("Toast")))  # mounted on the screen
         await pilot.pause()
         assert all(toast.region.area == 0 for toast in app.screen.query("Toast"))
 
