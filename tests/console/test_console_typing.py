@@ -117,8 +117,7 @@ async def test_a_note_typed_straight_after_t_goes_into_the_note_not_to_the_sessi
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         typed_at_once(app, "t", *"max calm", "enter")  # m mutes, a acknowledges, x marks distress
-        await pilot.pause()
-        assert isinstance(app.screen, SessionScreen)
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen) and recorded(app, store, NoteAdded))
         assert not app.audio.muted
     assert [e.text for e in recorded(app, store, NoteAdded)] == ["max calm"]
     assert not recorded(app, store, DistressMarked)
@@ -129,8 +128,7 @@ async def test_vitals_typed_straight_after_v_fill_the_form(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         typed_at_once(app, "v", "1", "2", "0", "tab", "8", "0", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, SessionScreen)
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen) and recorded(app, store, VitalsRecorded))
     (vitals,) = recorded(app, store, VitalsRecorded)
     assert (vitals.systolic, vitals.diastolic) == (120, 80)
 
