@@ -19,7 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from companion.audio.director import DRAIN, AudioDirector
-from companion.core.journal.store import JournalError, JournalStore, SessionSummary, open_elsewhere
+from companion.core.journal.in_use import open_elsewhere
+from companion.core.journal.store import JournalError, JournalStore, SessionSummary
 from companion.core.scripts.library import DEFAULT_SESSION_ID
 from companion.core.scripts.script import SessionScript
 from companion.ui.options import ConsoleOptions

@@ -463,25 +463,6 @@ def _lock(fd: int, path: Path) -> None:
         raise JournalError(f"{path} is being written by another companion window.") from None
 
 
-def open_elsewhere(path: Path) -> bool:
-    """True while another companion window holds the journal at `path` (its lock is taken)."""
-    if fcntl is None:
-        return False
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)  # closing also lets go of the shared lock just taken
-    return False
-
-
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
