@@ -7,8 +7,8 @@ which never changes here, and draws new keys on every screen change, so every ke
 stays alive: about a megabyte per dialog opened, tens over a long session. There is no public
 way to drop a watcher, so `forget_detached_watchers` prunes that list.
 
-Textual's FooterKey, which says which key it shows, is not exported either (`footer_keys`):
-the console's Footer hides some keys in a narrow window.
+Textual's FooterKey, which says which action it shows, is not exported either
+(`footer_keys`): the console's Footer hides some keys in a narrow window.
 
 `tests/console/test_textual_shim.py` fails when Textual changes this behaviour: then this
 module can shrink (the leak is gone) or must follow (the storage moved).
@@ -32,6 +32,6 @@ def forget_detached_watchers(owner: DOMNode) -> None:
 
 
 def footer_keys(footer: Widget) -> Iterator[tuple[Widget, str]]:
-    """Each key a Footer shows, with the name of its key ("question_mark", "x", ...)."""
+    """Each key a Footer shows, with the action it runs ("distress", "volume(1)", ...)."""
     for key in footer.query(FooterKey):
-        yield key, key.key
+        yield key, key.action

@@ -77,13 +77,13 @@ async def test_the_console_footer_keeps_only_the_watchers_of_keys_on_screen() ->
     assert 0 < after <= before
 
 
-async def test_footer_keys_names_each_key_the_footer_shows() -> None:
+async def test_footer_keys_names_the_action_of_each_key_the_footer_shows() -> None:
     from companion.ui.textual_shim import footer_keys
 
     app = footer_app(TextualFooter)
     async with app.run_test(size=(80, 12)) as pilot:
         await pilot.pause()
-        assert [key for _, key in footer_keys(app.query_one(TextualFooter))] == ["x", "y", "ctrl+p"]
+        assert [key for _, key in footer_keys(app.query_one(TextualFooter))] == ["noop", "other", "command_palette"]
 
 
 def test_the_textual_minor_version_is_pinned_to_the_installed_one() -> None:

@@ -401,3 +401,14 @@ async def test_at_80x24_the_keys_list_names_ctrl_p_and_how_to_close_it(tmp_path)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
+
+
+async def test_the_pickers_footer_keeps_all_of_its_few_keys(tmp_path):
+    app, *_ = console(tmp_path, script=None, client_code=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ScriptPicker)
+        footer = app.screen.query_one("Footer")
+        await until(pilot, lambda: len(footer.query("FooterKey")) >= 3)
+        await pilot.pause()
+        assert all(key.display for key in footer.query("FooterKey"))
