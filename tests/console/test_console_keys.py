@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from console_kit import console, settled
 
+from companion.audio.director import VOLUME_STEP
 from companion.core.events import (
     ChecklistTicked,
     DistressMarked,
@@ -331,7 +332,7 @@ async def test_f_brings_the_phase_s_music_back_after_distress_at_the_level_last_
         assert player.calls[-1][0] == "fade_to_silence"
         await pilot.press("f")
         await settled(pilot)
-        assert player.calls[-1] == ("play", journey.music, round(journey.volume - 0.05, 2))
+        assert player.calls[-1] == ("play", journey.music, round(journey.volume - VOLUME_STEP, 2))
         assert "♪" in app.screen.query_one("#audio").plain
         await pilot.press("f")  # playing again: f fades it out as before
         assert player.calls[-1][0] == "stop"
@@ -386,11 +387,11 @@ async def test_mute_volume_and_fade(tmp_path):
         await settled(pilot)
         assert player.muted and "muted" in app.screen.query_one("#audio").plain
         await pilot.press("m", "right_square_bracket")
-        assert not player.muted and player.volume == 0.4
+        assert not player.muted and player.volume == round(0.35 + VOLUME_STEP, 2)
         await pilot.press("left_square_bracket", "left_square_bracket")
-        assert player.volume == 0.3
+        assert player.volume == round(0.35 - VOLUME_STEP, 2)
         await settled(pilot)
-        assert "vol 30%" in app.screen.query_one("#audio").plain
+        assert f"vol {round((0.35 - VOLUME_STEP) * 100)}%" in app.screen.query_one("#audio").plain
         await pilot.press("f")
         assert player.calls[-1][0] == "stop"
         await settled(pilot)
