@@ -250,9 +250,8 @@ def _check_bands(assessment: Assessment, scoring: Field) -> None:
     for index, band in ordered:
         where = bands_node[index]
         if band.low > expected:
-            where["from"].problem(
-                f"the bands leave totals {expected}-{band.low - 1} uncovered (scores run from {low} to {high})"
-            )
+            gap = f"total {expected} is" if band.low - 1 == expected else f"totals {expected}-{band.low - 1} are"
+            where["from"].problem(f"{gap} not covered by any band (totals run from {low} to {high})")
             return
         if band.low < expected and band.low >= low:
             where["from"].problem(f"this band overlaps the one before it (from {band.low}; expected {expected})")

@@ -136,5 +136,11 @@ def _script(record: dict[str, Any], path: Path) -> SessionScript:
 def _discharge(record: dict[str, Any] | None) -> Discharge | None:
     if record is None:
         return None
-    lists = ("readings", "assessments", "checklist")
-    return Discharge(**{key: tuple(value) if key in lists else value for key, value in record.items()})
+    return Discharge(
+        minimum=record["minimum"],
+        counted_from=record["counted_from"],
+        readings=tuple(record["readings"]),
+        recent=record["recent"],
+        assessments=tuple(record["assessments"]),
+        checklist=tuple(record["checklist"]),
+    )

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -127,7 +127,7 @@ class Library:
 
     def check_references(self, references: Iterable[Reference]) -> list[Problem]:
         """A problem for each reference to an id that nothing in the library provides."""
-        known = {
+        known: dict[str, Mapping[str, object]] = {
             "playlist": self.playlists,
             "exercise": self.exercises,
             "chime": self.chimes,
