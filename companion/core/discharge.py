@@ -7,7 +7,7 @@ those items missing. Nothing here blocks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -60,6 +60,7 @@ def discharge_missing(
     vitals: Iterable[GateReading],
     assessments: Iterable[AssessmentResult],
     ticked: Iterable[str],
+    titles: Mapping[str, str] | None = None,
 ) -> GateCheck:
     """What `discharge` still lacks at `now`. Nothing here blocks: the clinician decides."""
     if discharge is None:
@@ -90,7 +91,7 @@ def discharge_missing(
         elif discharge.recent is not None and now - max(r.at for r in taken) > discharge.recent:
             missing.append(f"No {words} in the last {format_minutes(discharge.recent)}")
     done = {result.assessment_id for result in assessments if result.completed and result.started_at >= earliest}
-    titles = {result.assessment_id: result.title for result in assessments}
+    titles = {**{result.assessment_id: result.title for result in assessments}, **(titles or {})}
     for ident in discharge.assessments:
         if ident not in done:
             missing.append(f"{titles.get(ident, ident)} not completed")
@@ -111,8 +112,8 @@ def _has(reading: GateReading, name: str) -> bool:
     return values.get(name) is not None
 
 
-def check(state: SessionState) -> GateCheck:
-    """The gate for a session as it stands now."""
+def check(state: SessionState, titles: Mapping[str, str] | None = None) -> GateCheck:
+    """The gate for a session as it stands now (`titles`: assessment id -> title, for the words)."""
     return discharge_missing(
         state.script.discharge,
         now=state.ended_at if state.ended_at is not None else state.now,
@@ -121,4 +122,5 @@ def check(state: SessionState) -> GateCheck:
         vitals=state.vitals,
         assessments=state.assessments,
         ticked=[item for items in state.checklist.values() for item in items],
+        titles=titles,
     )

@@ -66,6 +66,19 @@ SESSION_BINDINGS: list[Binding] = [
     Binding(
         "minus", "shorten", "-5m", key_display="-", id="session.shorten", tooltip="Shorten this phase by 5 minutes"
     ),
+    Binding("s", "assessment", "Assess", id="session.assessment", tooltip="Open an assessment (PHQ-9, MOAA/S...)"),
+    Binding(
+        "r",
+        "adverse_event",
+        "Adverse event",
+        id="session.adverse",
+        tooltip="Record an adverse event, or correct one",
+        priority=True,
+        show=False,
+    ),
+    Binding(
+        "M", "medicines", "Medicines", id="session.medicines", tooltip="Ask about concomitant medicines", show=False
+    ),
     Binding("m", "mute", "Mute", id="session.mute", tooltip="Mute or unmute the music"),
     Binding(
         "left_square_bracket",
