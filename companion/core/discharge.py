@@ -112,6 +112,20 @@ def _has(reading: GateReading, name: str) -> bool:
     return values.get(name) is not None
 
 
+def requirement_words(discharge: Discharge) -> tuple[str, ...]:
+    """The script's requirements in plain words, for the report."""
+    words = []
+    if discharge.minimum is not None:
+        since = "the dose" if discharge.counted_from == "dose" else "the start"
+        words.append(f"At least {format_minutes(discharge.minimum)} of observation since {since}")
+    for name in discharge.readings:
+        recent = f" in the last {format_minutes(discharge.recent)}" if discharge.recent is not None else ""
+        words.append(f"A {READING_WORDS.get(name, name)} reading{recent}")
+    words += [f"{ident} completed" for ident in discharge.assessments]
+    words += [f"Ticked: {item}" for item in discharge.checklist]
+    return tuple(words)
+
+
 def check(state: SessionState, titles: Mapping[str, str] | None = None) -> GateCheck:
     """The gate for a session as it stands now (`titles`: assessment id -> title, for the words)."""
     return discharge_missing(

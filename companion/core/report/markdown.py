@@ -57,7 +57,7 @@ def _sections(report: SessionReport):
                 words.blood_pressure(v),
                 words.heart_rate(v),
                 words.spo2(v),
-                v.note,
+                words.vitals_note(v),
                 "; ".join(v.flags),
             ]
             for v in report.vitals
@@ -122,6 +122,23 @@ def _sections(report: SessionReport):
         when = f" ({t.clock_on(item.at, day)})" if item.done and item.at is not None else ""
         checklist.append(f"- [{'x' if item.done else ' '}] {_line(item.item)}{when}")
     yield "Checklist", checklist or [words.NONE_RECORDED]
+    yield from _clinical(report)
+
+
+def _clinical(report: SessionReport):
+    """Notices, assessments, medicines, adverse events and the discharge check."""
+    from companion.core.report.clinical_words import Table, clinical_sections
+
+    for heading, blocks in clinical_sections(report):
+        body: list[str] = []
+        for block in blocks:
+            if body:
+                body.append("")
+            if isinstance(block, Table):
+                body += _table(block.head, block.rows)
+            else:
+                body += [f"- {_line(line)}" if block.bullets else _line(line) for line in block.lines]
+        yield heading, body
 
 
 def _timed_list(report: SessionReport, items, *, empty: str) -> list[str]:

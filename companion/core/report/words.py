@@ -88,6 +88,14 @@ def spo2(line: VitalsLine) -> str:
     return "—" if line.spo2 is None else f"{line.spo2} %"
 
 
+def vitals_note(line: VitalsLine) -> str:
+    """The note, led by the respiratory rate when one was taken (it has no column of its own)."""
+    if line.respiratory_rate is None:
+        return line.note
+    rate = f"Respiratory rate {line.respiratory_rate}/min"
+    return f"{rate}; {line.note}" if line.note else rate
+
+
 def thresholds(safety: Safety) -> str:
     parts = []
     if safety.systolic_max is not None:
