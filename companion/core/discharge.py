@@ -112,7 +112,7 @@ def _has(reading: GateReading, name: str) -> bool:
     return values.get(name) is not None
 
 
-def requirement_words(discharge: Discharge) -> tuple[str, ...]:
+def requirement_words(discharge: Discharge, titles: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """The script's requirements in plain words, for the report."""
     words = []
     if discharge.minimum is not None:
@@ -121,7 +121,7 @@ def requirement_words(discharge: Discharge) -> tuple[str, ...]:
     for name in discharge.readings:
         recent = f" in the last {format_minutes(discharge.recent)}" if discharge.recent is not None else ""
         words.append(f"A {READING_WORDS.get(name, name)} reading{recent}")
-    words += [f"{ident} completed" for ident in discharge.assessments]
+    words += [f"{(titles or {}).get(ident, ident)} completed" for ident in discharge.assessments]
     words += [f"Ticked: {item}" for item in discharge.checklist]
     return tuple(words)
 

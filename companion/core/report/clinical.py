@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from companion.core import discharge as gate
+from companion.core.assessment_state import assessment_results
 from companion.core.clinical_record import discharge_checks, medicine_answers
 from companion.core.events import DischargeChecked, Event
 from companion.core.scripts.script import SessionScript
@@ -60,4 +61,5 @@ def discharge_line(
     if script is None or script.discharge is None:
         return DischargeLine((), checks, checks[-1].missing if checks else ()) if checks else None
     missing = gate.check(state).missing if state is not None else (checks[-1].missing if checks else ())
-    return DischargeLine(gate.requirement_words(script.discharge), checks, missing)
+    titles = {result.assessment_id: result.title for result in assessment_results(events)}
+    return DischargeLine(gate.requirement_words(script.discharge, titles), checks, missing)
