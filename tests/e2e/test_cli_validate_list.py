@@ -36,7 +36,7 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 def test_validate_everything_bundled(capsys):
     code, out, err = run_cli(capsys, "validate")
     assert code == 0, out + err
-    assert out.strip() == "17 files valid: 5 sessions, 11 exercises, 1 playlist catalogue"
+    assert out.strip() == "22 files valid: 5 sessions, 11 exercises, 5 assessments, 1 playlist catalogue"
 
 
 def test_validate_one_good_file(capsys, tmp_path):
@@ -126,4 +126,7 @@ def test_installed_command_validates(tmp_path):
     assert result.stdout.startswith(f'{bad}:6:5: phases[0].titel: unknown key (did you mean "title"?)')
     assert "Traceback" not in result.stderr
     ok = subprocess.run([str(command), "validate"], capture_output=True, text=True, env=env, timeout=60)
-    assert (ok.returncode, ok.stdout.strip()) == (0, "17 files valid: 5 sessions, 11 exercises, 1 playlist catalogue")
+    assert (ok.returncode, ok.stdout.strip()) == (
+        0,
+        "22 files valid: 5 sessions, 11 exercises, 5 assessments, 1 playlist catalogue",
+    )

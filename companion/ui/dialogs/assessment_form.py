@@ -52,6 +52,7 @@ class AssessmentForm(Dialog[AssessmentResult | None]):
     AssessmentForm #question { height: auto; margin: 1 0 0 0; text-style: bold; }
     AssessmentForm #progress { height: 1; color: $text-muted; }
     AssessmentForm OptionList { height: auto; max-height: 12; border: none; background: $surface; }
+    AssessmentForm OptionList:focus { border: none; }
     AssessmentForm #result { height: auto; margin: 1 0 0 0; }
     AssessmentForm #notice { height: auto; color: $warning; display: none; }
     AssessmentForm #notice.-shown { display: block; }

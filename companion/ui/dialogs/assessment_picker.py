@@ -25,7 +25,8 @@ RATER_WORDS = {"self": "self-report", "observer": "observer-rated"}
 
 
 def _row(assessment: Assessment) -> Content:
-    detail = f"{len(assessment.items)} items, {RATER_WORDS.get(assessment.rater, assessment.rater)}"
+    count = "1 item" if len(assessment.items) == 1 else f"{len(assessment.items)} items"
+    detail = f"{count}, {RATER_WORDS.get(assessment.rater, assessment.rater)}"
     return Content.assemble(assessment.title.ljust(40), (detail, "dim"))
 
 
@@ -33,6 +34,7 @@ class AssessmentPicker(Dialog[str | None]):
     DEFAULT_CSS = """
     AssessmentPicker > .box { width: 76; }
     AssessmentPicker OptionList { height: auto; max-height: 16; border: none; background: $surface; }
+    AssessmentPicker OptionList:focus { border: none; }
     AssessmentPicker #unavailable { height: auto; max-height: 6; color: $text-muted; }
     """
 

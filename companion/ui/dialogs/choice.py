@@ -17,6 +17,7 @@ from companion.ui.dialogs.base import Dialog
 class ChoiceDialog(Dialog[str | None]):
     DEFAULT_CSS = """
     ChoiceDialog OptionList { height: auto; max-height: 12; border: none; background: $surface; }
+    ChoiceDialog OptionList:focus { border: none; }
     """
 
     def __init__(self, title: str, options: Sequence[tuple[str, str]]) -> None:

@@ -33,6 +33,7 @@ class MedicinesDialog(Dialog[None]):
     DEFAULT_CSS = """
     MedicinesDialog > .box { width: 72; }
     MedicinesDialog OptionList { height: auto; max-height: 12; border: none; background: $surface; }
+    MedicinesDialog OptionList:focus { border: none; }
     """
 
     def __init__(self, medicines: Sequence[Medicine], answers: Mapping[str, str], on_answer: Answer) -> None:
