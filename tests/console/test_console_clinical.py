@@ -125,6 +125,7 @@ async def test_a_form_left_mid_way_resumes_at_the_next_item_even_after_the_conso
     again = make_app(library, store=store, resume=summary, clock=clock, player=SilentPlayer())
     async with again.run_test(size=SIZE) as pilot:
         await settled(pilot)
+        assert "PHQ-9 left open, 3 answered: s continues it" in again.screen.query_one("#clinical").plain
         await pilot.press("s")
         await wait_for(pilot, lambda: again.screen.id == "assessment-picker")
         options = again.screen.query_one("#assessments")
@@ -229,3 +230,29 @@ async def test_vitals_take_an_optional_respiratory_rate(tmp_path):
         assert "RR 14" in app.screen.query_one("#vitals").plain
     (vitals,) = kinds(app, store, VitalsRecorded)
     assert (vitals.systolic, vitals.diastolic, vitals.respiratory_rate) == (120, 80, 14)
+
+
+async def test_the_list_names_an_assessment_file_that_could_not_be_loaded_and_why(tmp_path):
+    from pathlib import Path
+
+    from companion.core.scripts.problems import Problem
+
+    library = clinical_library()
+    broken = Problem(Path("/practice/assessments/cadss.yaml"), 12, 5, "items[3].id", 'repeated item id "q3"')
+    library.assessment_problems = lambda: [broken]
+    app, clock, player, store = console(tmp_path, library=library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: app.screen.id == "assessment-picker")
+        said = str(app.screen.query_one("#unavailable").content)
+        assert 'Not available: /practice/assessments/cadss.yaml:12:5: items[3].id: repeated item id "q3"' in said
+        assert app.screen.query_one("#assessments").option_count == 3  # the good ones are all there
+
+
+async def test_adverse_events_and_medicines_are_in_the_command_palette(tmp_path):
+    app, clock, player, store = console(tmp_path, library=clinical_library())
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Adverse event (r)" in titles and "Medicines (M)" in titles and "Assess (s)" in titles

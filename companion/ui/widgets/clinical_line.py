@@ -1,4 +1,4 @@
-"""Notices raised by answers (PHQ-9 item 9), persistent and calm, and the latest scores.
+"""Notices raised by answers (PHQ-9 item 9), persistent and calm; forms left open; the latest scores.
 
 A notice names the answer and says that the practice's safety plan applies; it gives no
 advice, never blinks, and stays for the rest of the session.
@@ -32,6 +32,12 @@ class ClinicalLine(QuietStatic):
 
     def render_state(self, state: SessionState) -> None:
         lines = [f"[$warning]■[/] {escape(notice.text)}  [dim]{wall_text(notice.at)}[/]" for notice in state.notices]
+        for form in state.assessments:
+            if form.open:  # left mid-way (Escape, or a console that stopped): it waits under `s`
+                answered = len(form.answers)
+                lines.append(
+                    f"[dim]{escape(form.title)} left open, {answered} answered:[/] [b]s[/] [dim]continues it[/]"
+                )
         scores = scores_text(state)
         if scores:
             lines.append(f"[dim]{escape(scores)}[/]")
