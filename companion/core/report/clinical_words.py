@@ -22,6 +22,7 @@ class Table:
 class Lines:
     lines: list[str]
     bullets: bool = False
+    heading: bool = False  # a sub-heading within the section
 
 
 Block = Table | Lines
@@ -59,13 +60,20 @@ def _assessments(report: SessionReport) -> list[Block]:
         return [Lines(["None recorded."])]
     blocks: list[Block] = []
     for result in report.assessments:
-        blocks.append(Lines([assessment_heading(report, result)]))
+        blocks.append(Lines([assessment_heading(report, result)], heading=True))
+        # A finished form without a total is an instrument that is not scored: its choices'
+        # numbers mean nothing to a reader.
+        scored = not (result.completed and result.score is None)
         rows = [
-            [answer.question, answer.answer, "" if answer.score is None else str(answer.score)]
+            [
+                answer.question,
+                answer.answer,
+                *([] if not scored else ["" if answer.score is None else str(answer.score)]),
+            ]
             for answer in result.answers
         ]
         if rows:
-            blocks.append(Table(["Item", "Answer", "Score"], rows))
+            blocks.append(Table(["Item", "Answer", "Score"] if scored else ["Item", "Answer"], rows))
         if result.notices:
             blocks.append(Lines([f"Notice: {notice}" for notice in result.notices], bullets=True))
     return blocks

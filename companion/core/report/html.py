@@ -101,6 +101,8 @@ def _clinical(report: SessionReport) -> list[str]:
         for block in blocks:
             if isinstance(block, Table):
                 body += _table(block.head, block.rows)
+            elif block.heading:
+                body += [f"<h3>{escape(line)}</h3>" for line in block.lines]
             elif block.bullets:
                 body += ["<ul>", *(f"<li>{escape(line)}</li>" for line in block.lines), "</ul>"]
             else:

@@ -137,7 +137,8 @@ def _clinical(report: SessionReport):
             if isinstance(block, Table):
                 body += _table(block.head, block.rows)
             else:
-                body += [f"- {_line(line)}" if block.bullets else _line(line) for line in block.lines]
+                style = "- {}" if block.bullets else "**{}**" if block.heading else "{}"
+                body += [style.format(_line(line)) for line in block.lines]
         yield heading, body
 
 

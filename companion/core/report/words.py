@@ -46,6 +46,7 @@ def summary_rows(report: SessionReport) -> list[tuple[str, str]]:
         if len(report.doses) > 1:
             dose += f" (the last of {len(report.doses)} dose entries)"
         rows.append(("Dose given", dose))
+    rows += [("Notice", notice.text) for notice in report.notices]  # raised by an answer; they head the note
     if report.rehearsal:
         rows.append(("Rehearsal", f"yes, at {report.speed:g}× speed: not a clinical session"))
     rows.append(("Session id", report.session_id))
