@@ -108,3 +108,11 @@ def test_the_json_report_carries_the_form_and_matches_its_schema(name):
         assert {m["medicine_id"]: m["taking"] for m in document["medicines"]}["psychostimulants"] == "yes"
     else:
         assert all(f["value"] is None for f in fields)
+
+
+def test_the_html_report_carries_the_clinical_sections_escaped():
+    page = render("rems-complete", "html")
+    for heading in ("Notices", "Assessments", "Concomitant medicines", "Adverse events", "Discharge check"):
+        assert f"<h2>{heading}</h2>" in page
+    assert "<h3>PHQ-9, 08:06 (finished 08:07): score 12, Moderate</h3>" in page
+    assert "answered “Several days”. The practice&#x27;s safety plan applies." in page
