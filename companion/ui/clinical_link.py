@@ -101,7 +101,7 @@ async def fill_in(
         session.record(finished_event(assessment, current(), session.now()))
         return current()
 
-    result = await app.push_screen_wait(
+    result: AssessmentResult | None = await app.push_screen_wait(
         AssessmentForm(assessment, current(), record=record, finish=finish, now=session.now)
     )
     if result is None:

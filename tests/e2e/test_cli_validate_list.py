@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -101,6 +102,8 @@ def test_list_shows_sessions_exercises_and_playlists_in_80_columns(capsys):
     assert "Exercises (11)" in out
     assert "  box-breathing       Box breathing" in out and "breathing  2 min" in out
     assert "  journey   Journey               3 tracks   11 min" in out
+    assert "Assessments (5)" in out
+    assert re.search(r"^  phq-9 +PHQ-9 +10 items +total 0-27 +self$", out, re.MULTILINE)
     assert "Notes" not in out  # nothing overridden, nothing broken
 
 
