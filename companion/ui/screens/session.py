@@ -274,10 +274,10 @@ class SessionScreen(DeclaredOrder, Screen[None]):
 
         self.console.complete_library()
         if assessment_id is None:
-            await clinical_link.pick_assessment(self.app, self.session, self.refresh_state())
+            await clinical_link.pick_assessment(self.console, self.session, self.show_state())
         else:
-            await clinical_link.open_from_reminder(self.app, self.session, assessment_id, reminder_id)
-        self.refresh_state()
+            await clinical_link.open_from_reminder(self.console, self.session, assessment_id, reminder_id)
+        self.show_state()
 
     def action_assessment(self) -> None:
         self._assessment_worker()
@@ -290,15 +290,15 @@ class SessionScreen(DeclaredOrder, Screen[None]):
     async def _adverse_worker(self) -> None:
         from companion.ui import clinical_link
 
-        await clinical_link.record_adverse_event(self.app, self.session, self.refresh_state())
-        self.refresh_state()
+        await clinical_link.record_adverse_event(self.console, self.session, self.show_state())
+        self.show_state()
 
     @work(exclusive=True, group="dialog")
     async def action_medicines(self) -> None:
         from companion.ui import clinical_link
 
-        await clinical_link.ask_medicines(self.app, self.session, self.refresh_state())
-        self.refresh_state()
+        await clinical_link.ask_medicines(self.console, self.session, self.show_state())
+        self.show_state()
 
     # d, v and t are priority bindings: they act as the App receives the key, and the keys typed
     # straight after wait for the dialog (`hold_keys`) instead of reaching this screen's own
@@ -433,7 +433,7 @@ class SessionScreen(DeclaredOrder, Screen[None]):
         from companion.ui import clinical_link
 
         # The discharge gate: what the script requires and is missing, then the question.
-        if not await clinical_link.confirm_end(self.app, self.session, self.refresh_state()):
+        if not await clinical_link.confirm_end(self.console, self.session, self.show_state()):
             return
         self._record(self.session.end)
         await self.console.offer_report(self.session)
