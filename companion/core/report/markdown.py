@@ -8,6 +8,7 @@ numbers, lists for the notes. Free text is kept as written; only what would brea
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from companion.core.report import words
 from companion.core.report.model import SessionReport
@@ -125,7 +126,7 @@ def _sections(report: SessionReport):
     yield from _clinical(report)
 
 
-def _clinical(report: SessionReport):
+def _clinical(report: SessionReport) -> Iterator[tuple[str, list[str]]]:
     """Notices, assessments, medicines, adverse events and the discharge check."""
     from companion.core.report.clinical_words import Table, clinical_sections
 
