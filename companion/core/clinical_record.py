@@ -7,10 +7,30 @@ force.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from companion.core.events import AdverseEventRecorded, DischargeChecked, Event, MedicineAnswered
+from companion.core.assessment_state import assessment_results, notices
+from companion.core.events import (
+    AdverseEventRecorded,
+    AssessmentAnswered,
+    AssessmentFinished,
+    AssessmentStarted,
+    DischargeChecked,
+    Event,
+    MedicineAnswered,
+)
+
+# The paperwork the timeline keeps aside for these readers.
+CLINICAL_EVENTS = (
+    AssessmentStarted,
+    AssessmentAnswered,
+    AssessmentFinished,
+    MedicineAnswered,
+    AdverseEventRecorded,
+    DischargeChecked,
+)
 
 
 @dataclass(frozen=True)
@@ -53,3 +73,15 @@ def next_adverse_id(events: Iterable[Event]) -> str:
 
 def discharge_checks(events: Iterable[Event]) -> tuple[DischargeChecked, ...]:
     return tuple(event for event in events if isinstance(event, DischargeChecked))
+
+
+def clinical_views(events: Sequence[Event]) -> dict[str, Any]:
+    """The SessionState fields read from the clinical events (see timeline.compute_state)."""
+    results = assessment_results(events)
+    return {
+        "assessments": results,
+        "notices": notices(results),
+        "medicines": medicine_answers(events),
+        "adverse_events": adverse_events(events),
+        "discharge_checks": discharge_checks(events),
+    }

@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
-from companion.core.assessment_state import AssessmentResult, Notice, assessment_results, notices
-from companion.core.clinical_record import AdverseEntry, adverse_events, medicine_answers
+from companion.core.assessment_state import AssessmentResult, Notice
+from companion.core.clinical_record import CLINICAL_EVENTS, AdverseEntry, clinical_views
 from companion.core.events import (
-    AdverseEventRecorded,
-    AssessmentAnswered,
-    AssessmentFinished,
-    AssessmentStarted,
     ChecklistTicked,
     DischargeChecked,
     DistressMarked,
@@ -190,16 +185,6 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-_CLINICAL = (
-    AssessmentStarted,
-    AssessmentAnswered,
-    AssessmentFinished,
-    MedicineAnswered,
-    AdverseEventRecorded,
-    DischargeChecked,
-)
-
-
 def _due_key(status: ReminderStatus) -> tuple[bool, float, str]:
     """Soonest first; those waiting for a dose after every one with a time, in the order they
     will fall once it is given."""
@@ -364,7 +349,7 @@ class _Walk:
         elif isinstance(event, SessionEnded):
             if self.ended_at is None:
                 self.ended_at = t
-        elif isinstance(event, _CLINICAL):
+        elif isinstance(event, CLINICAL_EVENTS):
             self.clinical.append(event)
 
     def apply_phase_started(self, event: PhaseStarted, t: float) -> None:
@@ -499,15 +484,5 @@ class _Walk:
             acknowledged=dict(self.acknowledged),
             doses=tuple(self.doses),
             problems=tuple(self.problems),
-            **self.clinical_views(),
+            **clinical_views(self.clinical),
         )
-
-    def clinical_views(self) -> dict[str, Any]:
-        results = assessment_results(self.clinical)
-        return {
-            "assessments": results,
-            "notices": notices(results),
-            "medicines": medicine_answers(self.clinical),
-            "adverse_events": adverse_events(self.clinical),
-            "discharge_checks": tuple(e for e in self.clinical if isinstance(e, DischargeChecked)),
-        }

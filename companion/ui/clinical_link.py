@@ -156,7 +156,7 @@ async def record_adverse_event(app: Any, session: Any, state: SessionState) -> N
     entry = await app.push_screen_wait(AdverseEventForm(session.now(), standing))
     if entry is None:
         return
-    session.record(
+    durable = session.record(
         AdverseEventRecorded(
             at=session.now(),
             entry_id=standing.entry_id if standing is not None else next_adverse_id(session.events),
@@ -169,7 +169,11 @@ async def record_adverse_event(app: Any, session: Any, state: SessionState) -> N
             correction=standing is not None,
         )
     )
-    app.notify("Correction recorded." if standing else "Adverse event recorded.", timeout=4)
+    what = "Correction" if standing else "Adverse event"
+    if durable:
+        app.notify(f"{what} recorded in the journal.", timeout=4)
+    else:  # the red line says why; it is written as soon as the disk takes it
+        app.notify(f"{what} kept, not yet on disk.", severity="warning", timeout=8)
 
 
 def gate_message(state: SessionState, titles: dict[str, str]) -> tuple[str, tuple[str, ...]]:
