@@ -50,8 +50,13 @@ async def pick_assessment(app: Any, session: Any, state: SessionState) -> None:
 async def open_from_reminder(app: Any, session: Any, assessment_id: str, reminder_id: str) -> None:
     """A due reminder that names an assessment opens its form (an open one is continued)."""
     assessment = app.library.assessments.get(assessment_id)
-    if assessment is None:
-        app.notify(f"The assessment {assessment_id!r} is not in the library; `s` lists what is.", markup=False)
+    if assessment is None:  # its file is gone or broken: the reminder must not stay due for ever
+        session.record(ReminderAcknowledged(at=session.now(), reminder_id=reminder_id))
+        app.notify(
+            f"The assessment {assessment_id!r} is not in the library (s says why); the reminder is marked done.",
+            markup=False,
+            timeout=10,
+        )
         return
     state = session.state()
     open_form = next((r for r in state.assessments if r.open and r.assessment_id == assessment_id), None)
@@ -105,6 +110,8 @@ async def fill_in(
         AssessmentForm(assessment, current(), record=record, finish=finish, now=session.now)
     )
     if result is None:
+        if reminder_id and not started:
+            await _maybe_done_without(app, session, assessment, reminder_id)
         return None
     state = session.state()
     for status in state.reminders_due:
@@ -112,6 +119,21 @@ async def fill_in(
             session.record(ReminderAcknowledged(at=session.now(), reminder_id=status.reminder.id))
     app.notify(result_words(result), title=assessment.title, timeout=8, markup=False)
     return result
+
+
+async def _maybe_done_without(app: Any, session: Any, assessment: Assessment, reminder_id: str) -> None:
+    """Closed from a reminder before any answer: the clinician may decide it is not to be done."""
+    from companion.ui.dialogs.confirm import ConfirmDialog
+
+    if await app.push_screen_wait(
+        ConfirmDialog(
+            assessment.title,
+            f"Nothing was answered. Mark the reminder done without {assessment.title}?",
+            yes="Mark done",
+            no="Keep it due",
+        )
+    ):
+        session.record(ReminderAcknowledged(at=session.now(), reminder_id=reminder_id))
 
 
 def result_words(result: AssessmentResult) -> str:

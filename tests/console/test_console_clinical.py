@@ -256,3 +256,29 @@ async def test_adverse_events_and_medicines_are_in_the_command_palette(tmp_path)
         await settled(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Adverse event (r)" in titles and "Medicines (M)" in titles and "Assess (s)" in titles
+
+
+async def test_a_reminder_s_form_closed_unanswered_may_be_marked_done_without_it(tmp_path):
+    def asks(app) -> bool:
+        return any("without MOAA/S" in str(message.content) for message in app.screen.query(".message"))
+
+    app, clock, player, store = console(tmp_path, library=clinical_library())
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        clock.advance(61)
+        await wait_for(pilot, lambda: "a opens it" in app.screen.query_one("#due").plain)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: app.screen.id == "assessment-form")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: asks(app))
+        await pilot.press("n")  # keep it due
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen))
+        assert app.session.state().reminders_due
+        await pilot.press("a")
+        await wait_for(pilot, lambda: app.screen.id == "assessment-form")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: asks(app))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not app.session.state().reminders_due)
+    assert not kinds(app, store, AssessmentStarted)  # nothing was filled in, nothing pretends it was
+    assert [e.reminder_id for e in kinds(app, store, ReminderAcknowledged)] == ["sedation"]
