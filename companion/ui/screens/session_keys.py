@@ -39,7 +39,13 @@ SESSION_BINDINGS: list[Binding] = [
     ),
     Binding("space", "toggle_pause", "Pause", id="session.pause", tooltip="Pause or resume the phase clock"),
     Binding("n", "next_phase", "Next", id="session.next", tooltip="Move on to the next phase"),
-    Binding("a", "acknowledge", "Done", id="session.acknowledge", tooltip="Mark the due reminder as done"),
+    Binding(
+        "a",
+        "acknowledge",
+        "Done",
+        id="session.acknowledge",
+        tooltip="Mark the due reminder as done (an assessment's reminder opens its form)",
+    ),
     Binding(
         "d", "dose", "Dose", id="session.dose", tooltip="Record the dose (amount, route, time, lot)", priority=True
     ),
@@ -48,7 +54,7 @@ SESSION_BINDINGS: list[Binding] = [
         "vitals",
         "Vitals",
         id="session.vitals",
-        tooltip="Record blood pressure, heart rate, SpO2",
+        tooltip="Record blood pressure, heart rate, SpO2, respiratory rate",
         priority=True,
     ),
     Binding("t", "note", "Note", id="session.note", tooltip="Add a timestamped note", priority=True),
