@@ -9,6 +9,7 @@ with what is still missing, and `companion report --format rems` fills every fie
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 
@@ -154,3 +155,24 @@ def _all_sessions(tmp_path):
         if folder.is_dir():
             found += JournalStore(folder).list_sessions()
     return found
+
+
+def test_killed_mid_phq9_the_resumed_console_continues_the_form_at_the_next_item(terminal):  # noqa: F811
+    exe = companion_command()
+    terminal.start(exe, "run", "esketamine-in", "--client", "K-22")
+    terminal.wait_for("phase 1 of 5", timeout=30)
+    terminal.keys("s")
+    terminal.wait_for("PHQ-9")
+    terminal.keys("Down", "Enter")  # the phase's own: REMS enrolment, then PHQ-9
+    terminal.wait_for("Little interest or pleasure")
+    choose(terminal, "2", "3", "1", then="Item 4 of 10")
+    pid = terminal.pid()
+    os.kill(pid, signal.SIGKILL)  # no chance to close anything
+    terminal.wait_until_gone(pid)
+    terminal.respawn(exe, "resume")
+    terminal.wait_for("PHQ-9 left open, 3 answered", timeout=30)
+    terminal.keys("s")
+    terminal.wait_for("Continue PHQ-9")
+    terminal.keys("Enter")
+    shown = terminal.wait_for("Item 4 of 10")
+    assert "Feeling tired or having little energy" in shown
