@@ -79,18 +79,21 @@ async def fill_in(
         now = session.now()
         return AssessmentResult(run_name, assessment.id, assessment.title, now, None, False, (), None, "")
 
-    def record(answer: Answer) -> AssessmentResult:
+    def begin() -> None:
+        """The form is journaled from its first answer (or its end): opening it and leaving is nothing."""
         nonlocal started
-        now = session.now()
-        if not started:  # the form is journaled from its first answer: opening it and leaving is nothing
-            session.record(AssessmentStarted(now, run_name, assessment.id, assessment.title, reminder_id))
+        if not started:
+            session.record(AssessmentStarted(session.now(), run_name, assessment.id, assessment.title, reminder_id))
             started = True
+
+    def record(answer: Answer) -> AssessmentResult:
+        begin()
         session.record(
             answered_event(
                 assessment,
                 run_name,
                 answer.item_id,
-                now,
+                session.now(),
                 score=answer.score,
                 answer=answer.answer,
                 moment=answer.moment,
@@ -99,10 +102,7 @@ async def fill_in(
         return current()
 
     def finish() -> AssessmentResult:
-        nonlocal started
-        if not started:
-            session.record(AssessmentStarted(session.now(), run_name, assessment.id, assessment.title, reminder_id))
-            started = True
+        begin()
         session.record(finished_event(assessment, current(), session.now()))
         return current()
 
