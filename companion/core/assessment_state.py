@@ -38,6 +38,7 @@ class AssessmentResult:
     score: int | None
     band: str
     reminder_id: str = ""
+    terms: str = ""  # the instrument's copyright or terms of use, as shown with it
 
     @property
     def open(self) -> bool:
@@ -104,6 +105,7 @@ def _result(run: _Run, definition: Assessment | None) -> AssessmentResult:
         score=score,
         band=band,
         reminder_id=started.reminder_id,
+        terms=started.terms,
     )
 
 

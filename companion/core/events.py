@@ -142,6 +142,7 @@ class AssessmentStarted(Event):
     assessment_id: str = ""
     title: str = ""
     reminder_id: str = ""  # the reminder it was opened from, if any
+    terms: str = ""  # the instrument's copyright or terms of use, kept with the record
 
 
 @dataclass(frozen=True)

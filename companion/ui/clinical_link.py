@@ -83,7 +83,11 @@ async def fill_in(
         """The form is journaled from its first answer (or its end): opening it and leaving is nothing."""
         nonlocal started
         if not started:
-            session.record(AssessmentStarted(session.now(), run_name, assessment.id, assessment.title, reminder_id))
+            session.record(
+                AssessmentStarted(
+                    session.now(), run_name, assessment.id, assessment.title, reminder_id, assessment.terms
+                )
+            )
             started = True
 
     def record(answer: Answer) -> AssessmentResult:

@@ -106,6 +106,8 @@ async def test_phq9_answers_are_journaled_one_by_one_and_item_9_raises_a_calm_no
             assert word not in line.lower()
     (finished,) = kinds(app, store, AssessmentFinished)
     assert (finished.completed, finished.score, finished.band) == (True, 13, "Moderate")
+    (started,) = kinds(app, store, AssessmentStarted)
+    assert "No permission required to reproduce" in started.terms  # the notice travels with the record
 
 
 async def test_a_form_left_mid_way_resumes_at_the_next_item_even_after_the_console_is_gone(tmp_path):

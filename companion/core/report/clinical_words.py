@@ -76,6 +76,8 @@ def _assessments(report: SessionReport) -> list[Block]:
             blocks.append(Table(["Item", "Answer", "Score"] if scored else ["Item", "Answer"], rows))
         if result.notices:
             blocks.append(Lines([f"Notice: {notice}" for notice in result.notices], bullets=True))
+        if result.terms:
+            blocks.append(Lines([result.terms]))
     return blocks
 
 

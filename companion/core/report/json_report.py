@@ -157,6 +157,7 @@ def clinical_document(report: SessionReport) -> dict[str, Any]:
                 "score": r.score,
                 "band": r.band,
                 "reminder_id": r.reminder_id,
+                "terms": r.terms,
                 "items": [
                     {
                         "item_id": a.item_id,
