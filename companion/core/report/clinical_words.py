@@ -1,5 +1,6 @@
-"""The clinical sections of a report (notices, assessments, medicines, adverse events, discharge),
-as neutral blocks that the Markdown and HTML renderers lay out each in their own way."""
+"""The clinical sections of a report (notices, assessments, medicines, adverse events, discharge,
+and for esketamine the REMS form's fields), as neutral blocks that the Markdown and HTML
+renderers lay out each in their own way."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from companion.core.assessment_state import AssessmentResult
+from companion.core.report import rems
 from companion.core.report.model import SessionReport
 
 MEDICINE_WORDS = {"yes": "yes, taking it", "no": "no", "unknown": "not known"}
@@ -38,6 +40,18 @@ def clinical_sections(report: SessionReport) -> Iterator[tuple[str, list[Block]]
     yield "Adverse events", _adverse(report)
     if report.discharge is not None:
         yield "Discharge check", _discharge(report)
+    if rems.applies(report):
+        yield "REMS Patient Monitoring Form", _rems(report)
+
+
+def _rems(report: SessionReport) -> list[Block]:
+    form = rems.rems_form(report)
+    rows = [[f.label, f.value if f.value is not None else rems.NOT_RECORDED, f.detail] for f in form.fields]
+    filled = sum(f.recorded for f in form.fields)
+    return [
+        Lines([f"{filled} of {len(form.fields)} fields filled from the journal (companion report --format rems)."]),
+        Table(["Field", "Value", "From"], rows),
+    ]
 
 
 def assessment_heading(report: SessionReport, result: AssessmentResult) -> str:
