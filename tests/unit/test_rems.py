@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
 
@@ -12,9 +13,10 @@ import pytest
 from test_report import _validate
 
 from companion import __version__
-from companion.core.events import DoseGiven, SessionEnded, SessionStarted, VitalsRecorded
+from companion.core.events import AdverseEventRecorded, DoseGiven, SessionEnded, SessionStarted, VitalsRecorded
 from companion.core.journal.store import JournalContents, JournalHeader, read_journal
 from companion.core.report.files import render_report
+from companion.core.report.markdown import render_markdown
 from companion.core.report.model import build_report
 from companion.core.report.rems import rems_form
 from companion.core.scripts.library import load_library
@@ -116,3 +118,28 @@ def test_the_html_report_carries_the_clinical_sections_escaped():
         assert f"<h2>{heading}</h2>" in page
     assert "<h3>PHQ-9, 08:06 (finished 08:07): score 12, Moderate</h3>" in page
     assert "answered “Several days”. The practice&#x27;s safety plan applies." in page
+
+
+def test_an_adverse_event_and_its_correction_both_stand_in_the_report_and_the_form():
+    contents = read_journal(FIXTURES / "rems-complete.jsonl")
+    extra = (
+        AdverseEventRecorded(FX.at(50), entry_id="ae-1", what="Nausea", occurred_at=FX.at(48), severity="mild"),
+        AdverseEventRecorded(
+            FX.at(60),
+            entry_id="ae-1",
+            what="Vomiting",
+            occurred_at=FX.at(48),
+            severity="moderate",
+            serious=True,
+            action="Bowl, water",
+            outcome="Resolved",
+            correction=True,
+        ),
+    )
+    events = tuple(sorted((*contents.events, *extra), key=lambda e: e.at))
+    report = build_report(replace(contents, events=events), SCRIPT, generated_at=GENERATED_AT, tz=UTC)
+    text = render_markdown(report)
+    assert "| ae-1 | Nausea | 08:48 | mild | no | — | — | 08:50 |" in text
+    assert "| ae-1 | Vomiting | 08:48 | moderate | yes | Bowl, water | Resolved | 09:00 (correction) |" in text
+    values = {field.key: field.value for field in rems_form(report).fields}
+    assert values["serious_adverse_events"] == "Yes: Vomiting (08:48)"  # the correction stands
