@@ -52,3 +52,21 @@ def test_session_with_a_notice_and_a_score(snap_compare, tmp_path, size):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_discharge_gate_on_e(snap_compare, tmp_path, size):
+    app, clock, player, store = console(tmp_path, clock=FakeClock(START), library=clinical_library())
+
+    async def run_before(pilot):
+        await settled(pilot)
+        app.session.give_dose(56, "mg", "IN")
+        clock.advance(45 * 60)
+        await pilot.press("e")
+        for _ in range(100):
+            if app.screen.query(".message"):
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
