@@ -49,7 +49,8 @@ def main() -> int:
     base = median_ms(baseline)
     ours = median_ms(load_library)
     print(f"files: {len(files)} ({len(library.sessions)} sessions, {len(library.exercises)} exercises, "
-          f"{len(library.playlists)} playlists), problems: {len(library.problems)}")  # fmt: skip
+          f"{len(library.assessments)} assessments, {len(library.playlists)} playlists), "
+          f"problems: {len(library.problems)}")  # fmt: skip
     print(f"load_library, first call: {first_ms:.1f} ms")
     print(f"load_library, median of {RUNS}: {ours:.1f} ms (target < {TARGET_MS:.0f} ms)")
     print(f"baseline, bare yaml.load of the same files: {base:.1f} ms; ratio {ours / base:.2f}x")

@@ -180,10 +180,11 @@ def _report_arguments(report: argparse.ArgumentParser) -> None:
     _file(report, "session", help="session id or journal path")
     report.add_argument(
         "--format",
-        choices=["md", "html", "json"],
+        choices=["md", "html", "json", "rems"],
         default="md",
         help="md: Markdown, reads as plain text; html: one self-contained printable file; "
-        "json: follows companion/core/report/schema.json (default: md)",
+        "json: follows companion/core/report/schema.json; rems: the Spravato REMS Patient "
+        "Monitoring Form, each field from the journal or marked not recorded (default: md)",
     )
     _file(report, "-o", "--output", type=Path, metavar="FILE", help="file to write, owner-only (default: print)")
     _scripts_option(report)

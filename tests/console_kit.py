@@ -59,6 +59,10 @@ class FakeLibrary:
     playlists: dict[str, Playlist] = field(default_factory=dict)
     chimes: dict[str, Chime] = field(default_factory=dict)
     problems: list = field(default_factory=list)
+    assessments: dict = field(default_factory=dict)
+
+    def assessment_problems(self) -> list:
+        return []
 
     def session(self, ref: str) -> SessionScript:
         try:

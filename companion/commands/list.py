@@ -1,4 +1,4 @@
-"""`companion list`: the sessions, exercises and playlists the app can see, in plain text.
+"""`companion list`: the sessions, exercises, assessments and playlists the app can see, in plain text.
 
 Readable at 80 columns: long titles are shortened and the phases of a session wrap.
 """
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render(library: Library) -> str:
-    sections = [_sessions(library), _exercises(library), _playlists(library), _notes(library)]
+    sections = [_sessions(library), _exercises(library), _assessments(library), _playlists(library), _notes(library)]
     return "\n\n".join(section for section in sections if section)
 
 
@@ -77,6 +77,20 @@ def _exercises(library: Library) -> str:
     ]
     widths = (min(22, max(len(row[0]) for row in rows)), 28, 9, 9)
     return "\n".join([f"Exercises ({len(rows)})", *_table(rows, widths)])
+
+
+def _assessments(library: Library) -> str:
+    if not library.assessments:
+        return ""
+    rows = []
+    for assessment in sorted(library.assessments.values(), key=lambda a: a.id):
+        count = len(assessment.items)
+        items = f"{count} item" if count == 1 else f"{count} items"
+        low, high = assessment.score_range
+        scored = f"total {low}-{high}" if assessment.scored else "not totalled"
+        rows.append((assessment.id, assessment.title, items, scored, assessment.rater))
+    widths = (min(18, max(len(row[0]) for row in rows)), 24, 8, 12, 8)
+    return "\n".join([f"Assessments ({len(rows)})", *_table(rows, widths)])
 
 
 def _playlists(library: Library) -> str:

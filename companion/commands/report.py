@@ -1,4 +1,5 @@
-"""`companion report SESSION [--format md|html|json] [-o FILE]`: a session's summary.
+"""`companion report SESSION [--format md|html|json|rems] [-o FILE]`: a session's summary, or its
+REMS Patient Monitoring Form (`rems`).
 
 Without -o the report is printed (to paste, or to pipe); with -o it is written owner-only.
 """

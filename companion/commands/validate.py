@@ -14,10 +14,18 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from companion.core.scripts.library import CATALOGUE, EXERCISE, SESSION, YAML_SUFFIXES, SourceFile, load_library
+from companion.core.scripts.library import (
+    ASSESSMENT,
+    CATALOGUE,
+    EXERCISE,
+    SESSION,
+    YAML_SUFFIXES,
+    SourceFile,
+    load_library,
+)
 from companion.core.scripts.problems import Problem, file_problem
 
-_NOUNS = {SESSION: "session", EXERCISE: "exercise", CATALOGUE: "playlist catalogue"}
+_NOUNS = {SESSION: "session", EXERCISE: "exercise", ASSESSMENT: "assessment", CATALOGUE: "playlist catalogue"}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -74,6 +74,7 @@ class VitalsRecorded(Event):
     heart_rate: int | None = None
     spo2: int | None = None
     note: str = ""
+    respiratory_rate: int | None = None  # breaths per minute
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,82 @@ class SessionEnded(Event):
     KIND: ClassVar[str] = "session_ended"
 
 
+@dataclass(frozen=True)
+class AssessmentStarted(Event):
+    """An assessment's form opened: `run` names this filling-in of it within the session."""
+
+    KIND: ClassVar[str] = "assessment_started"
+    run: str = ""  # "<assessment id>#<n>", unique in the session
+    assessment_id: str = ""
+    title: str = ""
+    reminder_id: str = ""  # the reminder it was opened from, if any
+    terms: str = ""  # the instrument's copyright or terms of use, kept with the record
+
+
+@dataclass(frozen=True)
+class AssessmentAnswered(Event):
+    """One item answered, journaled at once (a later answer to the same item replaces it). The
+    words asked and answered are kept, so the record reads the same if the file changes."""
+
+    KIND: ClassVar[str] = "assessment_answered"
+    run: str = ""
+    item_id: str = ""
+    question: str = ""
+    answer: str = ""  # the choice's label, a time as HH:MM, or the text typed
+    score: int | None = None  # a choice's score
+    moment: float | None = None  # a time item's answer, wall-clock seconds
+    notice: str = ""  # the notice this answer raises (PHQ-9 item 9 above 0), in plain words
+
+
+@dataclass(frozen=True)
+class AssessmentFinished(Event):
+    KIND: ClassVar[str] = "assessment_finished"
+    run: str = ""
+    completed: bool = True  # False: closed before every item was answered
+    score: int | None = None  # the total, when the assessment is scored and complete
+    band: str = ""
+
+
+@dataclass(frozen=True)
+class MedicineAnswered(Event):
+    """A concomitant medicine asked about (a later answer for the same medicine replaces it)."""
+
+    KIND: ClassVar[str] = "medicine_answered"
+    medicine_id: str = ""
+    name: str = ""
+    taking: str = ""  # "yes", "no" or "unknown"
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class AdverseEventRecorded(Event):
+    """An adverse event. It is never edited: a correction is a later record with the same
+    `entry_id` and `correction` set, and the report shows both."""
+
+    KIND: ClassVar[str] = "adverse_event_recorded"
+    entry_id: str = ""  # "ae-1", "ae-2", ... in the session
+    what: str = ""
+    occurred_at: float = 0.0
+    severity: str = ""  # "mild", "moderate" or "severe"
+    serious: bool = False
+    action: str = ""
+    outcome: str = ""
+    correction: bool = False
+
+
+@dataclass(frozen=True)
+class DischargeChecked(Event):
+    """The discharge requirements checked as the clinician asked to end: what was missing, and
+    whether the session was ended all the same."""
+
+    KIND: ClassVar[str] = "discharge_checked"
+    missing: tuple[str, ...] = ()
+    ended: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "missing", tuple(self.missing))  # a journal gives a list
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.KIND: cls
     for cls in (
@@ -150,6 +227,12 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ExerciseMoved,
         DistressMarked,
         SessionEnded,
+        AssessmentStarted,
+        AssessmentAnswered,
+        AssessmentFinished,
+        MedicineAnswered,
+        AdverseEventRecorded,
+        DischargeChecked,
     )
 }
 

@@ -244,10 +244,18 @@ class LiveSession:
         heart_rate: int | None = None,
         spo2: int | None = None,
         note: str = "",
+        *,
+        respiratory_rate: int | None = None,
     ) -> VitalsRecorded:
         return self._record(
             VitalsRecorded(
-                at=self.now(), systolic=systolic, diastolic=diastolic, heart_rate=heart_rate, spo2=spo2, note=note
+                at=self.now(),
+                systolic=systolic,
+                diastolic=diastolic,
+                heart_rate=heart_rate,
+                spo2=spo2,
+                note=note,
+                respiratory_rate=respiratory_rate,
             )
         )
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from companion.core.assessment_state import AssessmentResult, Notice
+from companion.core.clinical_record import CLINICAL_EVENTS, AdverseEntry, clinical_views
 from companion.core.events import (
     ChecklistTicked,
+    DischargeChecked,
     DistressMarked,
     DoseGiven,
     Event,
     ExerciseFinished,
     ExerciseStarted,
+    MedicineAnswered,
     NoteAdded,
     Paused,
     PhaseAdjusted,
@@ -43,6 +47,7 @@ class VitalsReading:
     note: str
     flags: tuple[str, ...]  # calm advisories naming the protocol's number, e.g.
     # "Systolic 182 is above this protocol's 180"
+    respiratory_rate: int | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,11 @@ class SessionState:
     acknowledged: dict[str, float] = field(default_factory=dict)  # reminder id -> when
     doses: tuple[DoseGiven, ...] = ()  # every dose recorded; `dose` is the latest
     problems: tuple[str, ...] = ()  # events that could not apply to this script, in plain words
+    assessments: tuple[AssessmentResult, ...] = ()  # in the order started; open ones have no finish
+    notices: tuple[Notice, ...] = ()  # raised by answers (PHQ-9 item 9); they stay
+    medicines: dict[str, MedicineAnswered] = field(default_factory=dict)  # medicine id -> latest answer
+    adverse_events: tuple[AdverseEntry, ...] = ()
+    discharge_checks: tuple[DischargeChecked, ...] = ()
 
     @property
     def checklist_complete(self) -> bool:
@@ -119,6 +129,8 @@ def compute_state(script: SessionScript, events: list[Event] | tuple[Event, ...]
       move with it. `after_dose:` reminders stay fixed to the dose time.
     - A reminder is due once its time has passed and stays due until acknowledged.
     - Vitals are flagged against script.safety.
+    - Assessments, medicines, adverse events and discharge checks are paperwork: kept whenever
+      they are written, ended or not (assessment_state and clinical_record read them).
 
     Further decisions, so every reader of a journal agrees:
     - Every stay in a phase is a fresh visit: going back to a phase starts its clock and its
@@ -214,6 +226,7 @@ class _Walk:
         self.distress: list[float] = []
         self.ended_at: float | None = None
         self.problems: list[str] = []
+        self.clinical: list[Event] = []  # assessments, medicines, adverse events, discharge checks
 
     # -- time -------------------------------------------------------------------------------
 
@@ -310,6 +323,7 @@ class _Walk:
                     event.spo2,
                     event.note,
                     vitals_flags(self.script.safety, event),
+                    event.respiratory_rate,
                 )
             )
         elif isinstance(event, NoteAdded):
@@ -335,6 +349,8 @@ class _Walk:
         elif isinstance(event, SessionEnded):
             if self.ended_at is None:
                 self.ended_at = t
+        elif isinstance(event, CLINICAL_EVENTS):
+            self.clinical.append(event)
 
     def apply_phase_started(self, event: PhaseStarted, t: float) -> None:
         if self.ended_at is not None:
@@ -468,4 +484,5 @@ class _Walk:
             acknowledged=dict(self.acknowledged),
             doses=tuple(self.doses),
             problems=tuple(self.problems),
+            **clinical_views(self.clinical),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -36,7 +37,7 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 def test_validate_everything_bundled(capsys):
     code, out, err = run_cli(capsys, "validate")
     assert code == 0, out + err
-    assert out.strip() == "17 files valid: 5 sessions, 11 exercises, 1 playlist catalogue"
+    assert out.strip() == "22 files valid: 5 sessions, 11 exercises, 5 assessments, 1 playlist catalogue"
 
 
 def test_validate_one_good_file(capsys, tmp_path):
@@ -101,6 +102,8 @@ def test_list_shows_sessions_exercises_and_playlists_in_80_columns(capsys):
     assert "Exercises (11)" in out
     assert "  box-breathing       Box breathing" in out and "breathing  2 min" in out
     assert "  journey   Journey               3 tracks   11 min" in out
+    assert "Assessments (5)" in out
+    assert re.search(r"^  phq-9 +PHQ-9 +10 items +total 0-27 +self$", out, re.MULTILINE)
     assert "Notes" not in out  # nothing overridden, nothing broken
 
 
@@ -126,4 +129,7 @@ def test_installed_command_validates(tmp_path):
     assert result.stdout.startswith(f'{bad}:6:5: phases[0].titel: unknown key (did you mean "title"?)')
     assert "Traceback" not in result.stderr
     ok = subprocess.run([str(command), "validate"], capture_output=True, text=True, env=env, timeout=60)
-    assert (ok.returncode, ok.stdout.strip()) == (0, "17 files valid: 5 sessions, 11 exercises, 1 playlist catalogue")
+    assert (ok.returncode, ok.stdout.strip()) == (
+        0,
+        "22 files valid: 5 sessions, 11 exercises, 5 assessments, 1 playlist catalogue",
+    )

@@ -1,7 +1,7 @@
 """A corpus of malformed scripts, exercises and playlist catalogues: each one a clear error, fast.
 
 Three sources, about 300 fixed inputs and 140 drawn by hypothesis:
-- hand-written files in tests/bad_scripts/{sessions,exercises,playlists}/, each starting with
+- hand-written files in tests/bad_scripts/{sessions,exercises,playlists,assessments}/, each starting with
   `# expect: X` where X is the field the first problem must name (or words its message holds);
 - inputs made here: empty, blank, 10 MB, binary garbage, invalid UTF-8, UTF-16, NUL bytes, BOM
   and CRLF, deep nesting, alias bombs, a folder or a FIFO where a file should be, and every
@@ -35,7 +35,7 @@ from companion.core.scripts.library import load_library
 from companion.core.scripts.problems import Problem
 
 CORPUS = Path(__file__).resolve().parents[1] / "bad_scripts"
-KINDS = ("sessions", "exercises", "playlists")
+KINDS = ("sessions", "exercises", "playlists", "assessments")
 PER_INPUT_SECONDS = 1.0
 DUMMY_AUDIO = ("nothing.ogg", "bell.ogg", "x.ogg")  # named by the catalogue files, so only the intended problem shows
 PYTHON_WORDS = re.compile(r"Traceback|NoneType|\bdict\b|\bstr\b|Error\(|object at 0x|<class ")

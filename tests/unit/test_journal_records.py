@@ -25,6 +25,10 @@ def _strategy_for(field: dataclasses.Field) -> st.SearchStrategy:
         return st.sampled_from(["start", "next", "back", "jump", "auto"])
     if "int | None" in annotation:
         return st.none() | _VALUES[int]
+    if "float | None" in annotation:
+        return st.none() | _VALUES[float]
+    if annotation == "tuple[str, ...]":
+        return st.lists(_VALUES[str], max_size=4).map(tuple)
     for name, python_type in (("float", float), ("bool", bool), ("int", int), ("str", str)):
         if annotation == name:
             return _VALUES[python_type]

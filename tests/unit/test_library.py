@@ -228,7 +228,7 @@ def test_the_annotated_examples_in_scripts_readme_are_valid(tmp_path, monkeypatc
         put(tmp_path, relative, block)
         placed.append(relative)
     assert placed == ["sessions/my-im.yaml", "exercises/five-senses.yaml",
-                      "exercises/box-breathing.yaml", "playlists.yaml"]  # fmt: skip
+                      "exercises/box-breathing.yaml", "assessments/mood-check.yaml", "playlists.yaml"]  # fmt: skip
     for audio in ["settling/warm-pad.ogg", "settling/soft-rain.ogg", "chimes/soft-bell.ogg",
                   "home/Music/kap/track.mp3"]:  # fmt: skip
         put(tmp_path, audio, "x")
@@ -236,5 +236,9 @@ def test_the_annotated_examples_in_scripts_readme_are_valid(tmp_path, monkeypatc
     library = load_library([tmp_path])
     assert [str(p) for p in library.problems] == []
     script = library.sessions["my-im"]
-    assert [r.id for p in script.phases for r in p.reminders] == ["bp-40", "journey.2"]
+    assert [r.id for p in script.phases for r in p.reminders] == ["bp-40", "journey.2", "journey.3"]
+    assert script.discharge is not None and script.discharge.checklist == ("Blood pressure taken",)
+    assert [m.id for m in script.medicines] == ["benzodiazepines", "opioids"]
+    mood = library.assessments["mood-check"]
+    assert mood.score_range == (0, 9) and mood.band(5) == "Moderate" and mood.notices[0].item == "harm"
     assert library.playlists["my-music"].tracks[0].path == tmp_path / "home/Music/kap/track.mp3"

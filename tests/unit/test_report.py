@@ -235,7 +235,7 @@ def test_json_report_matches_its_schema(name):
         lambda d: d["session"].pop("client_code"),
         lambda d: d["reminders"][0].__setitem__("outcome", "forgotten"),
         lambda d: d["doses"][0].__setitem__("given_at", "2027-01-15T08:15:00"),  # no offset
-        lambda d: d.__setitem__("schema_version", 2),
+        lambda d: d.__setitem__("schema_version", 1),
     ],
 )
 def test_schema_catches_a_report_that_drifts_from_it(spoil):

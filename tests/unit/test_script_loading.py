@@ -117,7 +117,7 @@ CASES = [
         5,
         1,
         "colour",
-        "unknown key; expected one of: description, id, phases",
+        "unknown key; expected one of: description, discharge, id, medicines, phases",
         id="unknown-key-lists",
     ),
     pytest.param(

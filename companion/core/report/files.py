@@ -25,11 +25,13 @@ from companion.core.report.html import render_html
 from companion.core.report.json_report import render_json
 from companion.core.report.markdown import render_markdown
 from companion.core.report.model import SessionReport, build_report
+from companion.core.report.rems import render_rems
 from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.lookup import find_script
 from companion.core.scripts.script import SessionScript
 
-RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}
+RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json, "rems": render_rems}
+SUFFIXES = {"rems": "rems.md"}  # the REMS form is Markdown too
 FORMATS = tuple(RENDERERS)
 
 
@@ -47,7 +49,7 @@ def render_report(
     generated_at: float | None = None,
     script_problem: str = "",
 ) -> str:
-    """The report in `fmt` ("md", "html" or "json"). Times are shown in `tz` (default: local)."""
+    """The report in `fmt` ("md", "html", "json" or "rems", the REMS monitoring form). Times are shown in `tz` (default: local)."""
     report = _report(contents, script, exercises, tz, generated_at, script_problem)
     return RENDERERS[_checked(fmt)](report)
 
@@ -145,7 +147,7 @@ def write_report(
     text = render_report(contents, script, fmt, exercises=exercises, script_problem=problem)
     if output is None:
         directory = paths.ensure_private_dir(paths.reports_dir())
-        output = directory / f"{contents.header.session_id or Path(session_ref).stem}.{fmt}"
+        output = directory / f"{contents.header.session_id or Path(session_ref).stem}.{SUFFIXES.get(fmt, fmt)}"
     if contents.header.encrypted:
         output = Path(f"{output}{crypto.FILE_SUFFIX}")
         try:

@@ -74,6 +74,7 @@ def render_html(report: SessionReport) -> str:
     parts += _doses(report) + _vitals(report) + _phases(report) + _reminders(report)
     parts += _exercises(report) + _timed(report, "Distress markers", report.distress, "None marked.")
     parts += _timed(report, "Notes", report.notes, words.NONE_RECORDED) + _checklist(report)
+    parts += _clinical(report)
     parts += [f"<footer>{escape(words.footer(report))}</footer>", "</body>", "</html>", ""]
     return "\n".join(parts)
 
@@ -87,6 +88,26 @@ def _table(head: list[str], rows: list[list[str]], flag_column: int | None = Non
             cells.append(f"<td{css}>{escape(cell)}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out += ["</tbody>", "</table>"]
+    return out
+
+
+def _clinical(report: SessionReport) -> list[str]:
+    """Notices, assessments, medicines, adverse events and the discharge check."""
+    from companion.core.report.clinical_words import Table, clinical_sections
+
+    out: list[str] = []
+    for heading, blocks in clinical_sections(report):
+        body: list[str] = []
+        for block in blocks:
+            if isinstance(block, Table):
+                body += _table(block.head, block.rows)
+            elif block.heading:
+                body += [f"<h3>{escape(line)}</h3>" for line in block.lines]
+            elif block.bullets:
+                body += ["<ul>", *(f"<li>{escape(line)}</li>" for line in block.lines), "</ul>"]
+            else:
+                body += [f"<p>{escape(line)}</p>" for line in block.lines]
+        out += _section(heading, body)
     return out
 
 
@@ -128,7 +149,7 @@ def _vitals(report: SessionReport) -> list[str]:
             words.blood_pressure(v),
             words.heart_rate(v),
             words.spo2(v),
-            v.note,
+            words.vitals_note(v),
             "; ".join(v.flags),
         ]
         for v in report.vitals

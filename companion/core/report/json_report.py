@@ -3,6 +3,11 @@
 Times are ISO 8601 with the UTC offset of the zone they were shown in; durations are seconds.
 Any change to the fields raises the version (the schema allows no unknown fields), so a
 reader that checks `schema_version` first never misreads a report.
+
+Versions: 1, the first. 2 adds `vitals[].respiratory_rate`, `notices`, `assessments` (each
+item's words, answer and score; the total, band and notices), `medicines`, `adverse_events`
+(every version, corrections included), `discharge` and `rems` (the REMS Patient Monitoring
+Form's fields, each with `value` null when not recorded).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Any
 from companion import __version__
 from companion.core.report.model import SessionReport
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 
 
@@ -69,6 +74,7 @@ def report_document(report: SessionReport) -> dict[str, Any]:
                 "spo2": v.spo2,
                 "note": v.note,
                 "flags": list(v.flags),
+                "respiratory_rate": v.respiratory_rate,
             }
             for v in report.vitals
         ],
@@ -123,6 +129,98 @@ def report_document(report: SessionReport) -> dict[str, Any]:
         "checklist": [
             {"phase_id": c.phase_id, "item": c.item, "done": c.done, "at": when(c.at)} for c in report.checklist
         ],
+        **clinical_document(report),
+    }
+
+
+def clinical_document(report: SessionReport) -> dict[str, Any]:
+    """Version 2's sections: assessments, medicines, adverse events, discharge and the REMS form."""
+    from companion.core.report.rems import applies, rems_form
+
+    iso = report.times.iso
+
+    def when(at: float | None) -> str | None:
+        return None if at is None else iso(at)
+
+    discharge = report.discharge
+    rems = rems_form(report) if applies(report) else None
+    return {
+        "notices": [{"at": iso(n.at), "text": n.text, "run": n.run} for n in report.notices],
+        "assessments": [
+            {
+                "run": r.run,
+                "assessment_id": r.assessment_id,
+                "title": r.title,
+                "started_at": iso(r.started_at),
+                "finished_at": when(r.finished_at),
+                "completed": r.completed,
+                "score": r.score,
+                "band": r.band,
+                "reminder_id": r.reminder_id,
+                "terms": r.terms,
+                "items": [
+                    {
+                        "item_id": a.item_id,
+                        "question": a.question,
+                        "answer": a.answer,
+                        "score": a.score,
+                        "moment": when(a.moment),
+                        "notice": a.notice,
+                        "at": iso(a.at),
+                    }
+                    for a in r.answers
+                ],
+                "notices": list(r.notices),
+            }
+            for r in report.assessments
+        ],
+        "medicines": [
+            {"medicine_id": m.medicine_id, "name": m.name, "taking": m.taking, "at": when(m.at), "detail": m.detail}
+            for m in report.medicines
+        ],
+        "adverse_events": [
+            {
+                "entry_id": e.entry_id,
+                "versions": [
+                    {
+                        "what": v.what,
+                        "occurred_at": iso(v.occurred_at),
+                        "severity": v.severity,
+                        "serious": v.serious,
+                        "action": v.action,
+                        "outcome": v.outcome,
+                        "recorded_at": iso(v.at),
+                        "correction": v.correction,
+                    }
+                    for v in e.versions
+                ],
+            }
+            for e in report.adverse_events
+        ],
+        "discharge": None
+        if discharge is None
+        else {
+            "requirements": list(discharge.requirements),
+            "checks": [{"at": iso(c.at), "missing": list(c.missing), "ended": c.ended} for c in discharge.checks],
+            "missing_at_end": list(discharge.missing_at_end),
+        },
+        "rems": None
+        if rems is None
+        else {
+            "fields": [{"key": f.key, "label": f.label, "value": f.value, "detail": f.detail} for f in rems.fields],
+            "blood_pressure": [
+                {
+                    "point": p.point,
+                    "mark": when(p.mark),
+                    "reading_at": when(p.reading.at) if p.reading else None,
+                    "minutes_from_mark": round((p.reading.at - p.mark) / 60, 1) if p.reading and p.mark else None,
+                    "systolic": p.reading.systolic if p.reading else None,
+                    "diastolic": p.reading.diastolic if p.reading else None,
+                }
+                for p in rems.blood_pressure
+            ],
+            "not_recorded": list(rems.missing),
+        },
     }
 
 

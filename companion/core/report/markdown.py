@@ -8,6 +8,7 @@ numbers, lists for the notes. Free text is kept as written; only what would brea
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from companion.core.report import words
 from companion.core.report.model import SessionReport
@@ -57,7 +58,7 @@ def _sections(report: SessionReport):
                 words.blood_pressure(v),
                 words.heart_rate(v),
                 words.spo2(v),
-                v.note,
+                words.vitals_note(v),
                 "; ".join(v.flags),
             ]
             for v in report.vitals
@@ -122,6 +123,24 @@ def _sections(report: SessionReport):
         when = f" ({t.clock_on(item.at, day)})" if item.done and item.at is not None else ""
         checklist.append(f"- [{'x' if item.done else ' '}] {_line(item.item)}{when}")
     yield "Checklist", checklist or [words.NONE_RECORDED]
+    yield from _clinical(report)
+
+
+def _clinical(report: SessionReport) -> Iterator[tuple[str, list[str]]]:
+    """Notices, assessments, medicines, adverse events and the discharge check."""
+    from companion.core.report.clinical_words import Table, clinical_sections
+
+    for heading, blocks in clinical_sections(report):
+        body: list[str] = []
+        for block in blocks:
+            if body:
+                body.append("")
+            if isinstance(block, Table):
+                body += _table(block.head, block.rows)
+            else:
+                style = "- {}" if block.bullets else "**{}**" if block.heading else "{}"
+                body += [style.format(_line(line)) for line in block.lines]
+        yield heading, body
 
 
 def _timed_list(report: SessionReport, items, *, empty: str) -> list[str]:

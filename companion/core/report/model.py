@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
+from companion.core.assessment_state import AssessmentResult, Notice, assessment_results, notices
+from companion.core.clinical_record import AdverseEntry, adverse_events
 from companion.core.events import (
     ChecklistTicked,
     DistressMarked,
@@ -33,6 +35,7 @@ from companion.core.events import (
     VitalsRecorded,
 )
 from companion.core.journal.store import JournalContents
+from companion.core.report.clinical import DischargeLine, MedicineLine, discharge_line, medicine_lines
 from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.script import Safety, SessionScript
 from companion.core.timeline import compute_state
@@ -89,6 +92,7 @@ class VitalsLine:
     spo2: int | None
     note: str
     flags: tuple[str, ...]
+    respiratory_rate: int | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,11 @@ class SessionReport:
     checklist: tuple[ChecklistLine, ...]
     generated_at: float
     times: Times
+    assessments: tuple[AssessmentResult, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    medicines: tuple[MedicineLine, ...] = ()
+    adverse_events: tuple[AdverseEntry, ...] = ()
+    discharge: DischargeLine | None = None
 
     @property
     def dose_at(self) -> float | None:
@@ -241,6 +250,11 @@ def build_report(
         checklist=_checklist(events, script),
         generated_at=generated_at,
         times=times,
+        assessments=(results := assessment_results(events)),
+        notices=notices(results),
+        medicines=medicine_lines(events, script),
+        adverse_events=adverse_events(events),
+        discharge=discharge_line(events, script, state),
     )
 
 
@@ -289,11 +303,11 @@ def _has_thresholds(safety: Safety) -> bool:
 def _vitals(events: list[Event], state) -> tuple[VitalsLine, ...]:
     if state is not None:
         return tuple(
-            VitalsLine(v.at, v.systolic, v.diastolic, v.heart_rate, v.spo2, v.note, tuple(v.flags))
+            VitalsLine(v.at, v.systolic, v.diastolic, v.heart_rate, v.spo2, v.note, tuple(v.flags), v.respiratory_rate)
             for v in state.vitals
         )
     return tuple(
-        VitalsLine(e.at, e.systolic, e.diastolic, e.heart_rate, e.spo2, e.note, ())
+        VitalsLine(e.at, e.systolic, e.diastolic, e.heart_rate, e.spo2, e.note, (), e.respiratory_rate)
         for e in events
         if isinstance(e, VitalsRecorded)
     )

@@ -46,6 +46,7 @@ def summary_rows(report: SessionReport) -> list[tuple[str, str]]:
         if len(report.doses) > 1:
             dose += f" (the last of {len(report.doses)} dose entries)"
         rows.append(("Dose given", dose))
+    rows += [("Notice", notice.text) for notice in report.notices]  # raised by an answer; they head the note
     if report.rehearsal:
         rows.append(("Rehearsal", f"yes, at {report.speed:g}× speed: not a clinical session"))
     rows.append(("Session id", report.session_id))
@@ -86,6 +87,14 @@ def heart_rate(line: VitalsLine) -> str:
 
 def spo2(line: VitalsLine) -> str:
     return "—" if line.spo2 is None else f"{line.spo2} %"
+
+
+def vitals_note(line: VitalsLine) -> str:
+    """The note, led by the respiratory rate when one was taken (it has no column of its own)."""
+    if line.respiratory_rate is None:
+        return line.note
+    rate = f"Respiratory rate {line.respiratory_rate}/min"
+    return f"{rate}; {line.note}" if line.note else rate
 
 
 def thresholds(safety: Safety) -> str:

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from companion import __version__, paths
-from companion.core.scripts.script import Phase, Reminder, Safety, SessionScript
+from companion.core.scripts.script import Discharge, Medicine, Phase, Reminder, Safety, SessionScript
 
-FORMAT = 1
+FORMAT = 2
 # The modules whose code decides what a script file means: a change to any of them is a change
 # of meaning, whatever the file says.
 _READERS = ("script.py", "loading.py", "fields.py", "yamlio.py", "durations.py", "problems.py")
@@ -96,10 +96,13 @@ def _record(script: SessionScript) -> dict[str, Any]:
                 **vars(phase),
                 "checklist": list(phase.checklist),
                 "exercises": list(phase.exercises),
+                "assessments": list(phase.assessments),
                 "reminders": [vars(reminder).copy() for reminder in phase.reminders],
             }
             for phase in script.phases
         ],
+        "medicines": [vars(medicine).copy() for medicine in script.medicines],
+        "discharge": None if script.discharge is None else vars(script.discharge).copy(),
     }
 
 
@@ -110,6 +113,7 @@ def _script(record: dict[str, Any], path: Path) -> SessionScript:
                 **phase,
                 "checklist": tuple(phase["checklist"]),
                 "exercises": tuple(phase["exercises"]),
+                "assessments": tuple(phase["assessments"]),
                 "reminders": tuple(Reminder(**reminder) for reminder in phase["reminders"]),
             }
         )
@@ -124,4 +128,19 @@ def _script(record: dict[str, Any], path: Path) -> SessionScript:
         safety=Safety(**record["safety"]),
         source=path,
         text_hash=record["text_hash"],
+        medicines=tuple(Medicine(**medicine) for medicine in record["medicines"]),
+        discharge=_discharge(record["discharge"]),
+    )
+
+
+def _discharge(record: dict[str, Any] | None) -> Discharge | None:
+    if record is None:
+        return None
+    return Discharge(
+        minimum=record["minimum"],
+        counted_from=record["counted_from"],
+        readings=tuple(record["readings"]),
+        recent=record["recent"],
+        assessments=tuple(record["assessments"]),
+        checklist=tuple(record["checklist"]),
     )

@@ -7,9 +7,10 @@ item with the id of a later one overrides it, and `Library.overrides` says so.
 Each folder may hold:
     sessions/*.yaml       session scripts
     exercises/*.yaml      grounding exercises
+    assessments/*.yaml    questionnaires and observer ratings (PHQ-9, MOAA/S, ...)
     playlists.yaml        a playlist and chime catalogue (paths relative to it)
     *.yaml                any of the above directly in the folder: a file with `phases:` is a
-                          session, one with `kind:` an exercise, one with `playlists:` or
+                          session, one with `kind:` an exercise, one with `items:` an assessment, one with `playlists:` or
                           `chimes:` a catalogue
 A single file may stand in for a folder (`--scripts my-session.yaml`).
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -36,6 +37,7 @@ from companion.core.scripts.problems import Problem, ScriptError, file_problem
 from companion.core.scripts.script import SessionScript
 
 if TYPE_CHECKING:
+    from companion.core.scripts.assessments import Assessment
     from companion.core.scripts.exercises import GroundingExercise
     from companion.core.scripts.fields import Reference
     from companion.core.scripts.playlists import Chime, Playlist
@@ -47,6 +49,7 @@ CATALOGUE_NAMES = ("playlists.yaml", "playlists.yml")
 SETTINGS_NAMES = ("config.yaml",)  # in the config folder
 
 SESSION, EXERCISE, CATALOGUE, UNKNOWN = "session", "exercise", "playlists", "unknown"
+ASSESSMENT = "assessment"
 
 
 class Override(NamedTuple):
@@ -64,7 +67,7 @@ class SessionFileError(ScriptError, LookupError):
 
 
 class SourceFile(NamedTuple):
-    kind: str  # SESSION, EXERCISE, CATALOGUE, or UNKNOWN when it could not be told
+    kind: str  # SESSION, EXERCISE, ASSESSMENT, CATALOGUE, or UNKNOWN when it could not be told
     path: Path
     origin: str  # "scripts", "config" or "bundled"
 
@@ -75,6 +78,7 @@ class Library:
     exercises: dict[str, GroundingExercise] = field(default_factory=dict)
     playlists: dict[str, Playlist] = field(default_factory=dict)
     chimes: dict[str, Chime] = field(default_factory=dict)
+    assessments: dict[str, Assessment] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
     files: list[SourceFile] = field(default_factory=list)  # every file read, valid or not
@@ -110,6 +114,11 @@ class Library:
             return self.exercises[ident]
         raise LookupError(_unknown("exercise", ident, self.exercises))
 
+    def assessment_problems(self) -> list[Problem]:
+        """The problems of assessment files: the assessment picker says why one is missing."""
+        files = {source.path for source in self.files if source.kind == ASSESSMENT}
+        return [problem for problem in self.problems if problem.file in files]
+
     @property
     def default_session(self) -> SessionScript | None:
         if DEFAULT_SESSION_ID in self.sessions:
@@ -118,7 +127,12 @@ class Library:
 
     def check_references(self, references: Iterable[Reference]) -> list[Problem]:
         """A problem for each reference to an id that nothing in the library provides."""
-        known = {"playlist": self.playlists, "exercise": self.exercises, "chime": self.chimes}
+        known: dict[str, Mapping[str, object]] = {
+            "playlist": self.playlists,
+            "exercise": self.exercises,
+            "chime": self.chimes,
+            "assessment": self.assessments,
+        }
         problems = []
         for reference in references:
             if reference.id in known[reference.kind]:
@@ -171,6 +185,7 @@ def _layer(origin: str, root: Path) -> _Layer:
     files: list[tuple[str | None, Path]] = []
     files += [(SESSION, path) for path in _yaml_files(root / "sessions")]
     files += [(EXERCISE, path) for path in _yaml_files(root / "exercises")]
+    files += [(ASSESSMENT, path) for path in _yaml_files(root / "assessments")]
     for path in _yaml_files(root):
         if origin == "config" and path.name in SETTINGS_NAMES:
             continue  # the settings (companion.core.config), not a script
@@ -181,7 +196,7 @@ def _layer(origin: str, root: Path) -> _Layer:
 def _kind_from_place(path: Path) -> str | None:
     if path.name in CATALOGUE_NAMES:
         return CATALOGUE
-    return {"sessions": SESSION, "exercises": EXERCISE}.get(path.parent.name)
+    return {"sessions": SESSION, "exercises": EXERCISE, "assessments": ASSESSMENT}.get(path.parent.name)
 
 
 def _yaml_files(folder: Path) -> Iterator[Path]:
@@ -200,6 +215,8 @@ def _kind_from_content(doc: Located) -> str | None:
         return SESSION
     if "kind" in value or "steps" in value or "pattern" in value:
         return EXERCISE
+    if "items" in value:
+        return ASSESSMENT
     if "playlists" in value or "chimes" in value:
         return CATALOGUE
     return None
@@ -325,7 +342,8 @@ class _Builder:
             library.problems.append(
                 file_problem(
                     path,
-                    "not a session (it has no phases:), an exercise (no kind:) or a playlist catalogue (no playlists:)",
+                    "not a session (it has no phases:), an exercise (no kind:), an assessment (no items:) "
+                    "or a playlist catalogue (no playlists:)",
                 )
             )
             return
@@ -346,6 +364,12 @@ class _Builder:
                 exercise = parse_exercise(doc)
                 if self._claim("exercise", exercise.id, doc):
                     library.exercises[exercise.id] = exercise
+            elif kind == ASSESSMENT:
+                from companion.core.scripts.assessments import parse_assessment
+
+                assessment = parse_assessment(doc)
+                if self._claim("assessment", assessment.id, doc):
+                    library.assessments[assessment.id] = assessment
             else:
                 self._add_catalogue(doc)
         except ScriptError as error:
@@ -356,7 +380,7 @@ class _Builder:
             self._declare_from_name(kind, path)
 
     def _declare_from_name(self, kind: str | None, path: Path) -> None:
-        if kind in (SESSION, EXERCISE):
+        if kind in (SESSION, EXERCISE, ASSESSMENT):
             self.library._declared.add((kind, path.stem))
 
     def _claim(self, kind: str, ident: str, doc: Located, *, where: str = "id") -> bool:

@@ -10,15 +10,17 @@ from pathlib import Path
 from companion.core.scripts.durations import format_duration
 from companion.core.scripts.fields import Checker, Field, Reference
 from companion.core.scripts.problems import Problem, ScriptError
-from companion.core.scripts.script import Phase, Reminder, Safety, SessionScript
+from companion.core.scripts.script import READINGS, Discharge, Medicine, Phase, Reminder, Safety, SessionScript
 from companion.core.scripts.yamlio import Located, load_yaml_file
 
-SESSION_KEYS = ("id", "title", "route", "description", "safety", "phases")
+SESSION_KEYS = ("id", "title", "route", "description", "safety", "phases", "medicines", "discharge")
 PHASE_KEYS = (
     "id", "title", "duration", "advance", "guide", "client", "music", "volume",
-    "checklist", "vitals", "dose", "reminders", "exercises",
+    "checklist", "vitals", "dose", "reminders", "exercises", "assessments",
 )  # fmt: skip
-REMINDER_KEYS = ("id", "at", "after_dose", "text", "chime")
+REMINDER_KEYS = ("id", "at", "after_dose", "text", "chime", "assessment")
+MEDICINE_KEYS = ("id", "name")
+DISCHARGE_KEYS = ("minimum", "from", "readings", "recent", "assessments", "checklist")
 SAFETY_KEYS = (
     "systolic_max", "diastolic_max", "heart_rate_max", "heart_rate_min", "spo2_min", "source",
 )  # fmt: skip
@@ -69,6 +71,8 @@ def check_session(doc: Located) -> tuple[SessionScript | None, tuple[Reference, 
         if phase is not None:
             phases.append((phase, item))
     _check_phases(phases)
+    medicines = _medicines(root["medicines"])
+    discharge = _discharge(root["discharge"], [phase for phase, _ in phases], references)
     if checker.problems:
         return None, tuple(references), checker.sorted_problems()
     script = SessionScript(
@@ -80,6 +84,8 @@ def check_session(doc: Located) -> tuple[SessionScript | None, tuple[Reference, 
         safety=safety,
         source=doc.file,
         text_hash=doc.text_hash,
+        medicines=medicines,
+        discharge=discharge,
     )
     return script, tuple(references), []
 
@@ -106,6 +112,8 @@ def _phase(node: Field, references: list[Reference]) -> Phase | None:
             references.append(Reference.at("playlist", music, music_node))
     exercises = node["exercises"].id_list()
     references.extend(Reference.at("exercise", name, where) for name, where in exercises)
+    assessments = node["assessments"].id_list()
+    references.extend(Reference.at("assessment", name, where) for name, where in assessments)
     duration = node["duration"].duration(required=True)
     reminders = tuple(
         reminder
@@ -126,6 +134,7 @@ def _phase(node: Field, references: list[Reference]) -> Phase | None:
         dose=node["dose"].boolean(),
         reminders=reminders,
         exercises=tuple(name for name, _ in exercises),
+        assessments=tuple(name for name, _ in assessments),
     )
 
 
@@ -143,8 +152,12 @@ def _reminder(node: Field, phase_id: str, index: int, references: list[Reference
         chime = chime_node.ident()
         if chime:
             references.append(Reference.at("chime", chime, chime_node))
+    assessment = node["assessment"].ident(required=False)
+    if assessment:
+        references.append(Reference.at("assessment", assessment, node["assessment"]))
     ident = node["id"].ident() if node["id"].present else f"{phase_id}.{index + 1}"
     return Reminder(
+        assessment=assessment,
         id=ident or "",
         text=node["text"].text(required=True),
         at=at_node.duration(allow_zero=True),
@@ -231,3 +244,48 @@ def _check_after_dose(
             f"lands {format_duration(after)} after the dose, before this phase starts "
             f"({format_duration(start - dose_at)} after the dose); move it to an earlier phase"
         )
+
+
+def _medicines(node: Field) -> tuple[Medicine, ...]:
+    found: list[Medicine] = []
+    seen: set[str] = set()
+    for item in node.items():
+        if not item.mapping(MEDICINE_KEYS, MEDICINE_KEYS, what="a medicine {id: opioids, name: Opioids}"):
+            continue
+        ident = item["id"].ident()
+        name = item["name"].text(required=True)
+        if ident in seen:
+            item["id"].problem(f'repeated medicine id "{ident}"')
+        elif ident:
+            seen.add(ident)
+            found.append(Medicine(ident, name))
+    return tuple(found)
+
+
+def _discharge(node: Field, phases: list[Phase], references: list[Reference]) -> Discharge | None:
+    """What discharge requires; checklist items must be some phase's."""
+    if not node.present or not node.mapping(DISCHARGE_KEYS, what="what discharge requires (a mapping)"):
+        return None
+    readings = []
+    for item in node["readings"].items():
+        value = item.choice(READINGS, "")
+        if value:
+            readings.append(value)
+    assessments = node["assessments"].id_list()
+    references.extend(Reference.at("assessment", name, where) for name, where in assessments)
+    known_items = {item for phase in phases for item in phase.checklist}
+    checklist = []
+    for item in node["checklist"].items():
+        text = item.text(required=True)
+        if text and text not in known_items:
+            item.problem(f'"{text}" is not an item of any phase\'s checklist; copy it exactly as the phase has it')
+        elif text:
+            checklist.append(text)
+    return Discharge(
+        minimum=node["minimum"].duration(),
+        counted_from=node["from"].choice(("dose", "start"), "dose"),  # type: ignore[arg-type]
+        readings=tuple(readings),
+        recent=node["recent"].duration(),
+        assessments=tuple(name for name, _ in assessments),
+        checklist=tuple(checklist),
+    )

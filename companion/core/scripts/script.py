@@ -22,6 +22,7 @@ class Reminder:
     at: float | None = None
     after_dose: float | None = None
     chime: str | None = None  # chime id from audio/playlists.yaml
+    assessment: str | None = None  # an assessment id: the reminder opens its form
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Phase:
     dose: bool = False  # entering it asks for the dose
     reminders: tuple[Reminder, ...] = ()
     exercises: tuple[str, ...] = ()  # exercise ids, offered first in this phase
+    assessments: tuple[str, ...] = ()  # assessment ids, offered first in this phase
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,29 @@ class Safety:
     source: str = ""  # where the numbers come from, shown beside a flag
 
 
+READINGS = ("blood_pressure", "heart_rate", "spo2", "respiratory_rate")
+
+
+@dataclass(frozen=True)
+class Medicine:
+    """A concomitant medicine (or class of them) the script asks about."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Discharge:
+    """What the script says discharge requires. Checked when the session is ended; never blocks."""
+
+    minimum: float | None = None  # seconds of observation
+    counted_from: Literal["dose", "start"] = "dose"  # the dose (the start when there is none)
+    readings: tuple[str, ...] = ()  # READINGS each recorded at least once after the dose
+    recent: float | None = None  # ... and within this many seconds before the end
+    assessments: tuple[str, ...] = ()  # assessment ids completed after the dose
+    checklist: tuple[str, ...] = ()  # checklist items (of any phase) ticked
+
+
 @dataclass(frozen=True)
 class SessionScript:
     id: str
@@ -63,6 +88,8 @@ class SessionScript:
     safety: Safety = field(default_factory=Safety)
     source: Path | None = None  # the YAML file it came from
     text_hash: str = ""  # sha256 of the file's bytes, recorded in journals
+    medicines: tuple[Medicine, ...] = ()  # concomitant medicines to ask about
+    discharge: Discharge | None = None
 
     @property
     def total_planned(self) -> float:

@@ -37,6 +37,7 @@ class VitalsEntry:
     heart_rate: int | None
     spo2: int | None
     note: str = ""
+    respiratory_rate: int | None = None
 
 
 # (label, low, high) for typing-slip checks.
@@ -45,6 +46,7 @@ PLAUSIBLE = {
     "diastolic": ("Diastolic pressure", 20, 200),
     "heart_rate": ("Heart rate", 20, 250),
     "spo2": ("SpO2", 50, 100),
+    "respiratory_rate": ("Respiratory rate", 4, 60),
 }
 
 LATEST_DOSE_AGE = 12 * 3600.0  # a dose time further back than this is a typing slip
@@ -115,7 +117,9 @@ def _whole_number(field: str, text: str) -> int | None:
     return value
 
 
-def parse_vitals(systolic: str, diastolic: str, heart_rate: str, spo2: str, note: str) -> VitalsEntry:
+def parse_vitals(
+    systolic: str, diastolic: str, heart_rate: str, spo2: str, note: str, respiratory_rate: str = ""
+) -> VitalsEntry:
     sys_value = _whole_number("systolic", systolic)
     dia_value = _whole_number("diastolic", diastolic)
     if (sys_value is None) != (dia_value is None):
@@ -124,8 +128,13 @@ def parse_vitals(systolic: str, diastolic: str, heart_rate: str, spo2: str, note
     if sys_value is not None and dia_value is not None and dia_value >= sys_value:
         raise FormError("diastolic", f"Diastolic {dia_value} is not below systolic {sys_value}: are the two swapped?")
     entry = VitalsEntry(
-        sys_value, dia_value, _whole_number("heart_rate", heart_rate), _whole_number("spo2", spo2), note.strip()
+        sys_value,
+        dia_value,
+        _whole_number("heart_rate", heart_rate),
+        _whole_number("spo2", spo2),
+        note.strip(),
+        _whole_number("respiratory_rate", respiratory_rate),
     )
-    if entry.systolic is None and entry.heart_rate is None and entry.spo2 is None:
+    if entry.systolic is None and entry.heart_rate is None and entry.spo2 is None and entry.respiratory_rate is None:
         raise FormError("systolic", "Nothing to record: type at least one reading.")
     return entry

@@ -41,7 +41,7 @@ ADJUST_STEP = 300.0  # + and - move the phase's end by five minutes
 NOTE_LIMIT = 10_000  # characters; the prompt counts down the last of them
 NOTICES_SHOWN_FOR = 300.0  # seconds the notes about a resume stay on screen
 FIRST_FRAME_VIEWS = (PhaseHeader, TimelineBar, DoseClock, PhaseClock, DueReminder)
-PANEL_IDS = ("guide", "vitals", "notes")
+PANEL_IDS = ("guide", "vitals", "notes", "clinical")
 
 
 class SessionScreen(DeclaredOrder, Screen[None]):
@@ -116,7 +116,9 @@ class SessionScreen(DeclaredOrder, Screen[None]):
             Vertical(VitalsPanel(id="vitals"), AudioPanel(id="audio"), NotesPanel(id="notes"), id="side"),
             id="panels",
         )
-        return [NextReminder(id="next-reminder"), panels]
+        from companion.ui.widgets.clinical_line import ClinicalLine
+
+        return [ClinicalLine(id="clinical"), NextReminder(id="next-reminder"), panels]
 
     async def _mount_the_rest(self) -> None:
         from companion.ui.widgets.footer import Footer
@@ -264,7 +266,43 @@ class SessionScreen(DeclaredOrder, Screen[None]):
         if not state.reminders_due:
             self.notify("No reminder is due.")
             return
-        self._record(self.session.acknowledge, state.reminders_due[0].reminder.id)
+        reminder = state.reminders_due[0].reminder
+        if reminder.assessment:  # done by filling it in: the form opens
+            self._assessment_worker(reminder.assessment, reminder.id)
+            return
+        self._record(self.session.acknowledge, reminder.id)
+
+    @work(exclusive=True, group="dialog")
+    async def _assessment_worker(self, assessment_id: str | None = None, reminder_id: str = "") -> None:
+        from companion.ui import clinical_link
+
+        self.console.complete_library()
+        if assessment_id is None:
+            await clinical_link.pick_assessment(self.console, self.session, self.show_state())
+        else:
+            await clinical_link.open_from_reminder(self.console, self.session, assessment_id, reminder_id)
+        self.show_state()
+
+    def action_assessment(self) -> None:
+        self._assessment_worker()
+
+    def action_adverse_event(self) -> None:
+        self.console.hold_keys()
+        self._adverse_worker()
+
+    @work(exclusive=True, group="dialog")
+    async def _adverse_worker(self) -> None:
+        from companion.ui import clinical_link
+
+        await clinical_link.record_adverse_event(self.console, self.session, self.show_state())
+        self.show_state()
+
+    @work(exclusive=True, group="dialog")
+    async def action_medicines(self) -> None:
+        from companion.ui import clinical_link
+
+        await clinical_link.ask_medicines(self.console, self.session, self.show_state())
+        self.show_state()
 
     # d, v and t are priority bindings: they act as the App receives the key, and the keys typed
     # straight after wait for the dialog (`hold_keys`) instead of reaching this screen's own
@@ -302,7 +340,13 @@ class SessionScreen(DeclaredOrder, Screen[None]):
         # A reading beyond the protocol's numbers is flagged in the Vitals panel, where it stays;
         # a toast saying the same would only cover the panels.
         self._record(
-            self.session.record_vitals, entry.systolic, entry.diastolic, entry.heart_rate, entry.spo2, entry.note
+            self.session.record_vitals,
+            entry.systolic,
+            entry.diastolic,
+            entry.heart_rate,
+            entry.spo2,
+            entry.note,
+            respiratory_rate=entry.respiratory_rate,
         )
 
     def action_note(self) -> None:
@@ -396,16 +440,10 @@ class SessionScreen(DeclaredOrder, Screen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_end_session(self) -> None:
-        from companion.ui.dialogs.confirm import ConfirmDialog
+        from companion.ui import clinical_link
 
-        if not await self.app.push_screen_wait(
-            ConfirmDialog(
-                "End the session",
-                "End the session now? The journal is closed and the timeline stops.",
-                yes="End it",
-                no="Not yet",
-            )
-        ):
+        # The discharge gate: what the script requires and is missing, then the question.
+        if not await clinical_link.confirm_end(self.console, self.session, self.show_state()):
             return
         self._record(self.session.end)
         await self.console.offer_report(self.session)

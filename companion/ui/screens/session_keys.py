@@ -39,7 +39,13 @@ SESSION_BINDINGS: list[Binding] = [
     ),
     Binding("space", "toggle_pause", "Pause", id="session.pause", tooltip="Pause or resume the phase clock"),
     Binding("n", "next_phase", "Next", id="session.next", tooltip="Move on to the next phase"),
-    Binding("a", "acknowledge", "Done", id="session.acknowledge", tooltip="Mark the due reminder as done"),
+    Binding(
+        "a",
+        "acknowledge",
+        "Done",
+        id="session.acknowledge",
+        tooltip="Mark the due reminder as done (an assessment's reminder opens its form)",
+    ),
     Binding(
         "d", "dose", "Dose", id="session.dose", tooltip="Record the dose (amount, route, time, lot)", priority=True
     ),
@@ -48,7 +54,7 @@ SESSION_BINDINGS: list[Binding] = [
         "vitals",
         "Vitals",
         id="session.vitals",
-        tooltip="Record blood pressure, heart rate, SpO2",
+        tooltip="Record blood pressure, heart rate, SpO2, respiratory rate",
         priority=True,
     ),
     Binding("t", "note", "Note", id="session.note", tooltip="Add a timestamped note", priority=True),
@@ -65,6 +71,19 @@ SESSION_BINDINGS: list[Binding] = [
     ),
     Binding(
         "minus", "shorten", "-5m", key_display="-", id="session.shorten", tooltip="Shorten this phase by 5 minutes"
+    ),
+    Binding("s", "assessment", "Assess", id="session.assessment", tooltip="Open an assessment (PHQ-9, MOAA/S...)"),
+    Binding(
+        "r",
+        "adverse_event",
+        "Adverse event",
+        id="session.adverse",
+        tooltip="Record an adverse event, or correct one",
+        priority=True,
+        show=False,
+    ),
+    Binding(
+        "M", "medicines", "Medicines", id="session.medicines", tooltip="Ask about concomitant medicines", show=False
     ),
     Binding("m", "mute", "Mute", id="session.mute", tooltip="Mute or unmute the music"),
     Binding(

@@ -42,7 +42,7 @@ class DueReminder(QuietStatic):
         line = f"[b]Due:[/] {escape(first.reminder.text)}  [dim]since {wall_text(first.due_at or state.now)}"
         if since >= 60:
             line += f" ({minutes_text(since)})"
-        line += "[/]   [b]a[/] done"
+        line += "[/]   [b]a[/] opens it" if first.reminder.assessment else "[/]   [b]a[/] done"
         if len(due) > 1:
             line += f"   [dim]+{len(due) - 1} more due[/]"
         self.show(line)

@@ -16,6 +16,8 @@ def reading_text(reading: VitalsReading) -> str:
         parts.append(f"HR {reading.heart_rate}")
     if reading.spo2 is not None:
         parts.append(f"SpO2 {reading.spo2}%")
+    if reading.respiratory_rate is not None:
+        parts.append(f"RR {reading.respiratory_rate}")
     return "  ".join(parts) or "(no numbers)"
 
 
