@@ -1,4 +1,4 @@
-"""`companion display [SESSION] [--serve [--host H] [--port N]]`: the client-facing view."""
+"""`companion display [SESSION] [--serve [--host H] [--port N] [--font-scale X]]`: the client-facing view."""
 
 from __future__ import annotations
 
@@ -18,16 +18,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"companion display: {error}", file=sys.stderr)
             return 1
     if args.serve:
-        try:
-            from companion.display.serve import serve
-        except ImportError as error:
-            print(
-                f"companion display --serve needs textual-serve ({error}); `pip install textual-serve`.",
-                file=sys.stderr,
-            )
-            return 1
+        from companion.display.serve import serve
 
-        return serve(args.session, args.host, args.port, args.scripts)
+        if not 0.5 <= args.font_scale <= 3:
+            print("companion display: --font-scale must be between 0.5 and 3.", file=sys.stderr)
+            return 2
+        return serve(args.session, args.host, args.port, args.scripts, stores=stores, scale=args.font_scale)
     from companion.display.terminal import make_display
 
     app = make_display(args.session, extra_dirs=args.scripts, stores=stores)

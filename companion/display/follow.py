@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from companion import paths
-from companion.core.client_view import ClientView, client_view
+from companion.core.client_view import ClientView, ExerciseView, client_view
 from companion.core.journal.store import JournalError, JournalHeader, JournalStore
 from companion.core.journal.tail import JournalTail
 from companion.core.scripts.lookup import ScriptLookup, find_script
@@ -71,6 +71,14 @@ def _lock_is_taken(path: Path) -> bool:
     finally:
         os.close(fd)  # closing releases a lock just taken
     return False
+
+
+def step_dots(e: ExerciseView) -> tuple[int | None, int]:
+    """(index, total) of the dots: none done in the intro, all done in the outro; a breathing
+    exercise has no dots (its rounds show on the pacer)."""
+    total = e.step_total if e.exercise.kind == "steps" else 0
+    index = {"step": e.step_index, "outro": total}.get(e.stage)
+    return index, total
 
 
 class DisplayTarget:

@@ -5,9 +5,11 @@ complete lines read) and shows what `client_view` lets through: the phase's clie
 running exercise, or a nearly dark screen whose colour drifts very slowly. It writes nothing
 and holds no key but quit.
 
-Which session: the one named, or else the latest unfinished one that is still being written
-(DisplayTarget). With none it waits calmly and picks up a session when one starts; after a
-session ends it says so and, when no session was named, waits for the next one.
+Which session: the one named, or else the latest unfinished one a console is writing now
+(follow.Follower, shared with the web page's server). With none it waits calmly and picks up a
+session when one starts; after a session ends it says so and, when no session was named, waits
+for the next one. While it shows a session it says so in a status file beside the journal
+(status.py), which the console reads.
 """
 
 from __future__ import annotations
@@ -23,11 +25,18 @@ from textual.containers import Container, Vertical
 from textual.css.query import NoMatches
 from textual.widgets import Static
 
-from companion.core.client_view import ENDED, WAITING, ClientView, ExerciseView
+from companion.core.client_view import ENDED, WAITING, ClientView
 from companion.core.journal.store import JournalStore
-from companion.display.follow import POLL_SECONDS, ExerciseClock, Follower, SessionTime
+from companion.core.journal.tail import JournalTail
+from companion.display.follow import (
+    POLL_SECONDS,
+    DisplayTarget,
+    ExerciseClock,
+    Follower,
+    SessionTime,
+    step_dots,
+)
 from companion.display.status import ScreenStatus
-
 from companion.ui.theme import DARK_ROOM
 from companion.ui.widgets.pacer import BreathingPacer
 from companion.ui.widgets.step_prompt import StepPrompt
@@ -84,7 +93,7 @@ class ClientDisplay(App[None]):
         self._exercise_key: tuple[object, ...] | None = None
 
     @property
-    def tail(self):
+    def tail(self) -> JournalTail | None:
         return self.follower.tail
 
     @property
@@ -92,7 +101,7 @@ class ClientDisplay(App[None]):
         return self.follower.session_time
 
     @property
-    def target(self):
+    def target(self) -> DisplayTarget:
         return self.follower.target
 
     # -- building ---------------------------------------------------------------------------
@@ -162,7 +171,7 @@ class ClientDisplay(App[None]):
         if key == self._exercise_key:
             if e is not None and e.stage != "breathing":
                 for prompt in self.query(StepPrompt):
-                    prompt.show(e.text, *_dots(e))
+                    prompt.show(e.text, *step_dots(e))
             if e is not None:
                 for pacer in self.query(BreathingPacer):
                     pacer.follow(e.stage_started_at, e.held)  # held where the therapist paused
@@ -183,21 +192,13 @@ class ClientDisplay(App[None]):
             if e.held is not None:
                 self.call_after_refresh(pacer.follow, e.stage_started_at, e.held)
         elif e.stage != "breathing":
-            box.mount(StepPrompt(e.text, *_dots(e)))
+            box.mount(StepPrompt(e.text, *step_dots(e)))
             self.call_after_refresh(self._show_time_left)
         else:
             box.mount(Static(e.text or e.exercise.title, id="exercise-words", markup=False))
 
     def _drift(self) -> None:
         self.screen.styles.background = ambient_colour(self.wall())
-
-
-def _dots(e: ExerciseView) -> tuple[int | None, int]:
-    """StepPrompt's (index, total): none yet in the intro, all done in the outro; a breathing
-    exercise's intro and outro have no dots (its rounds show on the pacer)."""
-    total = e.step_total if e.exercise.kind == "steps" else 0
-    index = {"step": e.step_index, "outro": total}.get(e.stage)
-    return index, total
 
 
 def make_display(

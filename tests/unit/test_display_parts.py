@@ -23,8 +23,9 @@ from companion.core.events import (
 from companion.core.journal.store import JournalHeader
 from companion.core.journal.tail import JournalTail
 from companion.core.scripts.library import load_library
-from companion.display.serve import display_command, is_loopback, network_warning
-from companion.display.terminal import AMBIENT_STEP_SECONDS, SessionTime, ambient_colour
+from companion.display.follow import SessionTime
+from companion.display.serve import is_loopback, network_warning
+from companion.display.terminal import AMBIENT_STEP_SECONDS, ambient_colour
 
 T0 = 1_800_000_000.0
 HEADER = {
@@ -194,13 +195,6 @@ def test_serving_beyond_loopback_is_warned_about():
     warning = network_warning("0.0.0.0", 8000)
     assert warning and "Anyone on this network" in warning
     assert not is_loopback("192.168.1.20") and not is_loopback("laptop.local")
-
-
-def test_each_browser_runs_the_terminal_display_of_the_same_session(tmp_path):
-    command = display_command("20270115-0800-demo", [tmp_path / "my scripts"])
-    assert command.split()[1:4] == ["-m", "companion", "display"]
-    assert command.endswith("20270115-0800-demo")
-    assert f"'{tmp_path / 'my scripts'}'" in command  # quoted for the shell
 
 
 def test_a_port_in_use_is_found_before_the_server_says_it_serves():
