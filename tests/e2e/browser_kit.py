@@ -137,3 +137,76 @@ def brightest(browser, data: bytes) -> float:
         return float(page.evaluate(MEASURE_LUMA, "data:image/png;base64," + base64.b64encode(data).decode()))
     finally:
         page.close()
+
+
+class CuttableLink:
+    """A TCP relay between the browser and the server whose connections can be cut, as a tablet's
+    Wi-Fi drops: `cut()` closes every connection and refuses new ones until `mend()`."""
+
+    def __init__(self, target_port: int) -> None:
+        import threading
+
+        self.target_port = target_port
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        self.refusing = False
+        self.closed = False
+        self.open: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import threading
+
+        while not self.closed:
+            try:
+                near, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.refusing:
+                near.close()
+                continue
+            try:
+                far = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+            except OSError:
+                near.close()
+                continue
+            far.settimeout(None)
+            with self.lock:
+                self.open += [near, far]
+            for a, b in ((near, far), (far, near)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for end in (source, sink):
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cut(self) -> None:
+        self.refusing = True
+        with self.lock:
+            ends, self.open = self.open, []
+        for end in ends:
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            end.close()
+
+    def mend(self) -> None:
+        self.refusing = False
+
+    def close(self) -> None:
+        self.closed = True
+        self.cut()
+        self.listener.close()

@@ -52,11 +52,16 @@ def playwright_api():
 
 
 @pytest.fixture(scope="module")
-def browser(playwright_api):
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
-        yield chromium
-        chromium.close()
+def playwright(playwright_api):
+    with playwright_api.sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture
@@ -287,30 +292,49 @@ def _chromium_pids(marker: str) -> list[int]:
     return found
 
 
-def test_a_browser_killed_mid_load_costs_the_server_nothing(playwright_api, served, live, tmp_path):
+def test_a_browser_killed_mid_load_costs_the_server_nothing(playwright, served, live):
     session = live()
     server = served(session.session_id)
     marker = f"--companion-test-{os.getpid()}-{time.monotonic_ns()}"
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, marker], timeout=30_000
-        )
-        try:
-            page = chromium.new_page(**TABLET)
-            page.goto(server.url, wait_until="commit", timeout=30_000)  # the page's first bytes, no more
-            pids = _chromium_pids(marker)
-            assert pids
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-        finally:
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, marker], timeout=30_000)
+    try:
+        page = chromium.new_page(**TABLET)
+        page.goto(server.url, wait_until="commit", timeout=30_000)  # the page's first bytes, no more
+        pids = _chromium_pids(marker)
+        assert pids
+        for pid in pids:
             try:
-                chromium.close()
-            except Exception:  # noqa: BLE001 - it was killed; Playwright may say so
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
                 pass
+    finally:
+        try:
+            chromium.close()
+        except Exception:  # noqa: BLE001 - it was killed; Playwright may say so
+            pass
     assert _cpu_share_over(server, 10.0) < 0.02
     assert server.children() == []
     with urllib.request.urlopen(server.url, timeout=10) as response:
         assert response.status == 200  # and it still serves the next browser
+
+
+def test_when_the_link_drops_the_words_stay_and_it_reconnects_by_itself(browser, served, live, library):
+    from browser_kit import CuttableLink
+
+    demo = library.session("demo")
+    session = live()
+    server = served(session.session_id)
+    link = CuttableLink(server.port)
+    page = _open(browser, f"http://127.0.0.1:{link.port}/?t={server.token}", TABLET)
+    try:
+        _wait_for_text(page, demo.phases[0].client)
+        link.cut()
+        page.wait_for_selector("#mark.shown", timeout=20_000)
+        assert _shown_text(page) == demo.phases[0].client  # the last words stay
+        session.jump("journey")
+        link.mend()
+        _wait_for_text(page, "Let the music play.", seconds=30)  # it came back by itself
+        page.wait_for_selector("#mark:not(.shown)", timeout=10_000)
+    finally:
+        page.close()
+        link.close()
