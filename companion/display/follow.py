@@ -39,20 +39,57 @@ def journal_in_use(path: Path) -> bool:
     """True while a console holds the journal's write lock (JournalWriter takes it with flock).
 
     On Linux /proc/locks is read, so looking never takes the lock itself, even for a moment
-    (a console opening the journal then could be refused). Elsewhere a shared lock is tried
-    and released at once.
+    (a console opening the journal just then could be refused). Where /proc/locks is missing,
+    or does not name files on this disk as stat() does (checked once per folder with a lock of
+    our own), a shared lock is tried and released at once.
     """
     try:
         status = os.stat(path)
     except OSError:
         return False
+    table = _lock_table() if _proc_locks_name_files_in(path.parent) else None
+    if table is None:
+        return _lock_is_taken(path)
+    return _lock_line(status) in table
+
+
+def _lock_line(status: os.stat_result) -> str:
+    return f"{os.major(status.st_dev):02x}:{os.minor(status.st_dev):02x}:{status.st_ino} "
+
+
+def _lock_table() -> str | None:
     try:
         with open("/proc/locks", encoding="ascii", errors="replace") as locks:
-            table = locks.read()
+            return "\n".join(line for line in locks.read().splitlines() if " FLOCK " in line)
     except OSError:
-        return _lock_is_taken(path)
-    wanted = f"{os.major(status.st_dev):02x}:{os.minor(status.st_dev):02x}:{status.st_ino} "
-    return any(" FLOCK " in line and wanted in line for line in table.splitlines())
+        return None
+
+
+_PROC_LOCKS_WORK: dict[Path, bool] = {}
+
+
+def _proc_locks_name_files_in(folder: Path) -> bool:
+    known = _PROC_LOCKS_WORK.get(folder)
+    if known is not None:
+        return known
+    works = False
+    probe = folder / f".screen-lock-check-{os.getpid()}"
+    if fcntl is not None:
+        try:
+            fd = os.open(probe, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError:
+            return False  # not cached: the folder may not exist yet
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            table = _lock_table()
+            works = table is not None and _lock_line(os.fstat(fd)) in table
+        except OSError:
+            works = False
+        finally:
+            os.close(fd)
+            probe.unlink(missing_ok=True)
+    _PROC_LOCKS_WORK[folder] = works
+    return works
 
 
 def _lock_is_taken(path: Path) -> bool:

@@ -348,3 +348,19 @@ def test_a_journal_is_in_use_only_while_a_console_writes_it(tmp_path):
     session.close()
     assert not journal_in_use(path) and not _lock_is_taken(path)
     assert not journal_in_use(tmp_path / "missing.jsonl")
+
+
+def test_where_proc_locks_does_not_name_the_files_a_lock_is_tried_instead(tmp_path, monkeypatch):
+    from companion.core.clock import FakeClock
+    from companion.core.journal.store import JournalStore
+    from companion.core.session import LiveSession
+    from companion.display import follow
+
+    monkeypatch.setattr(follow, "_lock_table", lambda: "")  # a /proc/locks that shows nothing
+    monkeypatch.setattr(follow, "_PROC_LOCKS_WORK", {})
+    session = LiveSession.start(load_library().session("demo"), JournalStore(tmp_path), FakeClock())
+    assert follow.journal_in_use(session.writer.path)
+    assert follow._PROC_LOCKS_WORK == {tmp_path: False}
+    session.close()
+    assert not follow.journal_in_use(session.writer.path)
+    assert list(tmp_path.glob(".screen-lock-check-*")) == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import ipaddress
+import sys
 from collections.abc import Awaitable, Callable
 from importlib import resources
 
@@ -149,7 +150,9 @@ class DisplayServer:
     # -- following the journal --------------------------------------------------------------
 
     async def _start_following(self, app: web.Application) -> None:
-        self.follower.start()
+        problem = self.follower.start()
+        if problem:
+            print(f"companion display: {problem}", file=sys.stderr, flush=True)
         self._follow_task = asyncio.get_running_loop().create_task(self._follow())
 
     async def _follow(self) -> None:

@@ -177,6 +177,7 @@
       }
       const text = view.exercise ? view.exercise.text : view.words || view.status;
       record.changes.push({ text: text, at: performance.timeOrigin + performance.now() });
+      if (record.changes.length > 500) record.changes.splice(0, 100);
     }
     if (frameRequest) cancelAnimationFrame(frameRequest);
     frameRequest = 0;
