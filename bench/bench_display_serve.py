@@ -13,7 +13,8 @@ poll, each timed from the journal's fsync to the moment the page put the new wor
 display's CPU; latency median and p95 under 1 s.
 
 `--textual-serve DIR` also measures, once, the previous server (textual-serve, one terminal
-display process per browser) from a copy of the code that had it in DIR, for the record.
+display process per browser) from a copy of the code that had it in DIR, for the record (it needs
+`pip install textual-serve`, no longer a dependency).
 `--seconds N` shortens the window; `--strict` exits 1 when a target is missed.
 """
 
