@@ -188,6 +188,21 @@ def test_the_page_shows_large_dark_dom_text_that_fills_the_view(browser, served,
         page.close()
 
 
+def test_the_type_scales_with_the_address_and_the_command_line(browser, served):
+    size_of = "() => parseFloat(getComputedStyle(document.querySelector('.layer.shown')).fontSize)"
+    plain, scaled = served(), served("--font-scale", "1.5")
+    sizes = []
+    for url in (plain.url, plain.url + "&scale=2", scaled.url):
+        page = _open(browser, url, TABLET)
+        try:
+            _wait_for_text(page, "Waiting for a session to start.")
+            sizes.append(page.evaluate(size_of))
+        finally:
+            page.close()
+    assert sizes[1] == pytest.approx(2 * sizes[0], rel=0.01)
+    assert sizes[2] == pytest.approx(1.5 * sizes[0], rel=0.01)
+
+
 def test_the_pacer_follows_the_pattern_at_known_instants(browser, served, live, library):
     box = library.exercise("box-breathing")
     session = live()

@@ -364,3 +364,12 @@ def test_where_proc_locks_does_not_name_the_files_a_lock_is_tried_instead(tmp_pa
     session.close()
     assert not follow.journal_in_use(session.writer.path)
     assert list(tmp_path.glob(".screen-lock-check-*")) == []
+
+
+def test_the_serve_command_refuses_a_font_scale_out_of_range(capsys):
+    from companion.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["display", "--serve", "--font-scale", "9"])
+    assert done.value.code == 2
+    assert "--font-scale must be between 0.5 and 3" in capsys.readouterr().err

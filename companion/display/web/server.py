@@ -52,9 +52,11 @@ def _asset(name: str) -> str:
     return resources.files("companion.display.web").joinpath("static", name).read_text(encoding="utf-8")
 
 
-def refusal_page(status: int, words: str) -> web.Response:
-    """A refusal as a dark page: nothing white, even on an error."""
-    body = _asset("refused.html").replace("__WORDS__", words)
+def refusal_page(status: int, words: str, *, retry_after: int | None = None) -> web.Response:
+    """A refusal as a dark page: nothing white, even on an error. With `retry_after` the page
+    tries again by itself after that many seconds (a place among the viewers may come free)."""
+    again = f'<meta http-equiv="refresh" content="{retry_after}">' if retry_after else ""
+    body = _asset("refused.html").replace("__WORDS__", words).replace("__AGAIN__", again)
     return web.Response(status=status, text=body, content_type="text/html", headers=HEADERS)
 
 
@@ -110,7 +112,7 @@ class DisplayServer:
 
     async def page(self, request: web.Request) -> web.StreamResponse:
         if self._slots >= self.max_viewers:
-            return refusal_page(503, f"This screen is already open in {self.max_viewers} places.")
+            return refusal_page(503, f"This screen is already open in {self.max_viewers} places.", retry_after=15)
         return web.Response(text=self._page, content_type="text/html", headers=HEADERS)
 
     async def static(self, request: web.Request) -> web.StreamResponse:
@@ -157,8 +159,16 @@ class DisplayServer:
 
     async def _follow(self) -> None:
         quiet = 0.0
+        said: str | None = None
         while True:
-            view = self.follower.poll()
+            try:
+                view = self.follower.poll()
+            except Exception as error:  # noqa: BLE001 - the page keeps its last picture; the server goes on
+                if str(error) != said:
+                    said = str(error)
+                    print(f"companion display: the session could not be read ({error}).", file=sys.stderr, flush=True)
+                await asyncio.sleep(POLL_SECONDS)
+                continue
             if view.key != self._key:
                 self._key = view.key
                 await self._send_all(self._current_message())
