@@ -123,3 +123,27 @@ def test_the_page_asks_nothing_from_the_internet(served):
     static = Path(__file__).resolve().parents[2] / "companion/display/web/static"
     for text in [page, *(path.read_text() for path in static.iterdir())]:
         assert "https://" not in text and "http://" not in text.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_sigterm_ends_it_at_once_and_tells_the_viewers(served):
+    import asyncio
+
+    import aiohttp
+
+    server = served()
+
+    async def watch_it_stop() -> tuple[int | None, float]:
+        async with aiohttp.ClientSession() as client:
+            async with client.ws_connect(f"ws://127.0.0.1:{server.port}/stream?t={server.token}") as ws:
+                assert json.loads((await ws.receive(timeout=20)).data)["type"] == "view"
+                started = time.monotonic()
+                os.killpg(server.process.pid, signal.SIGTERM)
+                while not ws.closed:
+                    message = await ws.receive(timeout=10)
+                    if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                        break
+                return ws.close_code, time.monotonic() - started
+
+    code, took = asyncio.run(watch_it_stop())
+    assert code == 1001 and took < 3.0  # "going away": the page keeps its picture and reconnects
+    assert server.process.wait(timeout=5) == 0
