@@ -80,7 +80,6 @@ class DisplayServer:
         self.viewers: set[web.WebSocketResponse] = set()
         self.status = ScreenStatus("browser")
         self._slots = 0  # streams admitted, counted before their handshake completes
-        self._message = encode(view_message(follower.view, follower.session_time))
         self._key: tuple[object, ...] | None = None
         self._assets = {name: _asset(name) for name in STATIC}
         self._page = _asset("index.html").replace("__SCALE__", f"{scale:g}")
