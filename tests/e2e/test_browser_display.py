@@ -203,6 +203,19 @@ def test_the_type_scales_with_the_address_and_the_command_line(browser, served):
     assert sizes[2] == pytest.approx(1.5 * sizes[0], rel=0.01)
 
 
+def test_a_phone_at_dpr_3_fits_the_page_too(browser, served, live, library):
+    session = live()
+    server = served(session.session_id)
+    page = _open(browser, server.url, {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3})
+    try:
+        _wait_for_text(page, library.session("demo").phases[0].client)
+        _quiet(page)
+        assert page.evaluate(OUTSIDE) == []
+        assert brightest(browser, page.screenshot()) < DARK_ROOM_CEILING
+    finally:
+        page.close()
+
+
 def test_the_pacer_follows_the_pattern_at_known_instants(browser, served, live, library):
     box = library.exercise("box-breathing")
     session = live()
