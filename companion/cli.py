@@ -174,7 +174,11 @@ def _display_arguments(display: argparse.ArgumentParser) -> None:
     display.add_argument("--host", default="127.0.0.1", help="address to serve on (default: 127.0.0.1, this computer)")
     display.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
     display.add_argument(
-        "--font-scale", type=float, default=1.0, metavar="X", help="the web page's type size, 0.5 to 3 (default: 1)"
+        "--font-scale",
+        type=float,
+        default=None,
+        metavar="X",
+        help="the web page's type size, 0.5 to 3 (default: config.yaml's display_font_scale, else 1)",
     )
     _scripts_option(display)
 

@@ -18,12 +18,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"companion display: {error}", file=sys.stderr)
             return 1
     if args.serve:
+        from companion.core.config import display_font_scale
         from companion.display.serve import serve
 
-        if not 0.5 <= args.font_scale <= 3:
+        scale = display_font_scale() if args.font_scale is None else args.font_scale
+        if not 0.5 <= scale <= 3:
             print("companion display: --font-scale must be between 0.5 and 3.", file=sys.stderr)
             return 2
-        return serve(args.session, args.host, args.port, args.scripts, stores=stores, scale=args.font_scale)
+        return serve(args.session, args.host, args.port, args.scripts, stores=stores, scale=scale)
     from companion.display.terminal import make_display
 
     app = make_display(args.session, extra_dirs=args.scripts, stores=stores)

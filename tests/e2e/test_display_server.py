@@ -147,3 +147,14 @@ def test_sigterm_ends_it_at_once_and_tells_the_viewers(served):
     code, took = asyncio.run(watch_it_stop())
     assert code == 1001 and took < 3.0  # "going away": the page keeps its picture and reconnects
     assert server.process.wait(timeout=5) == 0
+
+
+def test_the_type_size_follows_config_yaml_unless_the_command_line_says(served, private_dirs):
+    _, config = private_dirs
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.yaml").write_text("display_font_scale: 1.5\n")
+    for args, expected in (((), 'data-scale="1.5"'), (("--font-scale", "2"), 'data-scale="2"')):
+        server = served(*args)
+        with urllib.request.urlopen(server.url, timeout=10) as response:
+            assert expected in response.read().decode()
+        server.stop()
