@@ -173,6 +173,13 @@ def _display_arguments(display: argparse.ArgumentParser) -> None:
     display.add_argument("--serve", action="store_true", help="serve the view to a browser instead of this terminal")
     display.add_argument("--host", default="127.0.0.1", help="address to serve on (default: 127.0.0.1, this computer)")
     display.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
+    display.add_argument(
+        "--font-scale",
+        type=float,
+        default=None,
+        metavar="X",
+        help="the web page's type size, 0.5 to 3 (default: config.yaml's display_font_scale, else 1)",
+    )
     _scripts_option(display)
 
 

@@ -1,4 +1,4 @@
-"""`companion display [SESSION] [--serve [--host H] [--port N]]`: the client-facing view."""
+"""`companion display [SESSION] [--serve [--host H] [--port N] [--font-scale X]]`: the client-facing view."""
 
 from __future__ import annotations
 
@@ -18,16 +18,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"companion display: {error}", file=sys.stderr)
             return 1
     if args.serve:
-        try:
-            from companion.display.serve import serve
-        except ImportError as error:
-            print(
-                f"companion display --serve needs textual-serve ({error}); `pip install textual-serve`.",
-                file=sys.stderr,
-            )
-            return 1
+        from companion.core.config import display_font_scale
+        from companion.display.serve import serve
 
-        return serve(args.session, args.host, args.port, args.scripts)
+        scale = display_font_scale() if args.font_scale is None else args.font_scale
+        if not 0.5 <= scale <= 3:
+            print("companion display: --font-scale must be between 0.5 and 3.", file=sys.stderr)
+            return 2
+        return serve(args.session, args.host, args.port, args.scripts, stores=stores, scale=scale)
     from companion.display.terminal import make_display
 
     app = make_display(args.session, extra_dirs=args.scripts, stores=stores)

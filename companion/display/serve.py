@@ -1,27 +1,27 @@
-"""The client display served to a browser (a monitor or tablet facing the client) by textual-serve.
+"""`companion display --serve`: the client's screen as a web page, for a tablet or a monitor.
 
-Each browser that connects gets its own `companion display` process, the terminal view as it
-is. Loopback only unless asked: a display on the local network can be watched by anyone there.
-The page asks nothing from the internet (textual-serve's page would fetch a web font), and its
-links follow the address the browser used, so a tablet reaching 192.168.1.20 gets working URLs
-even when the server listens on 0.0.0.0.
+Starts the page's server (web/server.py) in this process, on loopback unless asked, with a
+random token per run in the address it prints. Served beyond loopback it also prints the
+address other devices reach, a QR code of it for the tablet's camera, and a plain warning.
+SIGTERM and Ctrl+C stop it at once: the viewers are told the server has gone, and the page
+keeps the last words and reconnects when it comes back.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import io
 import ipaddress
-import re
-import shlex
-import shutil
+import secrets
+import signal
 import socket
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from textual_serve.server import Server
-
-_WEB_FONT = re.compile(r"\s*<link\s+rel=\"stylesheet\"\s+href=\"https://fonts\.googleapis\.com[^>]*>", re.S)
+from companion.core.journal.store import JournalStore
+from companion.display.follow import Follower
 
 
 def is_loopback(host: str) -> bool:
@@ -38,49 +38,9 @@ def network_warning(host: str, port: int) -> str | None:
         return None
     return (
         f"Warning: the client display is served on {host}:{port}, beyond this computer. "
-        "Anyone on this network who opens its address can watch the client's screen. "
+        "Anyone on this network who has its address, key included, can watch the client's screen. "
         "Serve on 127.0.0.1 (the default) unless the screen facing the client needs it."
     )
-
-
-def display_command(session: str | None, extra_dirs: Iterable[Path] = ()) -> str:
-    """The shell command each browser connection runs: the terminal display of the same session."""
-    argv = [sys.executable, "-m", "companion", "display"]
-    for folder in extra_dirs:
-        argv += ["--scripts", str(folder)]
-    if session:
-        argv.append(str(session))
-    return shlex.join(argv)
-
-
-def _offline_templates() -> Path:
-    """textual-serve's page without its web font, in a private temporary folder."""
-    original = Path(sys.modules[Server.__module__].__file__).parent / "templates"
-    folder = Path(tempfile.mkdtemp(prefix="companion-display-"))
-    for template in original.glob("*.html"):
-        (folder / template.name).write_text(_WEB_FONT.sub("", template.read_text(encoding="utf-8")), encoding="utf-8")
-    return folder
-
-
-class DisplayServer(Server):
-    def __init__(self, command: str, host: str, port: int) -> None:
-        self._templates = _offline_templates()
-        super().__init__(command, host=host, port=port, title="Session Companion", templates_path=self._templates)
-
-    async def on_shutdown(self, app) -> None:
-        shutil.rmtree(self._templates, ignore_errors=True)
-
-    async def on_startup(self, app) -> None:
-        if self.host in ("0.0.0.0", "::", ""):
-            where = f"port {self.port} of every network address of this computer"
-        else:
-            where = self.public_url
-        print(f"Serving the client display on {where}. Open it in the browser facing the client.", flush=True)
-        print("Press Ctrl+C to stop.", flush=True)
-
-    async def handle_index(self, request):
-        self.public_url = f"{request.scheme}://{request.host}"  # the address this browser used
-        return await super().handle_index(request)
 
 
 def port_problem(host: str, port: int) -> str | None:
@@ -99,18 +59,86 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
-def serve(session: str | None, host: str, port: int, extra_dirs: Iterable[Path] = ()) -> int:
+def reachable_host(host: str) -> str:
+    """The address another device on the network uses for `host` (for 0.0.0.0: this computer's
+    address on the network its default route leaves by; no packet is sent to find it)."""
+    if host not in ("0.0.0.0", "::", ""):
+        return host
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))  # a documentation address: connect() on UDP only picks a route
+        return str(probe.getsockname()[0])
+    return socket.gethostname()
+
+
+def page_url(host: str, port: int, token: str) -> str:
+    name = f"[{host}]" if ":" in host else host
+    return f"http://{name}:{port}/?t={token}"
+
+
+def qr_code(text: str) -> str:
+    """`text` as a QR code drawn in the terminal (segno, a pure-Python QR library)."""
+    import segno
+
+    drawn = io.StringIO()
+    segno.make(text, error="m").terminal(out=drawn, compact=True)
+    return drawn.getvalue()
+
+
+def serve(
+    session: str | None,
+    host: str,
+    port: int,
+    extra_dirs: Iterable[Path] = (),
+    *,
+    stores: list[JournalStore] | None = None,
+    scale: float = 1.0,
+    max_viewers: int | None = None,
+) -> int:
     problem = port_problem(host, port)
     if problem:
         print(f"companion display: cannot serve on {host}:{port} ({problem}).", file=sys.stderr)
         return 1
-    warning = network_warning(host, port)
-    if warning:
-        print(warning, file=sys.stderr, flush=True)
-    server = DisplayServer(display_command(session, extra_dirs), host, port)
+    token = secrets.token_urlsafe(18)
+    follower = Follower(session, stores, extra_dirs=extra_dirs)
     try:
-        server.serve()
+        return asyncio.run(_run(follower, host, port, token, scale, max_viewers))
     except OSError as error:
         print(f"companion display: cannot serve on {host}:{port} ({error.strerror or error}).", file=sys.stderr)
         return 1
+
+
+async def _run(follower: Follower, host: str, port: int, token: str, scale: float, max_viewers: int | None) -> int:
+    from aiohttp import web
+
+    from companion.display.web.server import MAX_VIEWERS, DisplayServer
+
+    loopback = is_loopback(host)
+    server = DisplayServer(
+        follower, token=token, loopback=loopback, scale=scale, max_viewers=max_viewers or MAX_VIEWERS
+    )
+    runner = web.AppRunner(server.app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
+    await runner.setup()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await web.TCPSite(runner, host or None, port).start()
+        _announce(host, port, token, loopback)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+    print("Stopped serving the client display.", flush=True)
     return 0
+
+
+def _announce(host: str, port: int, token: str, loopback: bool) -> None:
+    url = page_url(reachable_host(host), port, token)
+    print(f"Serving the client display at {url}", flush=True)
+    if not loopback:
+        print("Open it on the screen facing the client, or point the tablet's camera at this code:", flush=True)
+        print(qr_code(url), end="", flush=True)
+        warning = network_warning(host, port)
+        if warning:
+            print(warning, file=sys.stderr, flush=True)
+    print("Press Ctrl+C to stop.", flush=True)

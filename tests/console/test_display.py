@@ -287,3 +287,54 @@ async def test_the_outro_of_an_exercise_shows_every_step_done(demo, clock):
         await pilot.pause(0.6)  # a later poll must not take the dots back
         assert app.query_one(StepDots).marks == ["done"] * len(exercise.steps)
     session.close()
+
+
+async def test_an_abandoned_rehearsal_is_not_shown_unless_named(demo, clock, tmp_path):
+    rehearsals = JournalStore(tmp_path / "rehearsals")
+    abandoned = LiveSession.start(demo, rehearsals, clock, rehearsal=True, speed=60.0)
+    abandoned.close()  # quit with q: unfinished, but no console writes it any more
+    app = ClientDisplay(wall=clock.now, stores=[JournalStore(), rehearsals])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.7)  # past a poll that looked for sessions
+        assert WAITING in _screen_text(app) and app.tail is None
+    named = ClientDisplay(str(abandoned.writer.path), wall=clock.now, stores=[JournalStore(), rehearsals])
+    async with named.run_test(size=(80, 24)) as pilot:
+        assert await _shows(pilot, named, "Welcome.")
+
+
+async def test_a_rehearsal_left_while_followed_gives_way_to_waiting(demo, clock, tmp_path):
+    rehearsals = JournalStore(tmp_path / "rehearsals")
+    session = LiveSession.start(demo, rehearsals, clock, rehearsal=True, speed=60.0)
+    app = ClientDisplay(wall=clock.now, stores=[JournalStore(), rehearsals])
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await _shows(pilot, app, "Welcome.")
+        session.close()
+        assert await _shows(pilot, app, WAITING, within=15.0)  # looked at every 5 s
+
+
+async def test_a_session_whose_console_is_gone_is_not_picked_up(demo, clock):
+    crashed = _start(demo, clock)
+    crashed.close()
+    app = ClientDisplay(wall=clock.now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.7)
+        assert WAITING in _screen_text(app)
+        resumed = LiveSession.resume(demo, JournalStore(), crashed.session_id, clock_factory=lambda speed, at: clock)
+        assert await _shows(pilot, app, "Welcome.", within=10.0)  # a resume brings it back
+        resumed.close()
+
+
+async def test_the_console_can_tell_a_terminal_display_follows_its_session(demo, clock):
+    from companion.display.status import screens_following
+
+    session = _start(demo, clock)
+    assert screens_following(session.writer.path) == 0
+    app = ClientDisplay(wall=clock.now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await _shows(pilot, app, "Welcome.")
+        assert screens_following(session.writer.path) == 1
+        status = next(session.writer.path.parent.glob("*.screen-*.json"))
+        assert status.stat().st_mode & 0o777 == 0o600
+        assert "K-SECRET" not in status.read_text()
+    assert screens_following(session.writer.path) == 0
+    session.close()

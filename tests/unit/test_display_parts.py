@@ -23,8 +23,9 @@ from companion.core.events import (
 from companion.core.journal.store import JournalHeader
 from companion.core.journal.tail import JournalTail
 from companion.core.scripts.library import load_library
-from companion.display.serve import display_command, is_loopback, network_warning
-from companion.display.terminal import AMBIENT_STEP_SECONDS, SessionTime, ambient_colour
+from companion.display.follow import SessionTime
+from companion.display.serve import is_loopback, network_warning
+from companion.display.terminal import AMBIENT_STEP_SECONDS, ambient_colour
 
 T0 = 1_800_000_000.0
 HEADER = {
@@ -196,13 +197,6 @@ def test_serving_beyond_loopback_is_warned_about():
     assert not is_loopback("192.168.1.20") and not is_loopback("laptop.local")
 
 
-def test_each_browser_runs_the_terminal_display_of_the_same_session(tmp_path):
-    command = display_command("20270115-0800-demo", [tmp_path / "my scripts"])
-    assert command.split()[1:4] == ["-m", "companion", "display"]
-    assert command.endswith("20270115-0800-demo")
-    assert f"'{tmp_path / 'my scripts'}'" in command  # quoted for the shell
-
-
 def test_a_port_in_use_is_found_before_the_server_says_it_serves():
     import socket
 
@@ -279,3 +273,103 @@ def test_the_moves_of_an_earlier_run_of_the_same_exercise_are_not_replayed(libra
         ExerciseStarted(T0 + 100, exercise_id="five-senses"),
     ]
     assert client_view(demo, events, library.exercises, T0 + 101).exercise.stage == "intro"
+
+
+def test_the_pages_message_carries_the_client_words_and_nothing_else(library):
+    from companion.display.web.feed import view_message
+
+    demo = library.session("demo")
+    events = [
+        SessionStarted(T0, script_id="demo", client_code="K-SECRET"),
+        PhaseStarted(T0, phase_id="arrival", move="start"),
+        NoteAdded(T0 + 1, text="PRIVATE"),
+        VitalsRecorded(T0 + 2, systolic=190),
+    ]
+    clock = SessionTime(lambda: T0 + 10)
+    message = view_message(client_view(demo, events, library.exercises, T0 + 10), clock)
+    assert message == {"type": "view", "mode": "session", "words": demo.phases[0].client, "status": ""}
+    waiting = view_message(client_view(demo, [], library.exercises, T0), clock)
+    assert waiting["mode"] == "waiting" and waiting["status"] == "Waiting for a session to start."
+
+
+def test_the_pages_message_of_an_exercise_counts_seconds_into_its_stage(library):
+    from companion.display.web.feed import view_message
+
+    demo = library.session("demo")
+    five = library.exercise("five-senses")
+    events = [SessionStarted(T0, script_id="demo"), ExerciseStarted(T0 + 60, exercise_id="five-senses")]
+    now = T0 + 60 + 8 + 3  # 3 s into the first step
+    clock = SessionTime(lambda: now)
+    step = view_message(client_view(demo, events, library.exercises, now, clock.exercise_now), clock)["exercise"]
+    assert step["stage"] == "step" and step["text"] == five.steps[0].say.strip()
+    assert step["dots"] == [0, len(five.steps)] and step["elapsed"] == pytest.approx(3.0)
+    assert step["stageSeconds"] == five.steps[0].seconds and step["held"] is False and "pattern" not in step
+
+    box = library.exercise("box-breathing")
+    events = [SessionStarted(T0, script_id="demo"), ExerciseStarted(T0 + 60, exercise_id="box-breathing")]
+    held = [*events, ExerciseMoved(T0 + 60 + 8 + 5, "box-breathing", "pause", 13.0)]
+    later = T0 + 60 + 8 + 40
+    clock = SessionTime(lambda: later)
+    breath = view_message(client_view(demo, held, library.exercises, later, clock.exercise_now), clock)["exercise"]
+    assert breath["stage"] == "breathing" and breath["held"] is True and breath["elapsed"] == pytest.approx(5.0)
+    assert breath["pattern"] == {"in": 4.0, "hold": 4.0, "out": 4.0, "rest": 4.0} and breath["rounds"] == box.rounds
+    assert breath["dots"] == [None, 0]
+
+
+def test_a_host_header_is_read_as_the_browser_wrote_it():
+    from companion.display.web.server import _hostname
+
+    assert _hostname("127.0.0.1:8000") == "127.0.0.1"
+    assert _hostname("[::1]:8000") == "::1"
+    assert _hostname("LocalHost:80") == "localhost"
+    assert _hostname("rebound.example") == "rebound.example"
+
+
+def test_the_printed_address_carries_the_key_and_the_host_others_reach():
+    from companion.display.serve import page_url, qr_code, reachable_host
+
+    assert page_url("127.0.0.1", 8000, "abc") == "http://127.0.0.1:8000/?t=abc"
+    assert page_url("::1", 8000, "abc") == "http://[::1]:8000/?t=abc"
+    assert reachable_host("192.168.1.20") == "192.168.1.20"
+    assert reachable_host("0.0.0.0") not in ("0.0.0.0", "")
+    drawn = qr_code("http://192.168.1.20:8000/?t=abc")
+    assert len(drawn.splitlines()) > 10 and "\u2588" in drawn
+
+
+def test_a_journal_is_in_use_only_while_a_console_writes_it(tmp_path):
+    from companion.core.clock import FakeClock
+    from companion.core.journal.store import JournalStore
+    from companion.core.session import LiveSession
+    from companion.display.follow import _lock_is_taken, journal_in_use
+
+    session = LiveSession.start(load_library().session("demo"), JournalStore(tmp_path), FakeClock())
+    path = session.writer.path
+    assert journal_in_use(path) and _lock_is_taken(path)
+    session.close()
+    assert not journal_in_use(path) and not _lock_is_taken(path)
+    assert not journal_in_use(tmp_path / "missing.jsonl")
+
+
+def test_where_proc_locks_does_not_name_the_files_a_lock_is_tried_instead(tmp_path, monkeypatch):
+    from companion.core.clock import FakeClock
+    from companion.core.journal.store import JournalStore
+    from companion.core.session import LiveSession
+    from companion.display import follow
+
+    monkeypatch.setattr(follow, "_lock_table", lambda: "")  # a /proc/locks that shows nothing
+    monkeypatch.setattr(follow, "_PROC_LOCKS_WORK", {})
+    session = LiveSession.start(load_library().session("demo"), JournalStore(tmp_path), FakeClock())
+    assert follow.journal_in_use(session.writer.path)
+    assert follow._PROC_LOCKS_WORK == {tmp_path: False}
+    session.close()
+    assert not follow.journal_in_use(session.writer.path)
+    assert list(tmp_path.glob(".screen-lock-check-*")) == []
+
+
+def test_the_serve_command_refuses_a_font_scale_out_of_range(capsys):
+    from companion.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["display", "--serve", "--font-scale", "9"])
+    assert done.value.code == 2
+    assert "--font-scale must be between 0.5 and 3" in capsys.readouterr().err

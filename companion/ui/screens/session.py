@@ -23,6 +23,7 @@ from companion.ui.keymap import DeclaredOrder
 from companion.ui.screens.session_keys import SESSION_ACTIONS, SESSION_BINDINGS
 from companion.ui.startup import after_first_frame
 from companion.ui.timefmt import wall_text
+from companion.ui.widgets.client_screen import ClientScreenMark
 from companion.ui.widgets.dose_clock import DoseClock
 from companion.ui.widgets.journal_warning import JournalWarning
 from companion.ui.widgets.phase_clock import PhaseClock
@@ -94,6 +95,7 @@ class SessionScreen(DeclaredOrder, Screen[None]):
         yield TooSmall()
         with Vertical(id="console"):
             yield StatusLine(self.client_code, self.rehearsal_speed, id="status")
+            yield ClientScreenMark(lambda: self.session.writer.path, id="client-screen")
             yield JournalWarning(id="journal-warning")
             if self.notices:
                 yield Static(Content("\n".join(self.notices)), id="notices")
