@@ -21,6 +21,7 @@ from pathlib import Path
 
 from companion import paths
 from companion.core.client_view import ClientView, ExerciseView, client_view
+from companion.core.journal.in_use import open_elsewhere
 from companion.core.journal.store import JournalError, JournalHeader, JournalStore
 from companion.core.journal.tail import JournalTail
 from companion.core.scripts.lookup import ScriptLookup, find_script
@@ -41,7 +42,7 @@ def journal_in_use(path: Path) -> bool:
     On Linux /proc/locks is read, so looking never takes the lock itself, even for a moment
     (a console opening the journal just then could be refused). Where /proc/locks is missing,
     or does not name files on this disk as stat() does (checked once per folder with a lock of
-    our own), a shared lock is tried and released at once.
+    our own), a shared lock is tried and released at once (`core.journal.in_use`).
     """
     try:
         status = os.stat(path)
@@ -49,7 +50,7 @@ def journal_in_use(path: Path) -> bool:
         return False
     table = _lock_table() if _proc_locks_name_files_in(path.parent) else None
     if table is None:
-        return _lock_is_taken(path)
+        return open_elsewhere(path) if fcntl is not None else True  # no locks at all: assume it is
     return _lock_line(status) in table
 
 
@@ -90,24 +91,6 @@ def _proc_locks_name_files_in(folder: Path) -> bool:
             probe.unlink(missing_ok=True)
     _PROC_LOCKS_WORK[folder] = works
     return works
-
-
-def _lock_is_taken(path: Path) -> bool:
-    if fcntl is None:
-        return True
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)  # closing releases a lock just taken
-    return False
 
 
 def step_dots(e: ExerciseView) -> tuple[int | None, int]:

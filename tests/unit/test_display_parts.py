@@ -338,15 +338,16 @@ def test_the_printed_address_carries_the_key_and_the_host_others_reach():
 
 def test_a_journal_is_in_use_only_while_a_console_writes_it(tmp_path):
     from companion.core.clock import FakeClock
+    from companion.core.journal.in_use import open_elsewhere
     from companion.core.journal.store import JournalStore
     from companion.core.session import LiveSession
-    from companion.display.follow import _lock_is_taken, journal_in_use
+    from companion.display.follow import journal_in_use
 
     session = LiveSession.start(load_library().session("demo"), JournalStore(tmp_path), FakeClock())
     path = session.writer.path
-    assert journal_in_use(path) and _lock_is_taken(path)
+    assert journal_in_use(path) and open_elsewhere(path)
     session.close()
-    assert not journal_in_use(path) and not _lock_is_taken(path)
+    assert not journal_in_use(path) and not open_elsewhere(path)
     assert not journal_in_use(tmp_path / "missing.jsonl")
 
 
