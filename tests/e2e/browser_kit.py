@@ -85,13 +85,15 @@ def start_server(folder: Path, *args: str, host: str = "127.0.0.1", seconds: flo
     """`companion display --serve ARGS` on a free port; returns once it printed its address."""
     port = free_port()
     log = folder / f"serve-{port}.log"
+    private_tmp = folder / "tmp"  # rehearsals live in the temporary folder: not another test's
+    private_tmp.mkdir(exist_ok=True)
     with open(log, "wb") as output:  # a file, not a pipe nobody reads: the server can never block on it
         process = subprocess.Popen(
             [sys.executable, "-m", "companion", "display", "--serve", "--host", host, "--port", str(port), *args],
             stdout=output,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env=os.environ.copy(),
+            env={**os.environ, "TMPDIR": str(private_tmp)},
             start_new_session=True,
         )
     deadline = time.monotonic() + seconds
