@@ -55,3 +55,19 @@ def test_a_status_file_left_by_a_killed_display_counts_for_nothing(tmp_path):
     ScreenStatus("terminal").update(journal, 1)
     assert screens_following(journal) == 1
     assert status_path(journal, os.getpid()).stat().st_mode & 0o777 == 0o600
+
+
+async def test_the_session_screen_says_when_a_client_screen_follows_it(tmp_path):
+    from console_kit import console, settled, until
+
+    app, clock, player, store = console(tmp_path)
+    status = ScreenStatus("browser")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        mark = app.screen.query_one(ClientScreenMark)
+        assert not mark.display
+        status.update(app.screen.session.writer.path, 1)  # as `companion display --serve` does
+        await until(pilot, lambda: mark.display)
+        assert "Client screen connected" in str(mark.render())
+        status.update(None, 0)
+        await until(pilot, lambda: not mark.display)
