@@ -412,3 +412,15 @@ async def test_the_pickers_footer_keeps_all_of_its_few_keys(tmp_path):
         await until(pilot, lambda: len(footer.query("FooterKey")) >= 3)
         await pilot.pause()
         assert all(key.display for key in footer.query("FooterKey"))
+
+
+async def test_at_80x24_four_flagged_readings_leave_the_notes_in_view(tmp_path):
+    app, *_ = console(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        app.session.record_vitals(195, 102, 130, 88, "")
+        app.screen.show_state()
+        await pilot.pause()
+        vitals, notes = app.screen.query_one("#vitals"), app.screen.query_one("#notes")
+        assert "more beyond this protocol's numbers" in vitals.plain
+        assert notes.region.bottom <= 23 and notes.region.height == 3  # above the footer, whole

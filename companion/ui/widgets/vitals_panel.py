@@ -44,7 +44,11 @@ class VitalsPanel(QuietStatic):
         else:
             last = state.vitals[-1]
             lines.append(f"[b]{reading_text(last)}[/]  [dim]{wall_text(last.at)}[/]")
-            for flag in last.flags:
+            flags = list(last.flags)
+            if len(flags) > 2 and self.screen.has_class("-short"):
+                # A short window keeps the panels below in view: the first flag, and how many more.
+                flags = [flags[0], f"and {len(flags) - 1} more beyond this protocol's numbers"]
+            for flag in flags:
                 lines.append(f"[$warning]▲ {escape(flag)}[/]")
             if last.note:
                 lines.append(f"[dim]{escape(last.note)}[/]")
