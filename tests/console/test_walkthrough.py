@@ -418,9 +418,12 @@ async def test_at_80x24_four_flagged_readings_leave_the_notes_in_view(tmp_path):
     app, *_ = console(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot)
+        app.session.give_dose(50, "mg", "IM")  # the big digits take three more rows
         app.session.record_vitals(195, 102, 130, 88, "")
         app.screen.show_state()
         await pilot.pause()
         vitals, notes = app.screen.query_one("#vitals"), app.screen.query_one("#notes")
         assert "more beyond this protocol's numbers" in vitals.plain
         assert notes.region.bottom <= 23 and notes.region.height == 3  # above the footer, whole
+        audio = app.screen.query_one("#audio")
+        assert audio.region.height >= 3 and not audio.region.overlaps(notes.region)
