@@ -423,7 +423,8 @@ async def test_at_80x24_four_flagged_readings_leave_the_notes_in_view(tmp_path):
         app.screen.show_state()
         await pilot.pause()
         vitals, notes = app.screen.query_one("#vitals"), app.screen.query_one("#notes")
-        assert "more beyond this protocol's numbers" in vitals.plain
+        assert "▲ above: Sys 195, Dia 102, HR 130" in vitals.plain and "▼ below: SpO2 88" in vitals.plain
+        assert "below: SpO2 88" in _screen_text(app)  # not clipped
         assert notes.region.bottom <= 23 and notes.region.height == 3  # above the footer, whole
         audio = app.screen.query_one("#audio")
         assert audio.region.height >= 3 and not audio.region.overlaps(notes.region)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from companion.core.scripts.script import Safety
 from companion.core.timeline import SessionState, VitalsReading
 from companion.ui.safe_text import escape
 from companion.ui.timefmt import wall_text
@@ -19,6 +20,25 @@ def reading_text(reading: VitalsReading) -> str:
     if reading.respiratory_rate is not None:
         parts.append(f"RR {reading.respiratory_rate}")
     return "  ".join(parts) or "(no numbers)"
+
+
+def compact_flags(reading: VitalsReading, safety: Safety) -> list[str]:
+    """The flagged readings in a line each for above and below: "▲ above: Sys 195, Dia 102"."""
+    above, below = [], []
+    for name, value, high, low in (
+        ("Sys", reading.systolic, safety.systolic_max, None),
+        ("Dia", reading.diastolic, safety.diastolic_max, None),
+        ("HR", reading.heart_rate, safety.heart_rate_max, safety.heart_rate_min),
+        ("SpO2", reading.spo2, None, safety.spo2_min),
+    ):
+        if value is None:
+            continue
+        if high is not None and value > high:
+            above.append(f"{name} {value}")
+        elif low is not None and value < low:
+            below.append(f"{name} {value}")
+    lines = [f"▲ above: {', '.join(above)}"] if above else []
+    return lines + ([f"▼ below: {', '.join(below)}"] if below else [])
 
 
 def unchecked_lows(state: SessionState) -> str:
@@ -44,12 +64,11 @@ class VitalsPanel(QuietStatic):
         else:
             last = state.vitals[-1]
             lines.append(f"[b]{reading_text(last)}[/]  [dim]{wall_text(last.at)}[/]")
-            flags = list(last.flags)
-            if len(flags) > 2 and self.screen.has_class("-short"):
-                # A short window keeps the panels below in view: the first flag, and how many more.
-                flags = [flags[0], f"and {len(flags) - 1} more beyond this protocol's numbers"]
-            for flag in flags:
-                lines.append(f"[$warning]▲ {escape(flag)}[/]")
+            if len(last.flags) > 1 and self.screen.has_class("-short"):
+                # A short window: the readings beyond the protocol's numbers, two lines at most.
+                lines += [f"[$warning]{escape(line)}[/]" for line in compact_flags(last, state.script.safety)]
+            else:
+                lines += [f"[$warning]▲ {escape(flag)}[/]" for flag in last.flags]
             if last.note:
                 lines.append(f"[dim]{escape(last.note)}[/]")
         if asked:
