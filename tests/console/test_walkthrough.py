@@ -419,6 +419,7 @@ async def test_at_80x24_four_flagged_readings_leave_the_notes_in_view(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot)
         app.session.give_dose(50, "mg", "IM")  # the big digits take three more rows
+        app.session.mark_distress("")  # and the Sound panel says how to bring the music back
         app.session.record_vitals(195, 102, 130, 88, "")
         app.screen.show_state()
         await pilot.pause()

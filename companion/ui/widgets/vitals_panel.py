@@ -9,7 +9,7 @@ from companion.ui.timefmt import wall_text
 from companion.ui.widgets.quiet import QuietStatic
 
 
-def reading_text(reading: VitalsReading) -> str:
+def reading_text(reading: VitalsReading, gap: str = "  ") -> str:
     parts = []
     if reading.systolic is not None or reading.diastolic is not None:
         parts.append(f"BP {reading.systolic or '?'}/{reading.diastolic or '?'}")
@@ -19,7 +19,7 @@ def reading_text(reading: VitalsReading) -> str:
         parts.append(f"SpO2 {reading.spo2}%")
     if reading.respiratory_rate is not None:
         parts.append(f"RR {reading.respiratory_rate}")
-    return "  ".join(parts) or "(no numbers)"
+    return gap.join(parts) or "(no numbers)"
 
 
 def compact_flags(reading: VitalsReading, safety: Safety) -> list[str]:
@@ -63,7 +63,12 @@ class VitalsPanel(QuietStatic):
             lines.append("[dim]None recorded.[/]  [b]v[/] records")
         else:
             last = state.vitals[-1]
-            lines.append(f"[b]{reading_text(last)}[/]  [dim]{wall_text(last.at)}[/]")
+            if self.screen.has_class("-short"):  # the time in the title: the reading keeps one line
+                self.border_title = f"Vitals {wall_text(last.at)}"
+                lines.append(f"[b]{reading_text(last, ' ')}[/]")
+            else:
+                self.border_title = "Vitals"
+                lines.append(f"[b]{reading_text(last)}[/]  [dim]{wall_text(last.at)}[/]")
             if len(last.flags) > 1 and self.screen.has_class("-short"):
                 # A short window: the readings beyond the protocol's numbers, two lines at most.
                 lines += [f"[$warning]{escape(line)}[/]" for line in compact_flags(last, state.script.safety)]
