@@ -27,6 +27,7 @@ from companion.core.events import (
     DoseGiven,
     Event,
     ExerciseFinished,
+    ExerciseMove,
     ExerciseMoved,
     ExerciseStarted,
     NoteAdded,
@@ -278,7 +279,7 @@ class LiveSession:
             ExerciseFinished(at=self.now(), exercise_id=exercise_id, step_reached=step, completed=completed)
         )
 
-    def exercise_moved(self, exercise_id: str, move: str, after: float) -> ExerciseMoved:
+    def exercise_moved(self, exercise_id: str, move: ExerciseMove, after: float) -> ExerciseMoved:
         return self._record(ExerciseMoved(at=self.now(), exercise_id=exercise_id, move=move, after=after))
 
     def mark_distress(self, note: str = "") -> DistressMarked:

@@ -54,7 +54,14 @@ def render_report(
     return RENDERERS[_checked(fmt)](report)
 
 
-def _report(contents, script, exercises, tz, generated_at, script_problem) -> SessionReport:
+def _report(
+    contents: JournalContents,
+    script: SessionScript | None,
+    exercises: Mapping[str, GroundingExercise] | None,
+    tz: tzinfo | None,
+    generated_at: float | None,
+    script_problem: str,
+) -> SessionReport:
     report = build_report(
         contents,
         script,

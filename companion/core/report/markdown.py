@@ -8,10 +8,10 @@ numbers, lists for the notes. Free text is kept as written; only what would brea
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from companion.core.report import words
-from companion.core.report.model import SessionReport
+from companion.core.report.model import SessionReport, TimedText
 
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
@@ -29,7 +29,7 @@ def render_markdown(report: SessionReport) -> str:
     return "\n".join(out)
 
 
-def _sections(report: SessionReport):
+def _sections(report: SessionReport) -> Iterator[tuple[str, list[str]]]:
     t = report.times
     day = report.day
 
@@ -143,7 +143,7 @@ def _clinical(report: SessionReport) -> Iterator[tuple[str, list[str]]]:
         yield heading, body
 
 
-def _timed_list(report: SessionReport, items, *, empty: str) -> list[str]:
+def _timed_list(report: SessionReport, items: Iterable[TimedText], *, empty: str) -> list[str]:
     lines = []
     for item in items:
         text = _line(item.text) if item.text else "(no words recorded)"

@@ -38,7 +38,7 @@ from companion.core.journal.store import JournalContents
 from companion.core.report.clinical import DischargeLine, MedicineLine, discharge_line, medicine_lines
 from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.script import Safety, SessionScript
-from companion.core.timeline import compute_state
+from companion.core.timeline import SessionState, compute_state
 
 ReminderOutcome = str  # "acknowledged" | "missed" | "not reached"
 
@@ -258,7 +258,14 @@ def build_report(
     )
 
 
-def _gaps(contents, script, started, ended, last_at, times: Times) -> tuple[str, ...]:
+def _gaps(
+    contents: JournalContents,
+    script: SessionScript | None,
+    started: SessionStarted | None,
+    ended: SessionEnded | None,
+    last_at: float | None,
+    times: Times,
+) -> tuple[str, ...]:
     gaps: list[str] = []
     if started is None:
         gaps.append("The journal holds no start of a session.")
@@ -300,7 +307,7 @@ def _has_thresholds(safety: Safety) -> bool:
     )
 
 
-def _vitals(events: list[Event], state) -> tuple[VitalsLine, ...]:
+def _vitals(events: list[Event], state: SessionState | None) -> tuple[VitalsLine, ...]:
     if state is not None:
         return tuple(
             VitalsLine(v.at, v.systolic, v.diastolic, v.heart_rate, v.spo2, v.note, tuple(v.flags), v.respiratory_rate)
@@ -313,8 +320,10 @@ def _vitals(events: list[Event], state) -> tuple[VitalsLine, ...]:
     )
 
 
-def _phases(events: list[Event], script, state, end_at: float | None) -> tuple[PhaseLine, ...]:
-    if state is not None:
+def _phases(
+    events: list[Event], script: SessionScript | None, state: SessionState | None, end_at: float | None
+) -> tuple[PhaseLine, ...]:
+    if state is not None and script is not None:
         lines = []
         for visit in state.history:
             title = visit.phase_id
@@ -399,7 +408,9 @@ def _pauses(events: list[Event]) -> tuple[PauseLine, ...]:
     return tuple(pauses)
 
 
-def _reminders(events: list[Event], script, state) -> tuple[ReminderLine, ...]:
+def _reminders(
+    events: list[Event], script: SessionScript | None, state: SessionState | None
+) -> tuple[ReminderLine, ...]:
     acknowledgements = {
         e.reminder_id: (index, e.at) for index, e in enumerate(events) if isinstance(e, ReminderAcknowledged)
     }
@@ -471,7 +482,7 @@ def _exercises(events: list[Event], known: Mapping[str, GroundingExercise]) -> t
     return tuple(lines)
 
 
-def _checklist(events: list[Event], script) -> tuple[ChecklistLine, ...]:
+def _checklist(events: list[Event], script: SessionScript | None) -> tuple[ChecklistLine, ...]:
     ticks: dict[tuple[str, str], ChecklistTicked] = {}
     for event in events:
         if isinstance(event, ChecklistTicked):

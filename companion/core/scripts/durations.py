@@ -54,7 +54,11 @@ def _kind(value: object) -> str:
         return f"true/false ({str(value).lower()})"
     if value is None:
         return "nothing"
-    return {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
 
 
 def _shown(value: object) -> str:
