@@ -43,8 +43,6 @@ def prepare(args: argparse.Namespace) -> str | None:
     if sealed and not any(_opens(path, header) for path, header in sealed):
         where = sorted({str(path.parent) for path, _ in sealed})
         return f"The passphrase does not open the encrypted journals in {', '.join(where)}."
-    if wants:
-        crypto.encrypt_new_journals(True)
     return None
 
 

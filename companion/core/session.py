@@ -20,9 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from companion.core.clock import Clock, MonotonicClock
+from companion.core.clock import Clock, MonotonicClock, StepWatch
 from companion.core.events import (
     ChecklistTicked,
+    ClockStepped,
     DistressMarked,
     DoseGiven,
     Event,
@@ -55,7 +56,7 @@ ClockFactory = Callable[[float, float], Clock]
 class ResumeReport:
     """What a resume found, for the screen that offers it."""
 
-    script_changed: bool  # the script's text differs from the one the session started with
+    script_changed: bool  # the script's file differs from (or lacks) the text the session started with
     torn: bool  # the journal's last line was cut short by a crash and was dropped
     problems: tuple[str, ...]  # plain sentences from reading the journal and replaying it
 
@@ -80,6 +81,10 @@ class LiveSession:
         self._events: list[Event] = events if events is not None else []
         self.header = header
         self.report = report or ResumeReport(False, False, ())
+        # Only a real clock at speed 1 can be stepped against: a test's clock or a rehearsal's
+        # runs away from the wall clock by design.
+        real = isinstance(clock, MonotonicClock) and clock.speed == 1
+        self.steps: StepWatch | None = StepWatch() if real else None
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -108,22 +113,34 @@ class LiveSession:
     @classmethod
     def resume(
         cls,
-        script: SessionScript,
+        script: SessionScript | None,
         store: JournalStore,
         session_id: str,
         clock_factory: ClockFactory | None = None,
     ) -> LiveSession:
         """Reopen a session from its journal, at the right (virtual) time.
 
-        Raises JournalError (a plain sentence) when the journal cannot be read or opened, or
-        belongs to another script. A rehearsal journal (speed != 1) resumes its virtual clock
-        where it would be had it never stopped: created + (wall time since created) * speed.
+        The session goes on with the script as planned: the copy its journal keeps (format 2),
+        else `script` (the library's; None when the library has it no more). Raises
+        JournalError (a plain sentence) when the journal cannot be read or opened, belongs to
+        another script, or no script can be had. A rehearsal journal (speed != 1) resumes its
+        virtual clock where it would be had it never stopped: created + (wall time since
+        created) * speed.
         """
+        from companion.core.scripts.lookup import planned_script
+
         path = store.path_for(session_id)
         contents = read_journal(path)
         header = contents.header
-        if header.script_id != script.id:
+        library_script = script
+        if script is not None and header.script_id != script.id:
             raise JournalError(f"{path} is a session of the script {header.script_id!r}, not {script.id!r}.")
+        script = planned_script(header) or script
+        if script is None:
+            raise JournalError(
+                f"The script {header.script_id!r} of session {header.session_id} is not in the library, "
+                "and its journal keeps no copy of it."
+            )
         writer = JournalWriter.open_existing(path)
         last_at = max((event.at for event in contents.events), default=header.created)
         virtual_now = max(header.created + (time.time() - header.created) * header.speed, last_at)
@@ -132,7 +149,7 @@ class LiveSession:
         events = list(contents.events)
         replay_problems = compute_state(script, events, clock.now()).problems
         report = ResumeReport(
-            script_changed=header.script_hash != script.text_hash,
+            script_changed=library_script is None or header.script_hash != library_script.text_hash,
             torn=contents.torn,
             problems=contents.problems + replay_problems,
         )
@@ -180,6 +197,24 @@ class LiveSession:
     def retry_writes(self) -> bool:
         """Try the waiting events again (call it on a timer while write_problem is set)."""
         return self.writer.retry()
+
+    def check(self) -> list[str]:
+        """Once a tick: write what waits (and the whole journal again if its file was removed),
+        and notice a step of the wall clock. Returns sentences to say once, calmly."""
+        said = []
+        self.writer.retry()
+        if self.writer.notice:
+            said.append(self.writer.notice)
+            self.writer.notice = None
+        now = self.clock.now()
+        step = self.steps.check(now) if self.steps is not None else None
+        if step is not None:
+            self.record(ClockStepped(at=now, offset=step))
+            said.append(
+                f"The computer's clock moved {_amount(step)} {'ahead' if step > 0 else 'back'}; "
+                "the session keeps its own time, and every time on this screen follows it."
+            )
+        return said
 
     def close(self) -> bool:
         """Close the journal. False when some events could not be written (see write_problem)."""
@@ -293,6 +328,13 @@ class LiveSession:
     def _record(self, event: E) -> E:
         self.record(event)
         return event
+
+
+def _amount(step: float) -> str:
+    minutes = round(abs(step) / 60)
+    if minutes < 90:
+        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    return f"about {round(abs(step) / 3600)} hours"
 
 
 def _monotonic_clock(speed: float, start: float) -> Clock:

@@ -22,6 +22,7 @@ from companion.audio.director import DRAIN, AudioDirector
 from companion.core.journal.in_use import open_elsewhere
 from companion.core.journal.store import JournalError, JournalStore, SessionSummary
 from companion.core.scripts.library import DEFAULT_SESSION_ID
+from companion.core.scripts.problems import ScriptError
 from companion.core.scripts.script import SessionScript
 from companion.ui.options import ConsoleOptions
 from companion.ui.screens.session import SessionScreen
@@ -259,13 +260,9 @@ class CompanionApp(App[int]):
         from companion.core.session import LiveSession
 
         try:
-            script = self.library.session(summary.script_id)
-        except LookupError:
-            self.exit(
-                return_code=1,
-                message=f"The script {summary.script_id!r} of session {summary.session_id} is not in the library.",
-            )
-            return
+            script: SessionScript | None = self.library.session(summary.script_id)
+        except (LookupError, ScriptError):
+            script = None  # the journal's own copy of the script is used, when it has one
         store = self._store_of(summary)
         try:
             self.session = LiveSession.resume(script, store, summary.session_id, clock_factory=self.options.clock_for)
@@ -279,7 +276,12 @@ class CompanionApp(App[int]):
             first = self.session.events[0]
             self.client_code = getattr(first, "client_code", "") or ""
         notices = []
-        if self.session.script_changed:
+        if self.session.script_changed and self.session.header is not None and self.session.header.script_text:
+            notices.append(
+                "The script's file has changed or gone since this session started; "
+                "the session goes on as it was planned."
+            )
+        elif self.session.script_changed:
             notices.append("The script has changed since this session started; the timeline follows the new text.")
         # The journal's own plain sentences, a torn last line among them.
         notices += [f"From the journal: {problem}" for problem in self.session.problems]
@@ -308,7 +310,7 @@ class CompanionApp(App[int]):
             client_code=self.client_code or "",
             rehearsal_speed=self.rehearsal_speed,
             notices=notices,
-            real_time=self.real_time,
+            real_time=self.session.clock.now,  # one clock on screen: the session's
         )
 
     # -- keys typed while a dialog opens -------------------------------------------------------

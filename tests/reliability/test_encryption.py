@@ -17,7 +17,7 @@ from console_kit import START, make_script
 from companion.core.clock import FakeClock
 from companion.core.events import NoteAdded, SessionEnded
 from companion.core.journal import crypto
-from companion.core.journal import store as journal_module
+from companion.core.journal import writer as journal_module
 from companion.core.journal.store import (
     JournalError,
     JournalStore,
@@ -42,7 +42,7 @@ def fresh_keys(monkeypatch):
 
 def encrypted_session(store: JournalStore, client: str = "K-SECRET") -> LiveSession:
     crypto.remember(SECRET)
-    crypto.encrypt_new_journals(True)
+    store.encrypt = True
     session = LiveSession.start(make_script(), store, FakeClock(START), client_code=client)
     session.add_note(NOTE)
     return session
@@ -66,7 +66,7 @@ def test_the_file_holds_no_readable_event_and_its_header_says_encrypted(tmp_path
     header = json.loads(lines[0])
     assert header["encryption"]["scheme"] == crypto.SCHEME
     assert header["session_id"] == session.session_id  # the header itself stays plain: it is listed
-    assert all(set(json.loads(line)) == {"sealed"} for line in lines[1:])
+    assert all(set(json.loads(line)) == {"n", "sealed"} for line in lines[1:])
     assert len(lines) == 1 + len(session.events)
 
 
@@ -138,7 +138,8 @@ def test_a_line_copied_from_another_journal_does_not_open(tmp_path):
     path.write_bytes(path.read_bytes() + foreign + b"\n" + path.read_bytes().splitlines()[-1] + b"\n")
     reopen_with(SECRET)
     contents = read_journal(path)
-    assert len(contents.problems) == 1 and "does not open" in contents.problems[0]
+    assert len(contents.problems) == 2 and "does not open" in contents.problems[0]
+    assert "repeats record" in contents.problems[1]  # the last line, appended again, counts once
 
 
 def test_resume_listing_display_and_report_keep_working(tmp_path, monkeypatch):
@@ -192,9 +193,8 @@ def test_a_plain_journal_is_unchanged_by_all_this(tmp_path):
 
 
 def test_encrypting_without_a_passphrase_refuses_to_start(tmp_path):
-    crypto.encrypt_new_journals(True)
     with pytest.raises(JournalError, match=crypto.ENVIRONMENT):
-        JournalStore(tmp_path / "journals").create(make_script(), encrypt=True)
+        JournalStore(tmp_path / "journals", encrypt=True).create(make_script())
 
 
 def test_open_existing_needs_the_key_too(tmp_path):

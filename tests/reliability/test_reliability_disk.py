@@ -20,7 +20,7 @@ from console_kit import START, console, make_script, settled
 
 from companion.core.clock import FakeClock
 from companion.core.events import NoteAdded, PhaseStarted, SessionStarted
-from companion.core.journal import store as journal_module
+from companion.core.journal import writer as journal_module
 from companion.core.journal.store import JournalStore, read_journal
 from companion.core.session import LiveSession
 from companion.ui.screens.session import SessionScreen

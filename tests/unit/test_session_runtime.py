@@ -205,7 +205,7 @@ def _apply(s: LiveSession, clock: FakeClock, op: str, arg: int) -> None:
     elif op == "dose":
         s.give_dose(arg % 100 + 0.5, given_at=clock.now() - abs(arg) / 7)
     elif op == "vitals":
-        s.record_vitals(systolic=100 + arg % 100, heart_rate=40 + arg % 100, spo2=arg % 101)
+        s.record_vitals(systolic=100 + arg % 100, heart_rate=40 + arg % 100, spo2=50 + arg % 51)
     elif op == "note":
         s.add_note(f'note ✓ {arg} "quoted"\n')
     elif op == "tick":

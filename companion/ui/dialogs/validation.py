@@ -12,6 +12,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from companion.core.limits import VITALS
+
 
 class FormError(ValueError):
     """One plain sentence for the form's message line; `field` names the input to focus."""
@@ -40,14 +42,7 @@ class VitalsEntry:
     respiratory_rate: int | None = None
 
 
-# (label, low, high) for typing-slip checks.
-PLAUSIBLE = {
-    "systolic": ("Systolic pressure", 50, 300),
-    "diastolic": ("Diastolic pressure", 20, 200),
-    "heart_rate": ("Heart rate", 20, 250),
-    "spo2": ("SpO2", 50, 100),
-    "respiratory_rate": ("Respiratory rate", 4, 60),
-}
+PLAUSIBLE = VITALS  # (label, low, high) for typing-slip checks, shared with the journal reader
 
 LATEST_DOSE_AGE = 12 * 3600.0  # a dose time further back than this is a typing slip
 FUTURE_TOLERANCE = 60.0

@@ -161,8 +161,9 @@ class SessionScreen(DeclaredOrder, Screen[None]):
     # -- the tick -------------------------------------------------------------------------
 
     def tick(self) -> None:
-        if self.session.write_problem:
-            self.session.retry_writes()  # the disk may be back: write what waits, in order
+        # The disk may be back, the journal's file gone, the wall clock stepped: said once each.
+        for notice in self.session.check():
+            self.notify(notice, timeout=15)
         self.show_state()
         if not self.audio.fading:
             self.audio.update()
