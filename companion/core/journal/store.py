@@ -56,6 +56,7 @@ __all__ = [
     "decode_line",
     "encode_event",
     "header_line",
+    "is_session_id",
     "journal_key",
     "parse_header",
     "read_journal",

@@ -244,7 +244,7 @@ class JournalWriter:
         try:
             there = os.stat(self.path)
             same = (there.st_dev, there.st_ino) == (held.st_dev, held.st_ino) and held.st_nlink > 0
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             same = False
         except OSError:
             return  # the folder cannot be looked at just now: the next call looks again

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from companion import paths
 from companion.core.journal import crypto
-from companion.core.journal.store import JournalContents, JournalError, JournalStore, read_journal
+from companion.core.journal.store import JournalContents, JournalError, JournalStore, is_session_id, read_journal
 from companion.core.report.html import render_html
 from companion.core.report.json_report import render_json
 from companion.core.report.markdown import render_markdown
@@ -134,6 +134,15 @@ def report_for(
     return render_report(contents, script, fmt, exercises=exercises, script_problem=problem)
 
 
+def _file_stem(session_id: str, fallback: str) -> str:
+    """A report's file name from header text only once it is a plain session id: a header
+    naming `../../x` must not write outside the reports folder."""
+    for candidate in (session_id, fallback):
+        if is_session_id(candidate):
+            return candidate
+    return "session"
+
+
 def write_report(
     session_ref: str | os.PathLike[str],
     fmt: str = "md",
@@ -154,7 +163,7 @@ def write_report(
     text = render_report(contents, script, fmt, exercises=exercises, script_problem=problem)
     if output is None:
         directory = paths.ensure_private_dir(paths.reports_dir())
-        output = directory / f"{contents.header.session_id or Path(session_ref).stem}.{SUFFIXES.get(fmt, fmt)}"
+        output = directory / f"{_file_stem(contents.header.session_id, Path(session_ref).stem)}.{SUFFIXES.get(fmt, fmt)}"
     if contents.header.encrypted:
         output = Path(f"{output}{crypto.FILE_SUFFIX}")
         try:
