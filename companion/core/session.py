@@ -15,11 +15,15 @@ keeps it pending and writes it at the next chance), the state includes it, and
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
+from companion import paths
 from companion.core.clock import Clock, MonotonicClock, StepWatch
 from companion.core.events import (
     ChecklistTicked,
@@ -85,6 +89,7 @@ class LiveSession:
         # runs away from the wall clock by design.
         real = isinstance(clock, MonotonicClock) and clock.speed == 1
         self.steps: StepWatch | None = StepWatch() if real else None
+        self.spilled_to: tuple[Path, int] | None = None  # where the whole journal was last written, and its length
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -219,6 +224,41 @@ class LiveSession:
     def close(self) -> bool:
         """Close the journal. False when some events could not be written (see write_problem)."""
         return self.writer.close()
+
+    @property
+    def unwritten(self) -> int:
+        """Records the journal's own file does not hold yet (0 once they are on disk there)."""
+        return self.writer.pending
+
+    def write_elsewhere(self, target: Path) -> str | None:
+        """Write the whole journal to `target` (a new owner-only file). None when done, else a
+        sentence. The journal's own file keeps being retried until the session closes."""
+        problem = self.writer.spill(target)
+        if problem is None:
+            self.spilled_to = (Path(target).expanduser(), len(self._events))
+        return problem
+
+    def rescue(self) -> str | None:
+        """For a close that leaves records unwritten (a signal, a last failed retry): the whole
+        journal written to an owner-only file in the cache folder (else the temporary folder).
+        A sentence naming where, or saying it could not be done; None when nothing was left."""
+        if not self.writer.pending:
+            return None
+        if self.spilled_to is not None and self.spilled_to[1] == len(self._events):
+            return f"{self.writer.pending} record(s) are not in {self.writer.path}; the whole journal is in {self.spilled_to[0]}."
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        places = (
+            paths.cache_dir() / "unwritten",
+            Path(tempfile.gettempdir()) / f"session-companion-unwritten-{os.getuid()}",
+        )
+        for folder in places:
+            target = folder / f"{self.session_id}-{stamp}.jsonl"
+            if self.writer.spill(target) is None:
+                return (
+                    f"{self.writer.pending} record(s) could not be written to {self.writer.path}; "
+                    f"the whole journal was written to {target} instead."
+                )
+        return f"{self.writer.pending} record(s) could not be written anywhere: {self.writer.last_error}"
 
     # -- what a therapist does (each returns the event recorded, or None if nothing to do) --
 

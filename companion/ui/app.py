@@ -65,8 +65,11 @@ class CompanionApp(App[int]):
         self._load_rest = options.load_rest
         self._player_requested = options.player is not None
         # Through the app's own queue: the close then runs as any key's action does.
-        self._signals = CloseOnSignal(partial(self.call_later, self.close_gently, SIGNAL_FADE), self.audio.fade_out)
+        self._signals = CloseOnSignal(
+            partial(self.call_later, self.close_gently, SIGNAL_FADE), self.audio.fade_out, self._rescue
+        )
         self._fading_to_close = False
+        self.unwritten_notice: str | None = None  # where unwritten records went, for stderr after exit
         self._unfinished_at_start: SessionSummary | None = None  # found by get_default_screen
         self._open_elsewhere: SessionSummary | None = None  # an unfinished one live in another window
         self._held_keys: list[events.Key] | None = None
@@ -410,9 +413,14 @@ class CompanionApp(App[int]):
                 message.problem or "The report could not be written.", severity="warning", timeout=15, markup=False
             )
 
+    def _rescue(self) -> str | None:
+        """From the signal watchdog's thread, just before the process is cut short."""
+        session = self.session
+        return session.rescue() if session is not None and session.unwritten else None
+
     def on_unmount(self) -> None:
-        if self.session is not None:
-            self.session.close()
+        if self.session is not None and not self.session.close():
+            self.unwritten_notice = self.session.rescue()  # the command prints it once the terminal is back
         self.audio.close()
         self._signals.closed()
 

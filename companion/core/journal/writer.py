@@ -224,6 +224,7 @@ class JournalWriter:
             _write_all(fd, b"".join(self._written + self._pending))
             os.fsync(fd)
         except OSError as error:
+            target.unlink(missing_ok=True)  # a partial copy would only mislead
             return f"{target} could not be written ({describe(error)})."
         finally:
             os.close(fd)
