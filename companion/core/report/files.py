@@ -29,6 +29,7 @@ from companion.core.report.rems import render_rems
 from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.lookup import find_script
 from companion.core.scripts.script import SessionScript
+from companion.core.text import for_terminal
 
 RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json, "rems": render_rems}
 SUFFIXES = {"rems": "rems.md"}  # the REMS form is Markdown too
@@ -51,7 +52,9 @@ def render_report(
 ) -> str:
     """The report in `fmt` ("md", "html", "json" or "rems", the REMS monitoring form). Times are shown in `tz` (default: local)."""
     report = _report(contents, script, exercises, tz, generated_at, script_problem)
-    return RENDERERS[_checked(fmt)](report)
+    text = RENDERERS[_checked(fmt)](report)
+    # JSON escapes control characters itself; in Markdown and HTML none may reach a terminal.
+    return text if fmt == "json" else for_terminal(text, newlines=True)
 
 
 def _report(

@@ -7,17 +7,15 @@ numbers, lists for the notes. Free text is kept as written; only what would brea
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from companion.core.report import words
 from companion.core.report.model import SessionReport, TimedText
-
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+from companion.core.text import for_markdown
 
 
 def render_markdown(report: SessionReport) -> str:
-    out: list[str] = [f"# {words.title(report)}", ""]
+    out: list[str] = [f"# {_line(words.title(report))}", ""]
     out += [f"- **{name}:** {_line(value)}" for name, value in words.summary_rows(report)]
     if report.gaps:
         out.append("")
@@ -66,7 +64,7 @@ def _sections(report: SessionReport) -> Iterator[tuple[str, list[str]]]:
     )
     body = vitals or [words.NONE_RECORDED]
     if report.safety is not None and report.vitals:
-        body = body + ["", words.thresholds(report.safety)]
+        body = body + ["", _line(words.thresholds(report.safety))]
     yield "Vitals", body
 
     phases = _table(
@@ -118,7 +116,7 @@ def _sections(report: SessionReport) -> Iterator[tuple[str, list[str]]]:
         if item.phase_id != current:
             if checklist:
                 checklist.append("")
-            checklist.append(f"{item.phase_title}:")
+            checklist.append(f"{_line(item.phase_title)}:")
             current = item.phase_id
         when = f" ({t.clock_on(item.at, day)})" if item.done and item.at is not None else ""
         checklist.append(f"- [{'x' if item.done else ' '}] {_line(item.item)}{when}")
@@ -152,8 +150,8 @@ def _timed_list(report: SessionReport, items: Iterable[TimedText], *, empty: str
 
 
 def _line(text: str) -> str:
-    """One line, and a "<" that would open an HTML tag escaped so a renderer keeps the words."""
-    return _TAG_START.sub(r"\\<", " ".join(text.split()))
+    """One line of text as given: no HTML, no live link or image (core.text.for_markdown)."""
+    return for_markdown(text)
 
 
 def _cell(text: str) -> str:
