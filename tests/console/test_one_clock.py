@@ -42,7 +42,7 @@ def berlin(monkeypatch):
 
 def test_a_time_in_the_repeated_hour_is_the_most_recent_one(berlin):
     # 25 Oct 2026: clocks go back from 03:00 CEST to 02:00 CET, so 02:00-03:00 happens twice.
-    second_0205 = dt.datetime(2026, 10, 25, 1, 5, tzinfo=dt.timezone.utc).timestamp()  # 02:05 CET
+    second_0205 = dt.datetime(2026, 10, 25, 1, 5, tzinfo=dt.UTC).timestamp()  # 02:05 CET
     assert time.strftime("%H:%M %Z", time.localtime(second_0205)) == "02:05 CET"
     moment = parse_time_of_day("02:50", second_0205)  # the first 02:50 (CEST), 15 minutes ago
     assert second_0205 - moment == 15 * 60
@@ -51,5 +51,5 @@ def test_a_time_in_the_repeated_hour_is_the_most_recent_one(berlin):
 
 
 def test_typed_times_follow_the_clock_they_are_given(berlin):
-    session_now = dt.datetime(2026, 12, 1, 8, 34, tzinfo=dt.timezone.utc).timestamp()  # 09:34 local
+    session_now = dt.datetime(2026, 12, 1, 8, 34, tzinfo=dt.UTC).timestamp()  # 09:34 local
     assert session_now - parse_time_of_day("09:10", session_now) == 24 * 60
