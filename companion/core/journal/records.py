@@ -32,7 +32,7 @@ from companion.core.limits import VITALS
 FORMAT_VERSION = 2
 READABLE_FORMATS = frozenset({1, 2})
 MAX_LINE = 8 * 1024 * 1024  # a header with a 1 MB script, escaped, fits well inside
-MAX_DEPTH = 8  # a record is flat; the header's encryption entry is the deepest, at 2
+MAX_DEPTH = 8  # arrays and objects in a line: a record is one object, a header two
 
 # Session times (epoch seconds) a journal may hold at all: 2000-01-01 to 2200-01-01.
 EARLIEST, LATEST = 946_684_800.0, 7_258_118_400.0
@@ -84,16 +84,13 @@ def _finite_float(text: str) -> float:
 
 
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_BRACKETS = re.compile(rb"[\[\]{}]")
 
 
-def _depth(line: bytes) -> int:
-    """How deeply `line` nests arrays and objects (text inside strings does not count)."""
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(_STRING.sub(b"", line)):
-        depth += 1 if bracket in (b"[", b"{") else -1
-        deepest = max(deepest, depth)
-    return deepest
+def _structures(line: bytes) -> int:
+    """How many arrays and objects `line` opens, text inside strings not counted. A record is one
+    object, a header two: this bounds the nesting depth without walking it."""
+    outside = _STRING.sub(b"", line)
+    return outside.count(b"[") + outside.count(b"{")
 
 
 def load_line(line: bytes) -> Any:
@@ -101,8 +98,8 @@ def load_line(line: bytes) -> Any:
     deeply, not JSON, NaN or infinite numbers."""
     if len(line) > MAX_LINE:
         raise ValueError(f"the line is {len(line) // 1024} KB long, more than a journal line can be")
-    # Brackets inside a note's text are counted here too, so most lines never need the scan.
-    if line.count(b"[") + line.count(b"{") > MAX_DEPTH and _depth(line) > MAX_DEPTH:
+    # Brackets inside a note's text are counted here too, so most lines never need the second look.
+    if line.count(b"[") + line.count(b"{") > MAX_DEPTH and _structures(line) > MAX_DEPTH:
         raise ValueError("it is nested too deeply to be a journal record")
     try:
         return json.loads(line, parse_constant=_refuse_constant, parse_float=_finite_float)
