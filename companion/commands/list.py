@@ -12,9 +12,10 @@ import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
-from companion.core.scripts.durations import format_duration, format_minutes
+from companion.core.scripts.durations import format_duration
 from companion.core.scripts.library import Library, load_library
 from companion.core.text import for_terminal
+from companion.core.timefmt import format_minutes
 
 WIDTH = 80
 

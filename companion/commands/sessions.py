@@ -6,8 +6,8 @@ import argparse
 from datetime import datetime
 
 from companion.core.journal.store import JournalStore, SessionSummary
-from companion.core.scripts.durations import format_minutes
 from companion.core.text import for_terminal
+from companion.core.timefmt import format_minutes
 
 # No Script column: the session id ends with the script's id, and 80 columns are enough.
 COLUMNS = ("Session", "Started", "Client", "Duration", "Status")

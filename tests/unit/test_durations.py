@@ -6,11 +6,10 @@ from hypothesis import strategies as st
 
 from companion.core.scripts.durations import (
     DurationError,
-    format_clock,
     format_duration,
-    format_minutes,
     parse_duration,
 )
+from companion.core.timefmt import format_minutes
 
 
 @pytest.mark.parametrize(
@@ -41,10 +40,7 @@ def test_round_trips_fractions(seconds):
     assert parse_duration(format_duration(seconds)) == pytest.approx(seconds, abs=1e-6)
 
 
-def test_clock_and_minutes():
-    assert format_clock(65) == "01:05"
-    assert format_clock(3725) == "1:02:05"
-    assert format_clock(-65) == "-01:05"
+def test_minutes():
     assert format_minutes(5400) == "1 h 30 min"
     assert format_minutes(600) == "10 min"
     assert format_minutes(40) == "40 s"

@@ -21,10 +21,20 @@ _RANGED = {
     "seconds": st.floats(min_value=-86_400, max_value=86_400),
     "amount": st.floats(min_value=0, max_value=1e6),
     "after": st.floats(min_value=0, max_value=86_400),
+    "offset": st.floats(min_value=-1e9, max_value=1e9),
     "step_reached": st.integers(min_value=0, max_value=1_000_000),
     **{name: st.none() | st.integers(min_value=low, max_value=high) for name, (_, low, high) in VITALS.items()},
 }
-_VALUES = {str: st.text(max_size=40), bool: st.booleans()}
+# Fields without a range of their own: any finite value of their type.
+_VALUES = {
+    str: st.text(max_size=40),
+    bool: st.booleans(),
+    float: st.floats(min_value=-1e6, max_value=1e6),
+    int: st.integers(min_value=0, max_value=10**6),
+    int | None: st.none() | st.integers(min_value=0, max_value=10**6),
+    float | None: st.none() | st.floats(min_value=-1e6, max_value=1e6),
+    str | None: st.none() | st.text(max_size=40),
+}
 
 
 def _strategy_for(cls: type, field: dataclasses.Field) -> st.SearchStrategy:

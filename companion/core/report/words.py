@@ -10,8 +10,8 @@ from companion.core.report.model import (
     SessionReport,
     VitalsLine,
 )
-from companion.core.scripts.durations import format_minutes
 from companion.core.scripts.script import Safety
+from companion.core.timefmt import format_minutes
 
 
 def title(report: SessionReport) -> str:

@@ -93,30 +93,3 @@ def format_duration(seconds: float) -> str:
     if secs or fraction or not parts:
         parts.append(f"{secs + fraction:g}s")
     return "".join(parts)
-
-
-def format_clock(seconds: float) -> str:
-    """A clock reading for the screen: 65 -> "01:05", 3725 -> "1:02:05". Negative gets a minus."""
-    sign = "-" if seconds < 0 else ""
-    total = int(abs(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
-    return f"{sign}{minutes:02d}:{secs:02d}"
-
-
-def format_minutes(seconds: float) -> str:
-    """A plain length for lists: 5400 -> "1 h 30 min", 600 -> "10 min", 40 -> "40 s"."""
-    total = round(seconds)
-    if total < 60:
-        return f"{total} s"
-    hours, rest = divmod(total, 3600)
-    minutes = round(rest / 60)
-    if minutes == 60:
-        hours, minutes = hours + 1, 0
-    if hours and minutes:
-        return f"{hours} h {minutes} min"
-    if hours:
-        return f"{hours} h"
-    return f"{minutes} min"
