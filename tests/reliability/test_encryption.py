@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from console_kit import START, make_script
+from console_kit import START
+from script_kit import console_script
 
 from companion.core.clock import FakeClock
 from companion.core.events import NoteAdded, SessionEnded
@@ -43,7 +44,7 @@ def fresh_keys(monkeypatch):
 def encrypted_session(store: JournalStore, client: str = "K-SECRET") -> LiveSession:
     crypto.remember(SECRET)
     store.encrypt = True
-    session = LiveSession.start(make_script(), store, FakeClock(START), client_code=client)
+    session = LiveSession.start(console_script(), store, FakeClock(START), client_code=client)
     session.add_note(NOTE)
     return session
 
@@ -117,7 +118,7 @@ def test_a_torn_sealed_last_line_is_dropped_and_cut_before_appending(tmp_path):
     reopen_with(SECRET)
     contents = read_journal(path)
     assert contents.torn and list(contents.events) == list(session.events)
-    resumed = LiveSession.resume(make_script(), store, session.session_id)
+    resumed = LiveSession.resume(console_script(), store, session.session_id)
     assert resumed.torn
     resumed.add_note("after the crash")
     resumed.close()
@@ -150,7 +151,7 @@ def test_resume_listing_display_and_report_keep_working(tmp_path, monkeypatch):
     reopen_with(SECRET)
     (summary,) = store.list_sessions()
     assert (summary.client_code, summary.finished, summary.started_at) == ("K-SECRET", False, START)
-    resumed = LiveSession.resume(make_script(), store, session_id)
+    resumed = LiveSession.resume(console_script(), store, session_id)
     assert [n.text for n in resumed.state().notes] == [NOTE]
     resumed.add_note("second")
     resumed.end()
@@ -186,7 +187,7 @@ def test_the_display_without_the_passphrase_says_why_and_shows_nothing(tmp_path)
 
 def test_a_plain_journal_is_unchanged_by_all_this(tmp_path):
     store = JournalStore(tmp_path / "journals")
-    session = LiveSession.start(make_script(), store, FakeClock(START), client_code="K-PLAIN")
+    session = LiveSession.start(console_script(), store, FakeClock(START), client_code="K-PLAIN")
     session.close()
     data = store.path_for(session.session_id).read_bytes()
     assert b"encryption" not in data.splitlines()[0] and b"K-PLAIN" in data
@@ -194,7 +195,7 @@ def test_a_plain_journal_is_unchanged_by_all_this(tmp_path):
 
 def test_encrypting_without_a_passphrase_refuses_to_start(tmp_path):
     with pytest.raises(JournalError, match=crypto.ENVIRONMENT):
-        JournalStore(tmp_path / "journals", encrypt=True).create(make_script())
+        JournalStore(tmp_path / "journals", encrypt=True).create(console_script())
 
 
 def test_open_existing_needs_the_key_too(tmp_path):

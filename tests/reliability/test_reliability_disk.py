@@ -16,7 +16,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from console_kit import START, console, make_script, settled
+from console_kit import START, console, settled
+from script_kit import console_script
 
 from companion.core.clock import FakeClock
 from companion.core.events import NoteAdded, PhaseStarted, SessionStarted
@@ -68,7 +69,7 @@ def fill(folder: Path) -> Path:
 
 def test_a_really_full_disk_keeps_events_and_writes_them_when_space_returns(tiny_disk):
     store = JournalStore(tiny_disk / "journals")
-    session = LiveSession.start(make_script(), store, FakeClock(START), client_code="K-1")
+    session = LiveSession.start(console_script(), store, FakeClock(START), client_code="K-1")
     path = store.path_for(session.session_id)
     filler = fill(tiny_disk)
     written = 0  # the journal's last page still has room for a few lines
@@ -95,7 +96,7 @@ def test_a_really_full_disk_keeps_events_and_writes_them_when_space_returns(tiny
 def test_a_session_started_on_a_full_disk_writes_its_header_later(tiny_disk):
     store = JournalStore(tiny_disk / "journals")
     filler = fill(tiny_disk)
-    session = LiveSession.start(make_script(), store, FakeClock(START))
+    session = LiveSession.start(console_script(), store, FakeClock(START))
     assert session.write_problem is not None
     session.add_note("before there was room")
     filler.unlink()

@@ -6,7 +6,8 @@ import re
 import textwrap
 
 import pytest
-from console_kit import START, make_script
+from console_kit import START
+from script_kit import console_script
 
 from companion.cli import main
 from companion.core.clock import FakeClock
@@ -72,7 +73,7 @@ def rendered(markdown: str) -> str:
 
 def _session_with_hostile_text(tmp_path) -> tuple[JournalStore, LiveSession]:
     store = JournalStore(tmp_path / "journals")
-    session = LiveSession.start(make_script(), store, FakeClock(START), client_code="<b>K</b>" + HOSTILE)
+    session = LiveSession.start(console_script(), store, FakeClock(START), client_code="<b>K</b>" + HOSTILE)
     session.add_note("said [x](javascript:alert(1)) ![](http://example.com/p.png) \x1b[2J")
     session.close()
     return store, session
@@ -81,13 +82,13 @@ def _session_with_hostile_text(tmp_path) -> tuple[JournalStore, LiveSession]:
 def test_the_markdown_report_has_no_raw_html_live_link_remote_image_or_escape(tmp_path):
     store, session = _session_with_hostile_text(tmp_path)
     contents = read_journal(store.path_for(session.session_id))
-    text = render_report(contents, make_script(), "md")
+    text = render_report(contents, console_script(), "md")
     html = rendered(text)
     assert "<b>" not in html and "<a " not in html and "<img" not in html and "<script" not in html
     assert not control_characters(text.replace("\n", ""))
     assert "K-1" in text
     for fmt in ("html", "json"):
-        assert "\x1b" not in render_report(contents, make_script(), fmt)
+        assert "\x1b" not in render_report(contents, console_script(), fmt)
 
 
 def test_sessions_prints_client_codes_without_escape_codes(tmp_path, monkeypatch, capsys):
