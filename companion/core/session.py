@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast, get_args
 
 from companion import paths
 from companion.core.clock import Clock, MonotonicClock, StepWatch
@@ -354,8 +354,13 @@ class LiveSession:
             ExerciseFinished(at=self.now(), exercise_id=exercise_id, step_reached=step, completed=completed)
         )
 
-    def exercise_moved(self, exercise_id: str, move: ExerciseMove, after: float) -> ExerciseMoved:
-        return self._record(ExerciseMoved(at=self.now(), exercise_id=exercise_id, move=move, after=after))
+    def exercise_moved(self, exercise_id: str, move: str, after: float) -> ExerciseMoved:
+        """Raises ValueError for a move that is not one of events.ExerciseMove."""
+        if move not in get_args(ExerciseMove):
+            raise ValueError(f"{move!r} is not a move of an exercise")
+        return self._record(
+            ExerciseMoved(at=self.now(), exercise_id=exercise_id, move=cast(ExerciseMove, move), after=after)
+        )
 
     def mark_distress(self, note: str = "") -> DistressMarked:
         return self._record(DistressMarked(at=self.now(), note=note))

@@ -21,7 +21,7 @@ from companion.core.events import (
     SessionStarted,
     VitalsRecorded,
 )
-from companion.core.scripts.script import Safety, SessionScript
+from companion.core.scripts.script import Phase, Reminder, Safety, SessionScript
 from companion.core.timeline import MIN_PLANNED, compute_state
 
 T0 = 1_800_000_000.0

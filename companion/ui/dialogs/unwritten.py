@@ -10,6 +10,7 @@ console close. Closing any other way leaves a copy in the cache folder, named on
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.screen import Screen
 
@@ -18,7 +19,7 @@ from companion.ui.dialogs.confirm import ConfirmDialog
 from companion.ui.dialogs.text_prompt import TextPrompt
 
 
-async def close_with_unwritten(screen: Screen[object], session: LiveSession) -> bool:
+async def close_with_unwritten(screen: Screen[Any], session: LiveSession) -> bool:
     """Ask what to do with records not yet written; True when the console may close now."""
     count = session.unwritten
     problem = session.write_problem or f"The journal {session.writer.path} could not be written."
