@@ -8,6 +8,7 @@ Rehearsal journals go to a private folder in the temporary directory (`rehearsal
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -93,6 +94,8 @@ def ensure_private_dir(path: Path) -> Path:
             pass
         else:
             os.chmod(folder, 0o700)
+    if not path.is_dir():  # a file standing where the folder should be is not ours to change
+        raise NotADirectoryError(errno.ENOTDIR, "a file stands where its folder should be", str(path))
     os.chmod(path, 0o700)
     return path
 

@@ -208,9 +208,18 @@ class LiveSession:
         and notice a step of the wall clock. Returns sentences to say once, calmly."""
         said = []
         self.writer.retry()
-        if self.writer.notice:
-            said.append(self.writer.notice)
-            self.writer.notice = None
+        if self.writer.lost:
+            self.writer.lost = False
+            where = self.writer.path
+            if self.writer.pending:
+                said.append(
+                    f"The journal file {where} was removed while the session ran. Everything is kept in "
+                    "memory and will be written there again as soon as it can."
+                )
+            else:
+                said.append(
+                    f"The journal file {where} was removed while the session ran; it has been written again in full."
+                )
         now = self.clock.now()
         step = self.steps.check(now) if self.steps is not None else None
         if step is not None:

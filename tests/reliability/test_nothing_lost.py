@@ -69,7 +69,7 @@ def test_a_journal_deleted_mid_session_is_noticed_and_written_again_whole(tmp_pa
     else:
         shutil.rmtree(path.parent)
     said = session.check()
-    assert said and "was removed" in said[0] and str(path) in said[0]
+    assert said == [f"The journal file {path} was removed while the session ran; it has been written again in full."]
     assert path.is_file() and notes(path) == ["first note"]
     session.add_note("second note")
     assert notes(path) == ["first note", "second note"]
@@ -85,6 +85,8 @@ def test_a_journal_that_cannot_be_written_again_yet_keeps_everything_and_says_so
     path.parent.parent.joinpath("journals").write_text("a file where the folder was")  # no folder can be made
     session.add_note("kept in memory")
     assert session.write_problem and "kept in memory" in session.write_problem
+    (said,) = session.check()
+    assert "was removed" in said and "will be written there again as soon as it can" in said
     assert session.writer.pending >= 3  # the header, the start, the phase, the notes: all waiting
     path.parent.unlink()
     assert session.retry_writes() and notes(path) == ["first note", "kept in memory"]

@@ -244,7 +244,7 @@ async def test_closing_on_a_full_disk_says_how_many_and_writes_them_where_the_th
         await pilot.press("q")
         await pilot.pause()
         shown = _dialog_text(app)
-        assert "2 record(s) are not yet written" in shown and "the disk is full" in shown
+        assert "2 record(s) are not yet in the journal (the disk is full)" in shown
         assert "saved" not in shown
         await pilot.press("n")  # stay: nothing closes, the records are still kept
         await pilot.pause()

@@ -82,7 +82,8 @@ class JournalWriter:
         self._pending: list[bytes] = pending or []
         self._seq = next_seq  # the next event's number; None: a format-1 journal, unnumbered
         self.last_error: str | None = None
-        self.notice: str | None = None  # said once: the journal had to be written again
+        self.reason: str | None = None  # why the last write failed, in a few plain words
+        self.lost = False  # set when the file at the path was found not to be the journal
         self.closed = False
 
     # -- opening ----------------------------------------------------------------------------
@@ -182,6 +183,7 @@ class JournalWriter:
                 _log.warning("%s could not be written (%s); %d record(s) held", self.path, reason, self.pending)
             else:
                 _log.debug("%s: retry failed (%s); %d record(s) held", self.path.name, reason, self.pending)
+            self.reason = reason
             self.last_error = (
                 f"The journal {self.path} could not be written ({reason}); "
                 f"{self.pending} record(s) are kept in memory and will be written when it works again."
@@ -192,7 +194,7 @@ class JournalWriter:
             _log.warning("%s written again; %d held record(s) are safe", self.path, len(self._pending))
         self._written.extend(self._pending)
         self._pending.clear()
-        self.last_error = None
+        self.last_error = self.reason = None
         return True
 
     def close(self) -> bool:
@@ -259,10 +261,7 @@ class JournalWriter:
         self._pending[:0] = self._written
         self._written = []
         _log.warning("%s is no longer the file being written: writing the whole journal again", self.path)
-        self.notice = (
-            f"The journal file {self.path} was removed while the session ran; "
-            "the whole journal is being written there again."
-        )
+        self.lost = True
 
     def _open_new(self) -> int:
         paths.ensure_private_dir(self.path.parent)

@@ -22,12 +22,12 @@ from companion.ui.dialogs.text_prompt import TextPrompt
 async def close_with_unwritten(screen: Screen[Any], session: LiveSession) -> bool:
     """Ask what to do with records not yet written; True when the console may close now."""
     count = session.unwritten
-    problem = session.write_problem or f"The journal {session.writer.path} could not be written."
+    reason = session.writer.reason or "it could not be written"
     if not await screen.app.push_screen_wait(
         ConfirmDialog(
             "Records not yet written",
-            f"{count} record(s) are not yet written to the journal and would be lost if the console "
-            f"closed now.\n{problem}\nThey are kept and retried every second. "
+            f"{count} record(s) are not yet in the journal ({reason}). They are kept in memory and "
+            "retried every second, but would be lost if the console closed now.\n\n"
             "Write the whole journal to another place now?",
             yes="Write elsewhere",
             no="Stay",
