@@ -12,6 +12,9 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -340,3 +343,36 @@ def test_a_report_is_never_named_from_an_unchecked_header(tmp_path, script_file,
     path.write_bytes(b"\n".join(lines))
     written = write_report(str(path), "md")
     assert written.parent == paths.reports_dir() and not (tmp_path / "escaped.md").exists()
+
+
+def test_a_file_size_limit_keeps_records_in_memory_and_says_why(tmp_path):
+    """`ulimit -f`: writes past the limit fail with EFBIG (Python ignores SIGXFSZ); nothing is
+    claimed written, and the close says how many records are not."""
+    program = textwrap.dedent(
+        f"""
+        import resource, sys
+        sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
+        from console_kit import START
+        from companion.core.clock import FakeClock
+        from companion.core.journal.store import JournalStore
+        from companion.core.scripts.loading import load_session
+        from companion.core.session import LiveSession
+        script = load_session({str(paths.bundled_scripts_dir() / "sessions" / "demo.yaml")!r})
+        store = JournalStore({str(tmp_path / "journals")!r})
+        session = LiveSession.start(script, store, FakeClock(START))
+        size = store.path_for(session.session_id).stat().st_size
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size + 200, size + 200))
+        durable = [session.record(NoteAdded(at=START + i, text="x" * 60)) for i in range(6)]
+        print(durable, session.unwritten, session.writer.reason, session.close())
+        """
+    ).replace(
+        "from companion.core.session import LiveSession",
+        "from companion.core.session import LiveSession\nfrom companion.core.events import NoteAdded",
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    durable, rest = done.stdout.split("] ")
+    assert "False" in durable and durable.startswith("[True")  # the first note fits, later ones do not
+    unwritten, reason_and_closed = rest.split(" ", 1)
+    assert int(unwritten) >= 1 and "the size this system allows" in reason_and_closed
+    assert reason_and_closed.endswith("False\n")  # close() does not claim the records are written
