@@ -9,8 +9,8 @@ through:
   commands, in this process): exit 0 or 1, a plain message, never a traceback;
 - resume: `companion resume`'s lookup, then the session reopened as the console reopens it,
   its state and its client view computed;
-- the display: the client display's own polling (tail, script lookup, client view) with its
-  screen left out.
+- the display: the client display's own reading of the session (`display/follow.py`: tail,
+  script lookup, client view), its screen left out.
 
 Each mutation runs under a 10 s alarm: a reader that loops or blocks fails, it does not hang
 the suite. The good journal beside it must stay listed and reportable whatever its neighbour
@@ -342,19 +342,17 @@ def _resume(journals: Path, damaged: Path) -> None:
 
 
 def _display(journals: Path, damaged: Path) -> None:
-    """The client display's own polling, its screen left out."""
-    from companion.display.terminal import ClientDisplay
+    """The client display's reading of the session (display/follow.py, which the terminal view
+    and the web page's server both use), its screen left out."""
+    from companion.display.follow import Follower
 
-    display = ClientDisplay(str(damaged), stores=[JournalStore(journals)], wall=lambda: START + 900)
-    views = []
-    display._show = views.append  # the screen is not mounted: keep what it would show
-    try:
-        display._follow(display.target.named_path())
-    except JournalError:
+    follower = Follower(str(damaged), [JournalStore(journals)], wall=lambda: START + 900)
+    problem = follower.start()
+    if problem is not None:
+        assert not PYTHON_NAMES.search(problem), problem
         return
-    display.poll()
-    display.poll()
-    assert views and views[-1].mode in ("waiting", "session", "exercise", "ended")
+    follower.poll()
+    assert follower.poll().mode in ("waiting", "session", "exercise", "ended")
 
 
 def _prepare(data: Path, encrypt: bool, mutation: Mutation) -> tuple[Path, Path, Path]:

@@ -17,6 +17,8 @@ from companion.core.limits import VITALS
 _RANGED = {
     "at": st.floats(min_value=EARLIEST, max_value=LATEST),
     "given_at": st.floats(min_value=EARLIEST, max_value=LATEST),
+    "occurred_at": st.floats(min_value=EARLIEST, max_value=LATEST),
+    "moment": st.none() | st.floats(min_value=EARLIEST, max_value=LATEST),
     "speed": st.floats(min_value=0.01, max_value=3600),
     "seconds": st.floats(min_value=-86_400, max_value=86_400),
     "amount": st.floats(min_value=0, max_value=1e6),

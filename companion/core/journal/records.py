@@ -333,7 +333,9 @@ def decode_record(record: Any) -> tuple[Event, int | None]:
             values[name] = tuple(values[name])  # JSON has arrays; the event holds tuples
     for name, low, high in _CLASS_RANGES[cls]:
         value = values.get(name)
-        if value is not None and not isinstance(value, bool) and not low <= value <= high:
+        if value is None or isinstance(value, bool) or (value == 0 and name in _ZERO_IS_UNSET):
+            continue
+        if not low <= value <= high:
             raise UnknownEvent(f"{cls.KIND}: {name} is out of range ({str(value)[:24]})")
     try:
         return cls(**values), seq  # a field an older journal lacks takes its default
@@ -357,6 +359,7 @@ _RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+_ZERO_IS_UNSET = frozenset({"given_at", "occurred_at"})  # a time of 0 there means "not given"
 _CLASS_RANGES: dict[type[Event], tuple[tuple[str, float, float], ...]] = {
     cls: tuple((name, *_RANGES[name]) for name in fields if name in _RANGES) for cls, fields in _FIELDS.items()
 }

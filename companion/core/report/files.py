@@ -166,7 +166,9 @@ def write_report(
     text = render_report(contents, script, fmt, exercises=exercises, script_problem=problem)
     if output is None:
         directory = paths.ensure_private_dir(paths.reports_dir())
-        output = directory / f"{_file_stem(contents.header.session_id, Path(session_ref).stem)}.{SUFFIXES.get(fmt, fmt)}"
+        output = (
+            directory / f"{_file_stem(contents.header.session_id, Path(session_ref).stem)}.{SUFFIXES.get(fmt, fmt)}"
+        )
     if contents.header.encrypted:
         output = Path(f"{output}{crypto.FILE_SUFFIX}")
         try:

@@ -93,3 +93,9 @@ def format_duration(seconds: float) -> str:
     if secs or fraction or not parts:
         parts.append(f"{secs + fraction:g}s")
     return "".join(parts)
+
+
+# How a length of time is written for people lives in core/timefmt; importable here as before.
+from companion.core.timefmt import format_minutes  # noqa: E402
+
+__all__ = ["EXPECTED", "DurationError", "format_duration", "format_minutes", "parse_duration"]
