@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TypeVar, cast, get_args
 
 from companion import paths
-from companion.core.clock import Clock, MonotonicClock, StepWatch
+from companion.core.clock import STEP, Clock, MonotonicClock, StepWatch
 from companion.core.events import (
     ChecklistTicked,
     ClockStepped,
@@ -89,6 +89,7 @@ class LiveSession:
         # runs away from the wall clock by design.
         real = isinstance(clock, MonotonicClock) and clock.speed == 1
         self.steps: StepWatch | None = StepWatch() if real else None
+        self._to_say: list[str] = []  # sentences for the first check()
         self.spilled_to: tuple[Path, int] | None = None  # where the whole journal was last written, and its length
 
     # -- opening ----------------------------------------------------------------------------
@@ -158,7 +159,14 @@ class LiveSession:
             torn=contents.torn,
             problems=contents.problems + replay_problems,
         )
-        return cls(script, clock, header.session_id, writer, events, header, report)
+        session = cls(script, clock, header.session_id, writer, events, header, report)
+        behind = time.time() - last_at
+        if session.steps is not None and behind < -STEP:
+            # The wall clock now reads earlier than the session's last event: it was set back
+            # while the console was closed. The session goes on from its own time.
+            session.record(ClockStepped(at=session.now(), offset=behind))
+            session._to_say.append(_step_sentence(behind))
+        return session
 
     # -- the record -------------------------------------------------------------------------
 
@@ -206,7 +214,7 @@ class LiveSession:
     def check(self) -> list[str]:
         """Once a tick: write what waits (and the whole journal again if its file was removed),
         and notice a step of the wall clock. Returns sentences to say once, calmly."""
-        said = []
+        said, self._to_say = self._to_say, []
         self.writer.retry()
         if self.writer.lost:
             self.writer.lost = False
@@ -224,10 +232,7 @@ class LiveSession:
         step = self.steps.check(now) if self.steps is not None else None
         if step is not None:
             self.record(ClockStepped(at=now, offset=step))
-            said.append(
-                f"The computer's clock moved {_amount(step)} {'ahead' if step > 0 else 'back'}; "
-                "the session keeps its own time, and every time on this screen follows it."
-            )
+            said.append(_step_sentence(step))
         return said
 
     def close(self) -> bool:
@@ -382,6 +387,13 @@ class LiveSession:
     def _record(self, event: E) -> E:
         self.record(event)
         return event
+
+
+def _step_sentence(step: float) -> str:
+    return (
+        f"The computer's clock moved {_amount(step)} {'ahead' if step > 0 else 'back'}; "
+        "the session keeps its own time, and every time on this screen follows it."
+    )
 
 
 def _amount(step: float) -> str:

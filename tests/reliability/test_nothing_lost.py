@@ -376,3 +376,24 @@ def test_a_file_size_limit_keeps_records_in_memory_and_says_why(tmp_path):
     unwritten, reason_and_closed = rest.split(" ", 1)
     assert int(unwritten) >= 1 and "the size this system allows" in reason_and_closed
     assert reason_and_closed.endswith("False\n")  # close() does not claim the records are written
+
+
+def test_a_resume_after_the_clock_was_set_back_is_journaled_and_said_once(tmp_path, script_file, monkeypatch):
+    store = JournalStore(tmp_path / "journals")
+    wall = START + 600.0
+    session = started(store, script_file, FakeClock(START))
+    session.close()
+    import companion.core.session as session_module
+
+    monkeypatch.setattr(session_module.time, "time", lambda: START - 3 * 3600)  # set back 3 hours since
+    resumed = LiveSession.resume(
+        None, store, session.session_id, clock_factory=lambda speed, at: MonotonicClock(speed, at)
+    )
+    resumed.steps.wall = lambda: wall  # the wall clock the tick compares with
+    said = resumed.check()
+    assert len(said) == 1 and "about 3 hours back" in said[0]
+    assert resumed.check() == []
+    steps = [e for e in read_journal(store.path_for(session.session_id)).events if isinstance(e, ClockStepped)]
+    assert len(steps) == 1 and round(steps[0].offset / 3600) == -3
+    assert resumed.now() >= START  # the session goes on from its own time, not three hours back
+    resumed.close()
