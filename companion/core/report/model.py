@@ -18,6 +18,7 @@ from companion.core.assessment_state import AssessmentResult, Notice, assessment
 from companion.core.clinical_record import AdverseEntry, adverse_events
 from companion.core.events import (
     ChecklistTicked,
+    ClockStepped,
     DistressMarked,
     DoseGiven,
     Event,
@@ -286,6 +287,14 @@ def _gaps(
         )
     elif contents.header.script_hash and script.text_hash and script.text_hash != contents.header.script_hash:
         gaps.append("The script has changed since this session; plans and thresholds are from the current version.")
+    for step in (e for e in contents.events if isinstance(e, ClockStepped)):
+        hours, minutes = divmod(round(abs(step.offset) / 60), 60)
+        size = f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+        direction = "ahead" if step.offset > 0 else "back"
+        when = times.clock_on(step.at, started.at if started else None)
+        gaps.append(
+            f"The computer's clock moved {size} {direction} at {when}; the times here follow the session's own clock."
+        )
     for problem in contents.problems:
         if contents.torn and "last line" in problem:
             continue  # said above in the report's own words
