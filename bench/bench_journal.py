@@ -129,11 +129,13 @@ def bench_replay(folder: Path) -> tuple[float, float]:
     path = folder / "replay.jsonl"
     events = typical_events(EVENTS)
     with open(path, "wb") as f:
+        # Format 2, as journals are written now: every event numbered, so replay also checks the
+        # numbers and times of each line.
         f.write(
-            b'{"format":1,"session_id":"r","script_id":"bench","script_hash":"","script_path":"","created":1800000000.0}\n'
+            b'{"format":2,"session_id":"r","script_id":"bench","script_hash":"","script_path":"","created":1800000000.0}\n'
         )
-        for event in events:
-            f.write(encode_event(event))
+        for seq, event in enumerate(events, start=1):
+            f.write(encode_event(event, seq))
     now = events[-1].at + 60
     project, baseline = [], []
     for _ in range(7):

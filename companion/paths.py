@@ -8,6 +8,7 @@ Rehearsal journals go to a private folder in the temporary directory (`rehearsal
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -75,7 +76,38 @@ def rehearsal_root() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) readable by the owner only; tighten it if it exists."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create `path` readable by the owner only; tighten it if it exists.
+
+    Every missing parent is created 0700 too, whatever the umask (`mkdir(parents=True)` would
+    give them the umask's bits, 0777 under `umask 000`); parents that already exist are left
+    as they are, since they may not be ours.
+    """
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+        else:
+            os.chmod(folder, 0o700)
+    if not path.is_dir():  # a file standing where the folder should be is not ours to change
+        raise NotADirectoryError(errno.ENOTDIR, "a file stands where its folder should be", str(path))
     os.chmod(path, 0o700)
     return path
+
+
+def tighten_dir(path: Path) -> None:
+    """Make a folder of ours that exists owner-only again (a journals folder loosened to 0777)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        try:
+            os.chmod(path, 0o700)
+        except OSError:
+            pass

@@ -6,7 +6,8 @@ import os
 import sys
 from pathlib import Path
 
-# Test modules whose helpers other groups share (make_script, tone files) are importable by name.
+# Test modules whose helpers other groups share (test_timeline, tone files) are importable by name;
+# script_kit.py (the scripts every group uses) and console_kit.py sit in tests/ itself.
 for group in ("unit", "audio"):
     sys.path.insert(0, str(Path(__file__).resolve().parent / group))
 

@@ -5,51 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from script_kit import T0, console_script
+
 from companion.audio.player import SilentPlayer
 from companion.core.clock import FakeClock
 from companion.core.journal.store import JournalStore
 from companion.core.scripts.exercises import GroundingExercise, Step
 from companion.core.scripts.playlists import Chime, Playlist, Track
-from companion.core.scripts.script import Phase, Reminder, Safety, SessionScript
+from companion.core.scripts.script import SessionScript
 from companion.ui.app import make_app
 
-START = 1_800_000_000.0  # 2027-01-15 08:00:00 UTC
-
-
-def make_script(script_id: str = "test-im") -> SessionScript:
-    return SessionScript(
-        id=script_id,
-        title="Intramuscular test session",
-        route="IM",
-        phases=(
-            Phase(
-                id="arrival",
-                title="Arrival and intention",
-                duration=900,
-                guide="Review intention and consent.",
-                music="settling",
-                volume=0.35,
-                checklist=("Blood pressure taken", "Eyeshades ready"),
-                vitals=True,
-            ),
-            Phase(id="dosing", title="Dosing", duration=300, dose=True, music="journey", volume=0.5),
-            Phase(
-                id="journey",
-                title="Journey",
-                duration=2700,
-                music="journey",
-                volume=0.45,
-                reminders=(Reminder(id="journey.bp", text="Blood pressure check", after_dose=2400, chime="soft-bell"),),
-                exercises=("five-senses",),
-            ),
-            Phase(id="settle", title="Settling", duration=600, advance="auto", music="settling"),
-            Phase(id="integration", title="Integration", duration=1800, music=None, exercises=("five-senses",)),
-        ),
-        safety=Safety(
-            systolic_max=160, diastolic_max=100, heart_rate_max=120, spo2_min=92, source="the example protocol"
-        ),
-        text_hash="abc",
-    )
+START = T0  # 2027-01-15 08:00:00 UTC
 
 
 @dataclass
@@ -72,7 +38,7 @@ class FakeLibrary:
 
 
 def make_library(*scripts: SessionScript, problems: list | None = None) -> FakeLibrary:
-    scripts = scripts or (make_script(),)
+    scripts = scripts or (console_script(),)
     track = Track(path=Path("/nonexistent/pad.ogg"), title="Slow pad", seconds=600)
     senses = GroundingExercise(
         id="five-senses",

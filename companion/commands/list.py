@@ -12,8 +12,10 @@ import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
-from companion.core.scripts.durations import format_duration, format_minutes
+from companion.core.scripts.durations import format_duration
 from companion.core.scripts.library import Library, load_library
+from companion.core.text import for_terminal
+from companion.core.timefmt import format_minutes
 
 WIDTH = 80
 
@@ -21,7 +23,7 @@ WIDTH = 80
 def run(args: argparse.Namespace) -> int:
     try:
         library = load_library(list(args.scripts))
-        print(render(library))
+        print(for_terminal(render(library), newlines=True))
     except BrokenPipeError:  # `companion list | head`: the reader has gone; nothing to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -10,7 +10,6 @@ exit 1, never a damaged-looking journal later.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import stat
 import sys
@@ -19,6 +18,7 @@ from typing import Any
 
 from companion import paths
 from companion.core.journal import crypto
+from companion.core.journal.records import MAX_LINE, record_or_none
 
 COMMANDS = ("run", "resume", "sessions", "report", "display")
 
@@ -43,8 +43,6 @@ def prepare(args: argparse.Namespace) -> str | None:
     if sealed and not any(_opens(path, header) for path, header in sealed):
         where = sorted({str(path.parent) for path, _ in sealed})
         return f"The passphrase does not open the encrypted journals in {', '.join(where)}."
-    if wants:
-        crypto.encrypt_new_journals(True)
     return None
 
 
@@ -80,9 +78,18 @@ def encrypted_journals(args: argparse.Namespace) -> list[tuple[Path, dict[str, A
     found = []
     for path in candidates:
         header = _header(path)
-        if header is not None and "encryption" in header:
+        if header is not None and "encryption" in header and _readable_encryption(header):
             found.append((path, header))
     return found
+
+
+def _readable_encryption(header: dict[str, object]) -> bool:
+    """A damaged encryption entry is one damaged journal (listed as such), not a reason to ask."""
+    try:
+        crypto.Encryption.from_record(header["encryption"])
+    except ValueError:
+        return False
+    return True
 
 
 def _names_sealed_report(args: argparse.Namespace) -> bool:
@@ -106,10 +113,9 @@ def _header(path: Path) -> dict[str, Any] | None:
         with os.fdopen(fd, "rb") as stream:
             if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
                 return None
-            record = json.loads(stream.readline(64 * 1024))
-    except (OSError, ValueError):
+            return record_or_none(stream.readline(MAX_LINE))  # depth and numbers checked as the journal checks them
+    except OSError:
         return None
-    return record if isinstance(record, dict) else None
 
 
 def _opens(path: Path, header: dict[str, Any]) -> bool:

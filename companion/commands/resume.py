@@ -56,4 +56,6 @@ def run(args: argparse.Namespace) -> int:
 
     with native_output_to_log():  # a decoder's complaints go to a log, not over the screen
         app.run()
+    if app.unwritten_notice:  # the terminal is back: say where unwritten records went
+        print(f"companion: {app.unwritten_notice}", file=sys.stderr)
     return app.return_code or 0

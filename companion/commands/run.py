@@ -11,8 +11,8 @@ from companion.core.journal.store import JournalStore
 MAX_SPEED = 3600.0  # an hour a second is already too fast to read
 
 
-def rehearsal_store() -> JournalStore:
-    return JournalStore(paths.rehearsal_root())
+def rehearsal_store(encrypt: bool = False) -> JournalStore:
+    return JournalStore(paths.rehearsal_root(), encrypt=encrypt)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
 
     app = make_app(
         start.library,
-        store=JournalStore(),
-        rehearsal_store=rehearsal_store(),
+        store=JournalStore(encrypt=bool(getattr(args, "encrypt", False))),
+        rehearsal_store=rehearsal_store(encrypt=bool(getattr(args, "encrypt", False))),
         script=start.script,
         client_code=args.client,
         speed=speed,
@@ -52,4 +52,6 @@ def run(args: argparse.Namespace) -> int:
 
     with native_output_to_log():  # a decoder's complaints go to a log, not over the screen
         app.run()
+    if app.unwritten_notice:  # the terminal is back: say where unwritten records went
+        print(f"companion: {app.unwritten_notice}", file=sys.stderr)
     return app.return_code or 0

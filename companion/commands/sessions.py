@@ -6,7 +6,8 @@ import argparse
 from datetime import datetime
 
 from companion.core.journal.store import JournalStore, SessionSummary
-from companion.core.scripts.durations import format_minutes
+from companion.core.text import for_terminal
+from companion.core.timefmt import format_minutes
 
 # No Script column: the session id ends with the script's id, and 80 columns are enough.
 COLUMNS = ("Session", "Started", "Client", "Duration", "Status")
@@ -20,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(render_table(sessions))
     for problem in store.problems:
-        print(f"Skipped: {problem}")
+        print(f"Skipped: {for_terminal(problem)}")
     return 0
 
 
@@ -39,9 +40,9 @@ def _row(summary: SessionSummary) -> tuple[str, ...]:
     if summary.rehearsal:
         status += f" (rehearsal x{summary.speed:g})"
     return (
-        summary.session_id,
+        for_terminal(summary.session_id),
         datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M"),
-        summary.client_code or "-",
+        for_terminal(summary.client_code) or "-",
         format_minutes(duration) if duration is not None else "-",
         status,
     )

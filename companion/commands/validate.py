@@ -24,6 +24,7 @@ from companion.core.scripts.library import (
     load_library,
 )
 from companion.core.scripts.problems import Problem, file_problem
+from companion.core.text import for_terminal
 
 _NOUNS = {SESSION: "session", EXERCISE: "exercise", ASSESSMENT: "assessment", CATALOGUE: "playlist catalogue"}
 
@@ -55,7 +56,7 @@ def _validate(targets: Sequence[Path], scripts: Sequence[Path]) -> int:
     if problems:
         order = {file: index for index, file in reversed(list(enumerate(p.file for p in problems)))}
         for problem in sorted(problems, key=lambda p: (order[p.file], p.line, p.column)):
-            print(problem)
+            print(for_terminal(str(problem)))
         broken = len({problem.file for problem in problems})
         print(f"{_count(len(problems), 'problem')} in {_count(broken, 'file')} ({_count(len(files), 'file')} checked)")
         return 1

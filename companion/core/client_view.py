@@ -48,7 +48,7 @@ class ClientView:
     exercise: ExerciseView | None = None
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[object, ...]:
         """What changes the picture (the time inside a stage does not)."""
         if self.exercise is None:
             return (self.mode, self.text)
@@ -85,7 +85,7 @@ def client_view(
             (
                 i
                 for i in range(len(events) - 1, -1, -1)
-                if isinstance(events[i], ExerciseStarted) and events[i].exercise_id == running
+                if isinstance(found := events[i], ExerciseStarted) and found.exercise_id == running
             ),
             None,
         )

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from companion.core.assessment_state import AssessmentResult
-from companion.core.scripts.durations import format_minutes
 from companion.core.scripts.script import Discharge
+from companion.core.timefmt import format_minutes
 from companion.core.timeline import SessionState
 
 READING_WORDS = {

@@ -209,6 +209,16 @@ class DischargeChecked(Event):
         object.__setattr__(self, "missing", tuple(self.missing))  # a journal gives a list
 
 
+@dataclass(frozen=True)
+class ClockStepped(Event):
+    """The computer's wall clock moved by `offset` seconds against the session's own time
+    (set by hand, a time server, a resume after the clock changed). The session keeps its own
+    time; this records that the two now differ, for the report."""
+
+    KIND: ClassVar[str] = "clock_stepped"
+    offset: float = 0.0
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.KIND: cls
     for cls in (
@@ -233,6 +243,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         MedicineAnswered,
         AdverseEventRecorded,
         DischargeChecked,
+        ClockStepped,
     )
 }
 

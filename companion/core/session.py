@@ -15,18 +15,24 @@ keeps it pending and writes it at the next chance), the state includes it, and
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from pathlib import Path
+from typing import TypeVar, cast, get_args
 
-from companion.core.clock import Clock, MonotonicClock
+from companion import paths
+from companion.core.clock import STEP, Clock, MonotonicClock, StepWatch
 from companion.core.events import (
     ChecklistTicked,
+    ClockStepped,
     DistressMarked,
     DoseGiven,
     Event,
     ExerciseFinished,
+    ExerciseMove,
     ExerciseMoved,
     ExerciseStarted,
     NoteAdded,
@@ -54,7 +60,7 @@ ClockFactory = Callable[[float, float], Clock]
 class ResumeReport:
     """What a resume found, for the screen that offers it."""
 
-    script_changed: bool  # the script's text differs from the one the session started with
+    script_changed: bool  # the script's file differs from (or lacks) the text the session started with
     torn: bool  # the journal's last line was cut short by a crash and was dropped
     problems: tuple[str, ...]  # plain sentences from reading the journal and replaying it
 
@@ -79,6 +85,12 @@ class LiveSession:
         self._events: list[Event] = events if events is not None else []
         self.header = header
         self.report = report or ResumeReport(False, False, ())
+        # Only a real clock at speed 1 can be stepped against: a test's clock or a rehearsal's
+        # runs away from the wall clock by design.
+        real = isinstance(clock, MonotonicClock) and clock.speed == 1
+        self.steps: StepWatch | None = StepWatch() if real else None
+        self._to_say: list[str] = []  # sentences for the first check()
+        self.spilled_to: tuple[Path, int] | None = None  # where the whole journal was last written, and its length
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -107,22 +119,34 @@ class LiveSession:
     @classmethod
     def resume(
         cls,
-        script: SessionScript,
+        script: SessionScript | None,
         store: JournalStore,
         session_id: str,
         clock_factory: ClockFactory | None = None,
     ) -> LiveSession:
         """Reopen a session from its journal, at the right (virtual) time.
 
-        Raises JournalError (a plain sentence) when the journal cannot be read or opened, or
-        belongs to another script. A rehearsal journal (speed != 1) resumes its virtual clock
-        where it would be had it never stopped: created + (wall time since created) * speed.
+        The session goes on with the script as planned: the copy its journal keeps (format 2),
+        else `script` (the library's; None when the library has it no more). Raises
+        JournalError (a plain sentence) when the journal cannot be read or opened, belongs to
+        another script, or no script can be had. A rehearsal journal (speed != 1) resumes its
+        virtual clock where it would be had it never stopped: created + (wall time since
+        created) * speed.
         """
+        from companion.core.scripts.lookup import planned_script
+
         path = store.path_for(session_id)
         contents = read_journal(path)
         header = contents.header
-        if header.script_id != script.id:
+        library_script = script
+        if script is not None and header.script_id != script.id:
             raise JournalError(f"{path} is a session of the script {header.script_id!r}, not {script.id!r}.")
+        script = planned_script(header) or script
+        if script is None:
+            raise JournalError(
+                f"The script {header.script_id!r} of session {header.session_id} is not in the library, "
+                "and its journal keeps no copy of it."
+            )
         writer = JournalWriter.open_existing(path)
         last_at = max((event.at for event in contents.events), default=header.created)
         virtual_now = max(header.created + (time.time() - header.created) * header.speed, last_at)
@@ -131,11 +155,18 @@ class LiveSession:
         events = list(contents.events)
         replay_problems = compute_state(script, events, clock.now()).problems
         report = ResumeReport(
-            script_changed=header.script_hash != script.text_hash,
+            script_changed=library_script is None or header.script_hash != library_script.text_hash,
             torn=contents.torn,
             problems=contents.problems + replay_problems,
         )
-        return cls(script, clock, header.session_id, writer, events, header, report)
+        session = cls(script, clock, header.session_id, writer, events, header, report)
+        behind = time.time() - last_at
+        if session.steps is not None and behind < -STEP:
+            # The wall clock now reads earlier than the session's last event: it was set back
+            # while the console was closed. The session goes on from its own time.
+            session.record(ClockStepped(at=session.now(), offset=behind))
+            session._to_say.append(_step_sentence(behind))
+        return session
 
     # -- the record -------------------------------------------------------------------------
 
@@ -180,9 +211,68 @@ class LiveSession:
         """Try the waiting events again (call it on a timer while write_problem is set)."""
         return self.writer.retry()
 
+    def check(self) -> list[str]:
+        """Once a tick: write what waits (and the whole journal again if its file was removed),
+        and notice a step of the wall clock. Returns sentences to say once, calmly."""
+        said, self._to_say = self._to_say, []
+        self.writer.retry()
+        if self.writer.lost:
+            self.writer.lost = False
+            where = self.writer.path
+            if self.writer.pending:
+                said.append(
+                    f"The journal file {where} was removed while the session ran. Everything is kept in "
+                    "memory and will be written there again as soon as it can."
+                )
+            else:
+                said.append(
+                    f"The journal file {where} was removed while the session ran; it has been written again in full."
+                )
+        now = self.clock.now()
+        step = self.steps.check(now) if self.steps is not None else None
+        if step is not None:
+            self.record(ClockStepped(at=now, offset=step))
+            said.append(_step_sentence(step))
+        return said
+
     def close(self) -> bool:
         """Close the journal. False when some events could not be written (see write_problem)."""
         return self.writer.close()
+
+    @property
+    def unwritten(self) -> int:
+        """Records the journal's own file does not hold yet (0 once they are on disk there)."""
+        return self.writer.pending
+
+    def write_elsewhere(self, target: Path) -> str | None:
+        """Write the whole journal to `target` (a new owner-only file). None when done, else a
+        sentence. The journal's own file keeps being retried until the session closes."""
+        problem = self.writer.spill(target)
+        if problem is None:
+            self.spilled_to = (Path(target).expanduser(), len(self._events))
+        return problem
+
+    def rescue(self) -> str | None:
+        """For a close that leaves records unwritten (a signal, a last failed retry): the whole
+        journal written to an owner-only file in the cache folder (else the temporary folder).
+        A sentence naming where, or saying it could not be done; None when nothing was left."""
+        if not self.writer.pending:
+            return None
+        if self.spilled_to is not None and self.spilled_to[1] == len(self._events):
+            return f"{self.writer.pending} record(s) are not in {self.writer.path}; the whole journal is in {self.spilled_to[0]}."
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        places = (
+            paths.cache_dir() / "unwritten",
+            Path(tempfile.gettempdir()) / f"session-companion-unwritten-{os.getuid()}",
+        )
+        for folder in places:
+            target = folder / f"{self.session_id}-{stamp}.jsonl"
+            if self.writer.spill(target) is None:
+                return (
+                    f"{self.writer.pending} record(s) could not be written to {self.writer.path}; "
+                    f"the whole journal was written to {target} instead."
+                )
+        return f"{self.writer.pending} record(s) could not be written anywhere: {self.writer.last_error}"
 
     # -- what a therapist does (each returns the event recorded, or None if nothing to do) --
 
@@ -279,7 +369,12 @@ class LiveSession:
         )
 
     def exercise_moved(self, exercise_id: str, move: str, after: float) -> ExerciseMoved:
-        return self._record(ExerciseMoved(at=self.now(), exercise_id=exercise_id, move=move, after=after))
+        """Raises ValueError for a move that is not one of events.ExerciseMove."""
+        if move not in get_args(ExerciseMove):
+            raise ValueError(f"{move!r} is not a move of an exercise")
+        return self._record(
+            ExerciseMoved(at=self.now(), exercise_id=exercise_id, move=cast(ExerciseMove, move), after=after)
+        )
 
     def mark_distress(self, note: str = "") -> DistressMarked:
         return self._record(DistressMarked(at=self.now(), note=note))
@@ -292,6 +387,20 @@ class LiveSession:
     def _record(self, event: E) -> E:
         self.record(event)
         return event
+
+
+def _step_sentence(step: float) -> str:
+    return (
+        f"The computer's clock moved {_amount(step)} {'ahead' if step > 0 else 'back'}; "
+        "the session keeps its own time, and every time on this screen follows it."
+    )
+
+
+def _amount(step: float) -> str:
+    minutes = round(abs(step) / 60)
+    if minutes < 90:
+        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    return f"about {round(abs(step) / 3600)} hours"
 
 
 def _monotonic_clock(speed: float, start: float) -> Clock:

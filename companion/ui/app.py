@@ -22,6 +22,7 @@ from companion.audio.director import DRAIN, AudioDirector
 from companion.core.journal.in_use import open_elsewhere
 from companion.core.journal.store import JournalError, JournalStore, SessionSummary
 from companion.core.scripts.library import DEFAULT_SESSION_ID
+from companion.core.scripts.problems import ScriptError
 from companion.core.scripts.script import SessionScript
 from companion.ui.options import ConsoleOptions
 from companion.ui.screens.session import SessionScreen
@@ -64,8 +65,11 @@ class CompanionApp(App[int]):
         self._load_rest = options.load_rest
         self._player_requested = options.player is not None
         # Through the app's own queue: the close then runs as any key's action does.
-        self._signals = CloseOnSignal(partial(self.call_later, self.close_gently, SIGNAL_FADE), self.audio.fade_out)
+        self._signals = CloseOnSignal(
+            partial(self.call_later, self.close_gently, SIGNAL_FADE), self.audio.fade_out, self._rescue
+        )
         self._fading_to_close = False
+        self.unwritten_notice: str | None = None  # where unwritten records went, for stderr after exit
         self._unfinished_at_start: SessionSummary | None = None  # found by get_default_screen
         self._open_elsewhere: SessionSummary | None = None  # an unfinished one live in another window
         self._held_keys: list[events.Key] | None = None
@@ -259,13 +263,9 @@ class CompanionApp(App[int]):
         from companion.core.session import LiveSession
 
         try:
-            script = self.library.session(summary.script_id)
-        except LookupError:
-            self.exit(
-                return_code=1,
-                message=f"The script {summary.script_id!r} of session {summary.session_id} is not in the library.",
-            )
-            return
+            script: SessionScript | None = self.library.session(summary.script_id)
+        except (LookupError, ScriptError):
+            script = None  # the journal's own copy of the script is used, when it has one
         store = self._store_of(summary)
         try:
             self.session = LiveSession.resume(script, store, summary.session_id, clock_factory=self.options.clock_for)
@@ -279,7 +279,12 @@ class CompanionApp(App[int]):
             first = self.session.events[0]
             self.client_code = getattr(first, "client_code", "") or ""
         notices = []
-        if self.session.script_changed:
+        if self.session.script_changed and self.session.header is not None and self.session.header.script_text:
+            notices.append(
+                "The script's file has changed or gone since this session started; "
+                "the session goes on as it was planned."
+            )
+        elif self.session.script_changed:
             notices.append("The script has changed since this session started; the timeline follows the new text.")
         # The journal's own plain sentences, a torn last line among them.
         notices += [f"From the journal: {problem}" for problem in self.session.problems]
@@ -308,7 +313,7 @@ class CompanionApp(App[int]):
             client_code=self.client_code or "",
             rehearsal_speed=self.rehearsal_speed,
             notices=notices,
-            real_time=self.real_time,
+            real_time=self.session.clock.now,  # one clock on screen: the session's
         )
 
     # -- keys typed while a dialog opens -------------------------------------------------------
@@ -408,9 +413,14 @@ class CompanionApp(App[int]):
                 message.problem or "The report could not be written.", severity="warning", timeout=15, markup=False
             )
 
+    def _rescue(self) -> str | None:
+        """From the signal watchdog's thread, just before the process is cut short."""
+        session = self.session
+        return session.rescue() if session is not None and session.unwritten else None
+
     def on_unmount(self) -> None:
-        if self.session is not None:
-            self.session.close()
+        if self.session is not None and not self.session.close():
+            self.unwritten_notice = self.session.rescue()  # the command prints it once the terminal is back
         self.audio.close()
         self._signals.closed()
 

@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from textual.app import App
 
 from companion.audio.player import Player
-from companion.core.scripts.durations import format_minutes
+from companion.core.clock import Clock
 from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.playlists import Chime
+from companion.core.timefmt import format_minutes
 from companion.ui.screens.exercise import ExerciseOutcome, ExerciseScreen, chime_for_steps
 from companion.ui.screens.exercise_picker import ExercisePicker
 from companion.ui.theme import THEMES
-from companion.ui.widgets.pacer import SecondsClock
 
 
 class ExerciseApp(App[None]):
@@ -28,7 +28,7 @@ class ExerciseApp(App[None]):
         *,
         player: Player | None = None,
         chimes: Chime | Mapping[str, Chime] | None = None,
-        clock: SecondsClock | None = None,
+        clock: Clock | None = None,
         open_sound: bool = True,
     ) -> None:
         super().__init__()

@@ -8,7 +8,8 @@ then waits on the queue forever, the music playing on in a process nobody can se
 stop inside Textual's own shutdown, after the app has unmounted). So a signal also starts a
 watchdog: if the process is still there EXIT_GRACE seconds later, the music fades over
 SIGNAL_FADE seconds and the process ends. A process that ends normally takes the watchdog with it (a
-daemon thread). Nothing is lost: the journal syncs every event as it is recorded.
+daemon thread). Nothing is lost: the journal syncs every event as it is recorded, and records
+the disk refused are written to an owner-only file in the cache folder, named on stderr.
 """
 
 from __future__ import annotations
@@ -27,9 +28,15 @@ SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 class CloseOnSignal:
-    def __init__(self, exit_app: Callable[[], object], fade_music: Callable[[float], None]) -> None:
+    def __init__(
+        self,
+        exit_app: Callable[[], object],
+        fade_music: Callable[[float], None],
+        rescue: Callable[[], str | None] = lambda: None,
+    ) -> None:
         self.exit_app = exit_app
         self.fade_music = fade_music
+        self.rescue = rescue  # writes records the journal's file lacks elsewhere; says where
         self._watchdog: threading.Thread | None = None
         self._previous: dict[int, Any] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -74,4 +81,10 @@ class CloseOnSignal:
         except Exception:  # noqa: BLE001 - ending the process must not depend on the sound
             pass
         time.sleep(SIGNAL_FADE + 0.2)
+        try:
+            said = self.rescue()
+            if said:
+                os.write(2, f"companion: {said}\n".encode())
+        except Exception:  # noqa: BLE001 - ending the process must not depend on it
+            pass
         os._exit(128 + self._signum)  # as a process ended by the signal reports itself

@@ -7,14 +7,15 @@ and asks the player for what it means. These tests fold real events into states 
 
 from __future__ import annotations
 
-from console_kit import START, make_library, make_script
+from console_kit import START, make_library
+from script_kit import console_script
 
 from companion.audio.director import AudioDirector
 from companion.audio.player import SilentPlayer
 from companion.core.events import DistressMarked, DoseGiven, PhaseStarted, SessionEnded, SessionStarted
 from companion.core.timeline import compute_state
 
-SCRIPT = make_script()
+SCRIPT = console_script()
 STARTED = SessionStarted(at=START, script_id=SCRIPT.id)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from console_kit import START, console, make_library, make_script, settled
+from console_kit import START, console, make_library, settled
+from script_kit import console_script
 
 from companion import paths
 from companion.audio.player import SilentPlayer
@@ -32,7 +33,7 @@ BUNDLED = paths.bundled_scripts_dir() / "assessments"
 
 
 def clinical_library():
-    base = make_script()
+    base = console_script()
     arrival = replace(
         base.phases[0],
         assessments=("phq-9",),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from console_kit import make_script
+from script_kit import console_script
 
 from companion import paths
 from companion.cli import build_parser
@@ -46,7 +46,7 @@ def test_resume_with_nothing_to_resume_says_so(capsys):
 
 def test_resume_of_an_ended_session_points_to_the_report(capsys):
     store = JournalStore()
-    session = LiveSession.start(make_script(), store, FakeClock())
+    session = LiveSession.start(console_script(), store, FakeClock())
     session.end()
     session.close()
     assert resume.run(args("resume", session.session_id)) == 1
@@ -61,9 +61,9 @@ def test_resume_of_an_unknown_id_says_where_to_look(capsys):
 def test_find_session_prefers_the_latest_unfinished_across_both_stores(tmp_path):
     clock = FakeClock()
     real, rehearsals = JournalStore(tmp_path / "real"), JournalStore(tmp_path / "rehearsals")
-    LiveSession.start(make_script(), real, clock).close()
+    LiveSession.start(console_script(), real, clock).close()
     clock.advance(600)
-    later = LiveSession.start(make_script(), rehearsals, clock, rehearsal=True, speed=60)
+    later = LiveSession.start(console_script(), rehearsals, clock, rehearsal=True, speed=60)
     later.close()
     found = resume.find_session(None, [real, rehearsals])
     assert found.session_id == later.session_id and found.rehearsal
@@ -72,7 +72,7 @@ def test_find_session_prefers_the_latest_unfinished_across_both_stores(tmp_path)
 def test_rehearsals_go_to_a_private_folder_in_the_temporary_directory(private_temp):
     root = paths.rehearsal_root()
     assert root == private_temp / f"session-companion-rehearsal-{os.getuid()}"
-    LiveSession.start(make_script(), JournalStore(root), FakeClock()).close()
+    LiveSession.start(console_script(), JournalStore(root), FakeClock()).close()
     assert (root.stat().st_mode & 0o777) == 0o700
 
 

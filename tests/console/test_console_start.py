@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from console_kit import START, console, make_library, make_script, settled, until
+from console_kit import START, console, make_library, settled, until
+from script_kit import console_script
 
 from companion.audio.player import SilentPlayer
 from companion.core.clock import FakeClock
@@ -19,9 +20,9 @@ SIZE = (100, 30)
 
 
 async def test_picker_lists_every_script_with_its_outline_and_enter_starts(tmp_path):
-    other = make_script("other")
+    other = console_script("other")
     library = make_library(
-        make_script(),
+        console_script(),
         other,
         problems=[Problem(Path("scripts/sessions/bad.yaml"), 4, 3, "phases[0].duration", "expected a duration")],
     )
@@ -58,7 +59,7 @@ async def test_client_code_can_be_skipped_with_enter(tmp_path):
 async def _interrupted_session(tmp_path, clock):
     """A session with a dose, vitals, a tick and a note, left without ending (as by a crash)."""
     store = JournalStore(tmp_path / "journals")
-    script = make_script()
+    script = console_script()
     session = LiveSession.start(script, store, clock, client_code="K-9")
     session.tick("Blood pressure taken")
     session.record_vitals(150, 90, 72, 98, "before dose")
@@ -98,7 +99,7 @@ async def test_resume_offer_restores_phase_clocks_notes_vitals_and_checklist(tmp
 async def test_a_session_resumed_after_distress_in_this_phase_stays_silent(tmp_path):
     clock = FakeClock(START)
     store = JournalStore(tmp_path / "journals")
-    session = LiveSession.start(make_script(), store, clock, client_code="K-9")
+    session = LiveSession.start(console_script(), store, clock, client_code="K-9")
     clock.advance(60)
     session.mark_distress("")
     session.close()
@@ -131,7 +132,7 @@ async def test_declining_the_offer_opens_the_picker(tmp_path):
 async def test_resume_says_when_the_script_changed(tmp_path):
     clock = FakeClock(START)
     store, session_id = await _interrupted_session(tmp_path, clock)
-    changed = make_script()
+    changed = console_script()
     import dataclasses
 
     changed = dataclasses.replace(changed, text_hash="different")
@@ -179,7 +180,7 @@ async def test_rehearsal_is_marked_and_journaled_apart(tmp_path):
 async def test_an_unfinished_rehearsal_is_offered_to_the_next_rehearsal_and_resumed_as_one(tmp_path):
     rehearsals = JournalStore(tmp_path / "rehearsals")
     clock = FakeClock(START)
-    LiveSession.start(make_script(), rehearsals, clock, rehearsal=True, speed=60).close()
+    LiveSession.start(console_script(), rehearsals, clock, rehearsal=True, speed=60).close()
     real, *_ = console(tmp_path, clock=clock, script=None, client_code=None, rehearsal_store=rehearsals)
     async with real.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -281,7 +282,7 @@ async def test_square_brackets_in_what_people_type_are_shown_as_typed(tmp_path):
     """Client codes, notes, amounts and checklist items are text, never markup."""
     clock = FakeClock(START)
     store = JournalStore(tmp_path / "journals")
-    script = make_script()
+    script = console_script()
     session = LiveSession.start(script, store, clock, client_code="[b]K-1[/b")
     session.add_note("[red]not red")
     session.close()

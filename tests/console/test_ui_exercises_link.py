@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from console_kit import make_script
+from script_kit import console_script
 
 from companion.core.clock import FakeClock
 from companion.core.journal.store import JournalStore
@@ -13,7 +13,7 @@ from companion.ui.exercises_link import first_for
 
 
 def state_in(tmp_path, phase_id, script=None):
-    session = LiveSession.start(script or make_script(), JournalStore(tmp_path), FakeClock())
+    session = LiveSession.start(script or console_script(), JournalStore(tmp_path), FakeClock())
     session.jump(phase_id)
     return session.state()
 
@@ -23,7 +23,7 @@ def test_the_phase_own_first_exercise_comes_first(tmp_path):
 
 
 def test_a_phase_without_exercises_borrows_the_script_first_one(tmp_path):
-    script = make_script()
+    script = console_script()
     phases = list(script.phases)
     phases[2] = dataclasses.replace(phases[2], exercises=("orienting",))
     phases[4] = dataclasses.replace(phases[4], exercises=("box-breathing",))

@@ -65,6 +65,8 @@ class _FullDisk:
     def __init__(self):
         self.pending = 3
         self.full = True
+        self.lost = False
+        self.reason = "the disk is full"
         self.last_error = (
             "The journal /data/x.jsonl could not be written (the disk is full); "
             "3 record(s) are kept in memory and will be written when it works again."

@@ -6,7 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
-from console_kit import START, console, make_library, make_script
+from console_kit import START, console, make_library
+from script_kit import console_script
 
 from companion.core.clock import FakeClock
 from companion.core.scripts.problems import Problem
@@ -31,7 +32,7 @@ def _app(tmp_path, **kwargs):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_picker(snap_compare, tmp_path, size):
     library = make_library(
-        make_script(),
+        console_script(),
         problems=[
             Problem(
                 Path("scripts/sessions/mine.yaml"), 12, 7, "phases[2].duration", 'expected a duration such as "15m"'

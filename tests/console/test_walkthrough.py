@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from console_kit import console, make_library, make_script, settled, until
+from console_kit import console, make_library, settled, until
+from script_kit import console_script
 
 from companion.ui.screens.picker import ScriptPicker
 from companion.ui.screens.session import SessionScreen
@@ -228,7 +229,7 @@ async def test_a_session_live_in_another_window_is_not_offered_for_resuming(tmp_
     from companion.core.session import LiveSession
 
     store = JournalStore(tmp_path / "journals")
-    other_window = LiveSession.start(make_script(), store, FakeClock(START), client_code="K-9")
+    other_window = LiveSession.start(console_script(), store, FakeClock(START), client_code="K-9")
     try:
         app, *_ = console(tmp_path, store=store, script=None, client_code=None)
         async with app.run_test(size=SIZE) as pilot:
@@ -335,7 +336,7 @@ async def test_the_picker_tells_a_file_that_loaded_with_a_warning_from_one_that_
 
     from companion.core.scripts.problems import Problem
 
-    loaded = make_script("mine")
+    loaded = console_script("mine")
     loaded = type(loaded)(**{**loaded.__dict__, "source": Path("/scripts/sessions/mine.yaml")})
     library = make_library(
         loaded,

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from datetime import datetime
 
-from test_timeline import make_script
+from script_kit import three_hour_script
 
 from companion.cli import main
 from companion.core.clock import FakeClock
@@ -29,12 +29,12 @@ def test_an_empty_store_says_so(capsys):
 def test_sessions_are_listed_newest_first_with_duration_and_status(capsys):
     store = JournalStore()
     clock = FakeClock(1_800_000_000.0)
-    first = LiveSession.start(make_script(), store, clock, client_code="K-12")
+    first = LiveSession.start(three_hour_script(), store, clock, client_code="K-12")
     clock.advance(2 * 3600 + 15 * 60)
     first.end()
     first.close()
     clock.advance(3600)
-    second = LiveSession.start(make_script(), store, clock, rehearsal=True, speed=60)
+    second = LiveSession.start(three_hour_script(), store, clock, rehearsal=True, speed=60)
     clock.advance(300)
     second.add_note("half way")
     second.close()

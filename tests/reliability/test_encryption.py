@@ -12,12 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from console_kit import START, make_script
+from console_kit import START
+from script_kit import console_script
 
 from companion.core.clock import FakeClock
 from companion.core.events import NoteAdded, SessionEnded
 from companion.core.journal import crypto
-from companion.core.journal import store as journal_module
+from companion.core.journal import writer as journal_module
 from companion.core.journal.store import (
     JournalError,
     JournalStore,
@@ -42,8 +43,8 @@ def fresh_keys(monkeypatch):
 
 def encrypted_session(store: JournalStore, client: str = "K-SECRET") -> LiveSession:
     crypto.remember(SECRET)
-    crypto.encrypt_new_journals(True)
-    session = LiveSession.start(make_script(), store, FakeClock(START), client_code=client)
+    store.encrypt = True
+    session = LiveSession.start(console_script(), store, FakeClock(START), client_code=client)
     session.add_note(NOTE)
     return session
 
@@ -66,7 +67,7 @@ def test_the_file_holds_no_readable_event_and_its_header_says_encrypted(tmp_path
     header = json.loads(lines[0])
     assert header["encryption"]["scheme"] == crypto.SCHEME
     assert header["session_id"] == session.session_id  # the header itself stays plain: it is listed
-    assert all(set(json.loads(line)) == {"sealed"} for line in lines[1:])
+    assert all(set(json.loads(line)) == {"n", "sealed"} for line in lines[1:])
     assert len(lines) == 1 + len(session.events)
 
 
@@ -117,7 +118,7 @@ def test_a_torn_sealed_last_line_is_dropped_and_cut_before_appending(tmp_path):
     reopen_with(SECRET)
     contents = read_journal(path)
     assert contents.torn and list(contents.events) == list(session.events)
-    resumed = LiveSession.resume(make_script(), store, session.session_id)
+    resumed = LiveSession.resume(console_script(), store, session.session_id)
     assert resumed.torn
     resumed.add_note("after the crash")
     resumed.close()
@@ -138,7 +139,8 @@ def test_a_line_copied_from_another_journal_does_not_open(tmp_path):
     path.write_bytes(path.read_bytes() + foreign + b"\n" + path.read_bytes().splitlines()[-1] + b"\n")
     reopen_with(SECRET)
     contents = read_journal(path)
-    assert len(contents.problems) == 1 and "does not open" in contents.problems[0]
+    assert len(contents.problems) == 2 and "does not open" in contents.problems[0]
+    assert "repeats record" in contents.problems[1]  # the last line, appended again, counts once
 
 
 def test_resume_listing_display_and_report_keep_working(tmp_path, monkeypatch):
@@ -149,7 +151,7 @@ def test_resume_listing_display_and_report_keep_working(tmp_path, monkeypatch):
     reopen_with(SECRET)
     (summary,) = store.list_sessions()
     assert (summary.client_code, summary.finished, summary.started_at) == ("K-SECRET", False, START)
-    resumed = LiveSession.resume(make_script(), store, session_id)
+    resumed = LiveSession.resume(console_script(), store, session_id)
     assert [n.text for n in resumed.state().notes] == [NOTE]
     resumed.add_note("second")
     resumed.end()
@@ -185,16 +187,15 @@ def test_the_display_without_the_passphrase_says_why_and_shows_nothing(tmp_path)
 
 def test_a_plain_journal_is_unchanged_by_all_this(tmp_path):
     store = JournalStore(tmp_path / "journals")
-    session = LiveSession.start(make_script(), store, FakeClock(START), client_code="K-PLAIN")
+    session = LiveSession.start(console_script(), store, FakeClock(START), client_code="K-PLAIN")
     session.close()
     data = store.path_for(session.session_id).read_bytes()
     assert b"encryption" not in data.splitlines()[0] and b"K-PLAIN" in data
 
 
 def test_encrypting_without_a_passphrase_refuses_to_start(tmp_path):
-    crypto.encrypt_new_journals(True)
     with pytest.raises(JournalError, match=crypto.ENVIRONMENT):
-        JournalStore(tmp_path / "journals").create(make_script(), encrypt=True)
+        JournalStore(tmp_path / "journals", encrypt=True).create(console_script())
 
 
 def test_open_existing_needs_the_key_too(tmp_path):

@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
-from console_kit import START, console, make_script
+from console_kit import START, console
+from script_kit import console_script
 
 from companion import paths
 from companion.commands.run import rehearsal_store
@@ -41,7 +42,7 @@ def open_umask():
 
 
 def started_session(store: JournalStore, **kwargs) -> LiveSession:
-    session = LiveSession.start(make_script(), store, FakeClock(START), client_code="K-1", **kwargs)
+    session = LiveSession.start(console_script(), store, FakeClock(START), client_code="K-1", **kwargs)
     session.add_note("a private note")
     session.end()
     session.close()
@@ -79,11 +80,11 @@ def test_rehearsal_journals_are_private_too(open_umask, tmp_path, monkeypatch):
 
 def test_a_resumed_journal_keeps_0600(open_umask):
     store = JournalStore()
-    session = LiveSession.start(make_script(), store, FakeClock(START))
+    session = LiveSession.start(console_script(), store, FakeClock(START))
     session.close()
     path = store.path_for(session.session_id)
     os.chmod(path, 0o644)  # loosened by hand, or copied back from a backup
-    resumed = LiveSession.resume(make_script(), store, session.session_id)
+    resumed = LiveSession.resume(console_script(), store, session.session_id)
     resumed.add_note("after")
     resumed.close()
     assert mode(path) == 0o600

@@ -16,11 +16,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-from console_kit import START, console, make_script, settled
+from console_kit import START, console, settled
+from script_kit import console_script
 
 from companion.core.clock import FakeClock
 from companion.core.events import NoteAdded, PhaseStarted, SessionStarted
-from companion.core.journal import store as journal_module
+from companion.core.journal import writer as journal_module
 from companion.core.journal.store import JournalStore, read_journal
 from companion.core.session import LiveSession
 from companion.ui.screens.session import SessionScreen
@@ -68,7 +69,7 @@ def fill(folder: Path) -> Path:
 
 def test_a_really_full_disk_keeps_events_and_writes_them_when_space_returns(tiny_disk):
     store = JournalStore(tiny_disk / "journals")
-    session = LiveSession.start(make_script(), store, FakeClock(START), client_code="K-1")
+    session = LiveSession.start(console_script(), store, FakeClock(START), client_code="K-1")
     path = store.path_for(session.session_id)
     filler = fill(tiny_disk)
     written = 0  # the journal's last page still has room for a few lines
@@ -95,7 +96,7 @@ def test_a_really_full_disk_keeps_events_and_writes_them_when_space_returns(tiny
 def test_a_session_started_on_a_full_disk_writes_its_header_later(tiny_disk):
     store = JournalStore(tiny_disk / "journals")
     filler = fill(tiny_disk)
-    session = LiveSession.start(make_script(), store, FakeClock(START))
+    session = LiveSession.start(console_script(), store, FakeClock(START))
     assert session.write_problem is not None
     session.add_note("before there was room")
     filler.unlink()
@@ -113,13 +114,15 @@ def test_a_session_started_on_a_full_disk_writes_its_header_later(tiny_disk):
 class FailingDisk:
     """Makes every journal write fail with `code` until `heal()`."""
 
-    def __init__(self, monkeypatch, code: int = errno.ENOSPC) -> None:
+    def __init__(self, monkeypatch, code: int = errno.ENOSPC, under: Path | None = None) -> None:
         self.code = code
         self.failing = True
         self.attempts = 0
         real = journal_module._write_all
 
         def write_all(fd, data):
+            if under is not None and not os.readlink(f"/proc/self/fd/{fd}").startswith(str(under)):
+                return real(fd, data)  # another disk: it has room
             self.attempts += 1
             if self.failing:
                 raise OSError(self.code, os.strerror(self.code))
@@ -220,3 +223,58 @@ async def test_waiting_events_are_written_on_the_tick_once_the_disk_works(tmp_pa
             await pilot.pause(0.5)
         assert notes_in(path) == ["waiting"]
         assert not warning(app).display
+
+
+# -- closing while records are unwritten (issue 12, item 2) -----------------------------------------
+
+
+def _dialog_text(app) -> str:
+    return " ".join(str(widget.render()) for widget in app.screen.query("Static"))
+
+
+async def test_closing_on_a_full_disk_says_how_many_and_writes_them_where_the_therapist_says(tmp_path, monkeypatch):
+    app, clock, _player, store = console(tmp_path)
+    elsewhere = tmp_path / "usb" / "journal.jsonl"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await settled(pilot)
+        FailingDisk(monkeypatch, under=store.root)
+        await add_note(pilot, "one")
+        await add_note(pilot, "two")
+        await pilot.press("q")
+        await pilot.pause()
+        shown = _dialog_text(app)
+        assert "2 record(s) are not yet in the journal (the disk is full)" in shown
+        assert "saved" not in shown
+        await pilot.press("n")  # stay: nothing closes, the records are still kept
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, SessionScreen) and app.session.unwritten == 2
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        app.screen.query_one("#text").value = str(elsewhere)
+        await pilot.press("enter")
+        for _ in range(100):
+            if not app.is_running:
+                break
+            await pilot.pause(0.05)
+    assert not app.is_running
+    assert notes_in(elsewhere) == ["one", "two"]
+    assert os.stat(elsewhere).st_mode & 0o777 == 0o600
+
+
+async def test_a_console_closed_with_records_unwritten_leaves_them_in_the_cache_and_says_where(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPANION_CACHE_DIR", str(tmp_path / "cache"))
+    app, clock, _player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        FailingDisk(monkeypatch, under=store.root)
+        await add_note(pilot, "only in memory")
+        app.exit()  # as SIGTERM's close does, with no dialog
+        await pilot.pause()
+    said = app.unwritten_notice
+    assert said and "1 record(s) could not be written" in said
+    (rescued,) = (tmp_path / "cache" / "unwritten").glob("*.jsonl")
+    assert str(rescued) in said and notes_in(rescued) == ["only in memory"]
+    assert os.stat(rescued).st_mode & 0o777 == 0o600

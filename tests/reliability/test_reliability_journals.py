@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from console_kit import START, console, make_script
+from console_kit import START, console
+from script_kit import console_script
 
 from companion.core.clock import FakeClock
 from companion.core.journal.store import JournalError, JournalStore, JournalWriter, read_journal
@@ -42,7 +43,7 @@ def no_hang():
 def strange_folder(root: Path) -> tuple[JournalStore, str]:
     """A journal folder with one good unfinished session and every kind of bad file."""
     store = JournalStore(root)
-    session = LiveSession.start(make_script(), store, FakeClock(START), client_code="K-GOOD")
+    session = LiveSession.start(console_script(), store, FakeClock(START), client_code="K-GOOD")
     session.add_note("still here")
     session.close()
     os.mkfifo(root / "a-fifo.jsonl")

@@ -127,3 +127,40 @@ def test_a_console_whose_terminal_vanished_still_ends_on_sigterm(tmp_path):
             process.wait()
     journals = list((tmp_path / "tmp").rglob("*.jsonl"))
     assert journals and b"session_started" in journals[0].read_bytes()
+
+
+def test_sigterm_with_records_unwritten_leaves_them_in_the_cache_and_says_where(tmp_path):
+    """Issue 12, item 2: the journal's folder gone and unmakeable, a note kept only in memory,
+    then SIGTERM: the whole journal lands in an owner-only file in the cache folder, named on
+    stderr, instead of being lost with the process."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from crash_resume import Terminal, companion_command, private_env, session_screen
+
+    term = Terminal(private_env(tmp_path))
+    journals = tmp_path / "data" / "journals"
+    try:
+        term.start(companion_command(), "run", "demo", "--client", "T-4")
+        term.wait_for(session_screen, what="the session screen")
+        for text in ("on disk", "in memory only"):
+            term.keys("t")
+            term.wait_for(lambda shown: "Enter keeps" in shown, what="the note prompt")
+            term.type(text)
+            term.keys("Enter")
+            term.wait_for(lambda shown: "Enter keeps" not in shown, what="the note recorded")
+            if text == "on disk":
+                deadline = time.monotonic() + 10
+                while not any(b"on disk" in p.read_bytes() for p in journals.glob("*.jsonl")):
+                    assert time.monotonic() < deadline, "the first note never reached the journal"
+                    time.sleep(0.1)
+                shutil.rmtree(journals)
+                journals.write_text("a file where the journals folder was")
+        term.wait_for(lambda shown: "kept in" in shown, what="the red band")
+        os.kill(term.pid(), signal.SIGTERM)
+        shown = term.wait_for(lambda shown: "instead" in shown, timeout=15, what="where the journal went")
+    finally:
+        term.close()
+    (rescued,) = (tmp_path / "cache" / "unwritten").glob("*.jsonl")
+    assert str(rescued.name) in shown.replace("\n", "")
+    data = rescued.read_bytes()
+    assert b"on disk" in data and b"in memory only" in data
+    assert rescued.stat().st_mode & 0o777 == 0o600

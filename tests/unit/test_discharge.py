@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from console_kit import START, make_script
+from console_kit import START
+from script_kit import console_script
 
 from companion.core import discharge
 from companion.core.events import (
@@ -29,7 +30,7 @@ RULES = Discharge(
     assessments=("moaa-s",),
     checklist=("Eyeshades ready",),
 )
-SCRIPT = replace(make_script(), discharge=RULES)
+SCRIPT = replace(console_script(), discharge=RULES)
 
 
 def at(minutes: float) -> float:
@@ -67,7 +68,7 @@ def test_everything_is_missing_before_the_dose_and_nothing_once_it_is_all_done()
 
 
 def test_a_script_without_discharge_rules_has_nothing_to_check():
-    plain = make_script()
+    plain = console_script()
     check = discharge.check(compute_state(plain, [SessionStarted(at(0), script_id=plain.id)], at(5)))
     assert check.clear and check.minimum_left is None
 

@@ -56,9 +56,15 @@ def test_breathing_exercise(tmp_path):
 
 
 def test_hold_and_rest_default_to_zero_and_accept_fractions(tmp_path):
-    text = BREATHING.replace("{in: 4s, hold: 4s, out: 4s, rest: 4}", "{in: 5.5s, out: 5.5}")
+    text = BREATHING.replace("{in: 4s, hold: 4s, out: 4s, rest: 4}", "{in: 5.5s, out: 5.5s}")
     exercise = load_exercise(write(tmp_path, text))
     assert exercise.pattern == BreathPattern(inhale=5.5, hold=0, exhale=5.5, rest=0)
+
+
+def test_a_fraction_without_its_unit_is_refused(tmp_path):
+    text = BREATHING.replace("{in: 4s, hold: 4s, out: 4s, rest: 4}", "{in: 5.5s, out: 5.5}")
+    with pytest.raises(ScriptError, match=r"pattern.out: .*a plain number is whole seconds: write 5.5s"):
+        load_exercise(write(tmp_path, text))
 
 
 CASES = [

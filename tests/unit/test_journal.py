@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
@@ -16,6 +17,7 @@ import pytest
 from companion import paths
 from companion.core.clock import FakeClock
 from companion.core.events import NoteAdded, PhaseStarted, SessionEnded, SessionStarted
+from companion.core.journal import reading
 from companion.core.journal import store as journal_module
 from companion.core.journal.store import (
     FORMAT_VERSION,
@@ -59,7 +61,7 @@ def test_appends_are_read_back_in_order_with_the_header(jpath):
     assert contents.events == tuple(note(i) for i in range(5))
     assert not contents.torn and contents.problems == ()
     first = json.loads(jpath.read_bytes().split(b"\n")[0])
-    assert first["format"] == 1 and first["script_hash"] == "hash-1" and first["speed"] == 1.0
+    assert first["format"] == 2 and first["script_hash"] == "hash-1" and first["speed"] == 1.0
 
 
 def test_files_are_0600_and_the_folder_0700(jpath):
@@ -356,7 +358,7 @@ def test_encode_event_matches_to_record():
     [
         (b'{"kind":"note_added","at":"noon","text":"x"}', "at has the wrong type (str)"),
         (b'{"kind":"vitals_recorded","at":1,"systolic":"high"}', "systolic has the wrong type"),
-        (b'{"kind":"paused","at":NaN}', "not valid JSON"),
+        (b'{"kind":"paused","at":NaN}', "NaN is not a time"),
         (b'{"kind":"paused"}', "no time"),
         (b'{"kind":"note_added","at":1,"text":"x","mood":"ok"}', "unexpected fields"),
         (b"[1, 2]", "not a JSON object"),
@@ -376,16 +378,16 @@ def test_damaged_records_are_skipped_with_a_reason(jpath, line, why):
 
 
 def test_an_older_record_missing_a_field_takes_its_default(jpath):
-    writer = JournalWriter.create(jpath, header())
+    writer = JournalWriter.create(jpath, dataclasses.replace(header(), format=1))
     writer.close()
     with open(jpath, "ab") as f:
-        f.write(b'{"kind":"session_started","at":5,"script_id":"im-standard"}\n')
+        f.write(b'{"kind":"session_started","at":%d,"script_id":"im-standard"}\n' % (T0 + 5))
     (event,) = read_journal(jpath).events
-    assert event == SessionStarted(at=5, script_id="im-standard") and event.speed == 1.0
+    assert event == SessionStarted(at=T0 + 5, script_id="im-standard") and event.speed == 1.0
 
 
 def test_a_long_journal_is_listed_from_its_ends_and_still_correct(clock, monkeypatch):
-    monkeypatch.setattr(journal_module, "_WINDOW", 512)
+    monkeypatch.setattr(reading, "_WINDOW", 512)
     store = JournalStore()
     ended = _start(store, clock, client="LONG")
     writer = JournalWriter.open_existing(store.path_for(ended))
@@ -412,7 +414,7 @@ def test_a_long_journal_is_listed_from_its_ends_and_still_correct(clock, monkeyp
 
 
 def test_a_long_finished_journal_is_listed_without_reading_it_all(clock, monkeypatch):
-    monkeypatch.setattr(journal_module, "_WINDOW", 512)
+    monkeypatch.setattr(reading, "_WINDOW", 512)
     store = JournalStore()
     session_id = _start(store, clock, client="C")
     writer = JournalWriter.open_existing(store.path_for(session_id))

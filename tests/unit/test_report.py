@@ -456,13 +456,14 @@ def test_an_exercise_s_moves_are_counted_in_the_report():
 
 
 def test_the_report_shows_each_change_to_a_phases_plan_and_one_step_in_the_singular(tmp_path):
-    from console_kit import START, make_library, make_script
+    from console_kit import START, make_library
+    from script_kit import console_script
 
     from companion.core.clock import FakeClock
     from companion.core.journal.store import JournalStore
     from companion.core.session import LiveSession
 
-    script, library, clock = make_script(), make_library(), FakeClock(START)
+    script, library, clock = console_script(), make_library(), FakeClock(START)
     session = LiveSession.start(script, JournalStore(tmp_path), clock, client_code="K-1")
     clock.advance(30)
     session.adjust(300)  # 15 -> 20 min

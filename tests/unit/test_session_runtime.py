@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_timeline import make_script
+from script_kit import three_hour_script
 
 from companion.core.clock import FakeClock
 from companion.core.events import (
@@ -30,7 +30,7 @@ def fixed(clock):
 
 def test_start_journals_the_start_and_the_first_phase(clock):
     store = JournalStore()
-    session = LiveSession.start(make_script(), store, clock, client_code="K-12")
+    session = LiveSession.start(three_hour_script(), store, clock, client_code="K-12")
     contents = read_journal(store.path_for(session.session_id))
     assert [type(e) for e in contents.events] == [SessionStarted, PhaseStarted]
     assert contents.events[0].client_code == "K-12" and contents.events[1].move == "start"
@@ -41,7 +41,7 @@ def test_start_journals_the_start_and_the_first_phase(clock):
 
 def test_helpers_record_what_the_therapist_does(clock):
     store = JournalStore()
-    s = LiveSession.start(make_script(), store, clock)
+    s = LiveSession.start(three_hour_script(), store, clock)
     clock.advance(60)
     s.tick("Blood pressure taken")
     s.record_vitals(systolic=185, diastolic=80, heart_rate=70, spo2=98)
@@ -83,14 +83,14 @@ def test_helpers_record_what_the_therapist_does(clock):
 
 def test_resume_replays_to_the_same_state(clock):
     store = JournalStore()
-    s = LiveSession.start(make_script(), store, clock)
+    s = LiveSession.start(three_hour_script(), store, clock)
     clock.advance(300)
     s.add_note("before the crash")
     s.next_phase()
     clock.advance(50)
     live = s.state()
     s.close()
-    resumed = LiveSession.resume(make_script(), store, s.session_id, clock_factory=fixed(clock))
+    resumed = LiveSession.resume(three_hour_script(), store, s.session_id, clock_factory=fixed(clock))
     assert resumed.state() == live
     assert not resumed.script_changed and not resumed.torn and resumed.problems == ()
     clock.advance(10)
@@ -100,46 +100,49 @@ def test_resume_replays_to_the_same_state(clock):
 
 def test_resume_says_when_the_script_changed_or_the_journal_was_torn(clock):
     store = JournalStore()
-    s = LiveSession.start(make_script(), store, clock)
+    s = LiveSession.start(three_hour_script(), store, clock)
     s.close()
     with open(store.path_for(s.session_id), "ab") as f:
         f.write(b'{"kind":"note_')
-    resumed = LiveSession.resume(make_script(text_hash="other"), store, s.session_id, clock_factory=fixed(clock))
+    resumed = LiveSession.resume(three_hour_script(text_hash="other"), store, s.session_id, clock_factory=fixed(clock))
     assert resumed.script_changed and resumed.torn
     assert any("incomplete" in p for p in resumed.problems)
 
 
 def test_resume_refuses_another_scripts_journal(clock):
     store = JournalStore()
-    s = LiveSession.start(make_script(), store, clock)
+    s = LiveSession.start(three_hour_script(), store, clock)
     s.close()
     with pytest.raises(JournalError, match="'test-3h', not 'other'"):
-        LiveSession.resume(make_script(id="other"), store, s.session_id)
+        LiveSession.resume(three_hour_script(id="other"), store, s.session_id)
 
 
 def test_a_rehearsal_resumes_at_its_virtual_time():
     store = JournalStore()
     created = time.time() - 10  # ten real seconds ago, at sixty times
     start_clock = FakeClock(created)
-    s = LiveSession.start(make_script(), store, start_clock, rehearsal=True, speed=60)
+    s = LiveSession.start(three_hour_script(), store, start_clock, rehearsal=True, speed=60)
     s.close()
     seen = []
     resumed = LiveSession.resume(
-        make_script(), store, s.session_id, clock_factory=lambda speed, at: seen.append((speed, at)) or FakeClock(at)
+        three_hour_script(),
+        store,
+        s.session_id,
+        clock_factory=lambda speed, at: seen.append((speed, at)) or FakeClock(at),
     )
     speed, at = seen[0]
     assert speed == 60 and 600 <= at - created < 600 + 60 * 5
     assert resumed.header.rehearsal
     # Without a factory the session runs on a monotonic clock at the journal's speed.
     resumed.close()
-    again = LiveSession.resume(make_script(), store, s.session_id)
+    again = LiveSession.resume(three_hour_script(), store, s.session_id)
     assert again.clock.speed == 60 and again.now() - created >= 600
     again.close()
 
 
 def test_a_refused_write_is_named_and_the_session_goes_on(clock, monkeypatch):
     store = JournalStore()
-    s = LiveSession.start(make_script(), store, clock)
+    s = LiveSession.start(three_hour_script(), store, clock)
     monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full")))
     assert s.record(NoteAdded(at=clock.now(), text="kept")) is False
     assert s.state().notes[-1].text == "kept"
@@ -152,7 +155,7 @@ def test_a_refused_write_is_named_and_the_session_goes_on(clock, monkeypatch):
 
 def test_closing_with_events_still_waiting_says_so(clock, monkeypatch):
     store = JournalStore()
-    s = LiveSession.start(make_script(), store, clock)
+    s = LiveSession.start(three_hour_script(), store, clock)
     monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.EIO, "io")))
     s.add_note("not on disk")
     assert s.close() is False and "input/output error" in s.write_problem
@@ -205,7 +208,7 @@ def _apply(s: LiveSession, clock: FakeClock, op: str, arg: int) -> None:
     elif op == "dose":
         s.give_dose(arg % 100 + 0.5, given_at=clock.now() - abs(arg) / 7)
     elif op == "vitals":
-        s.record_vitals(systolic=100 + arg % 100, heart_rate=40 + arg % 100, spo2=arg % 101)
+        s.record_vitals(systolic=100 + arg % 100, heart_rate=40 + arg % 100, spo2=50 + arg % 51)
     elif op == "note":
         s.add_note(f'note ✓ {arg} "quoted"\n')
     elif op == "tick":
@@ -231,7 +234,7 @@ def test_any_session_replayed_from_its_journal_equals_the_live_one(ops, tail, fr
     with tempfile.TemporaryDirectory() as folder:
         store = JournalStore(Path(folder))
         clock = FakeClock(1_800_000_000.0 + fraction)
-        s = LiveSession.start(make_script(), store, clock)
+        s = LiveSession.start(three_hour_script(), store, clock)
         for op, wait, arg in ops:
             clock.advance(wait + fraction)
             _apply(s, clock, op, arg)
@@ -240,8 +243,8 @@ def test_any_session_replayed_from_its_journal_equals_the_live_one(ops, tail, fr
         s.close()
         replayed_events = read_journal(store.path_for(s.session_id)).events
         assert replayed_events == s.events
-        assert compute_state(make_script(), replayed_events, clock.now()) == live
-        resumed = LiveSession.resume(make_script(), store, s.session_id, clock_factory=fixed(clock))
+        assert compute_state(three_hour_script(), replayed_events, clock.now()) == live
+        resumed = LiveSession.resume(three_hour_script(), store, s.session_id, clock_factory=fixed(clock))
         assert resumed.state() == live
         resumed.close()
         # Whatever happened, the phase arithmetic holds together.

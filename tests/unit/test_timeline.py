@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from script_kit import three_hour_script
 
 from companion.core.events import (
     ChecklistTicked,
@@ -27,47 +28,6 @@ T0 = 1_800_000_000.0
 M = 60.0
 
 
-def make_script(**overrides) -> SessionScript:
-    """A three-hour session: manual and auto phases, `at:` and `after_dose:` reminders."""
-    phases = (
-        Phase(
-            "arrival",
-            "Arrival",
-            15 * M,
-            checklist=("Blood pressure taken", "Eyeshades ready"),
-            vitals=True,
-            reminders=(Reminder("arrival.0", "Consent signed", at=10 * M),),
-        ),
-        Phase("dosing", "Dosing", 5 * M, dose=True),
-        Phase("onset", "Onset", 10 * M, advance="auto", reminders=(Reminder("onset.0", "Quiet check-in", at=5 * M),)),
-        Phase(
-            "journey",
-            "Journey",
-            60 * M,
-            advance="auto",
-            reminders=(
-                Reminder("journey.0", "Music check", at=20 * M),
-                Reminder("journey.bp", "Blood pressure check", after_dose=40 * M),
-            ),
-        ),
-        Phase(
-            "return", "Return", 30 * M, advance="auto", reminders=(Reminder("return.0", "Vitals", after_dose=90 * M),)
-        ),
-        Phase("integration", "Integration", 40 * M, reminders=(Reminder("integration.0", "Offer water", at=30 * M),)),
-        Phase("discharge", "Discharge", 20 * M, reminders=(Reminder("discharge.0", "Ride home", at=15 * M),)),
-    )
-    fields = dict(
-        id="test-3h",
-        title="Three hours",
-        route="IM",
-        phases=phases,
-        safety=Safety(systolic_max=180, diastolic_max=110, heart_rate_max=120, heart_rate_min=50, spo2_min=92),
-        text_hash="abc",
-    )
-    fields.update(overrides)
-    return SessionScript(**fields)
-
-
 def at(offset: float) -> float:
     return T0 + offset
 
@@ -80,7 +40,7 @@ class Session:
     """Events appended by offset from T0; `state(offset)` computes the state then."""
 
     def __init__(self, script: SessionScript | None = None) -> None:
-        self.script = script or make_script()
+        self.script = script or three_hour_script()
         self.events: list = []
 
     def add(self, offset: float, event_type, **fields) -> None:
@@ -211,7 +171,7 @@ def test_the_whole_three_hour_session_to_the_second():
 
 
 def test_auto_phases_chain_with_no_events_at_all():
-    script = make_script()
+    script = three_hour_script()
     events = [SessionStarted(at=T0), PhaseStarted(at=T0, phase_id="onset", move="jump")]
     state = compute_state(script, events, at(10 * M + 60 * M + 30 * M + 5))
     assert state.phase.id == "integration" and state.phase_elapsed == 5
@@ -339,7 +299,7 @@ def test_vitals_are_flagged_against_the_protocol_numbers_without_advice():
 
 
 def test_no_thresholds_no_flags():
-    s = started(make_script(safety=Safety()))
+    s = started(three_hour_script(safety=Safety()))
     s.add(10, VitalsRecorded, systolic=250, heart_rate=20, spo2=70)
     assert s.state(10).vitals[0].flags == ()
 
@@ -375,7 +335,7 @@ def test_after_the_end_paperwork_is_kept_and_the_clock_is_still():
 
 
 def test_before_the_start_the_state_is_the_plan_from_now():
-    state = compute_state(make_script(), [], at(0))
+    state = compute_state(three_hour_script(), [], at(0))
     assert state.started_at is None and state.phase.id == "arrival" and state.total_elapsed == 0
     assert state.next_phase_at == at(15 * M)
 
@@ -403,7 +363,7 @@ def test_remaining_and_elapsed_add_up(offset):
 
 def test_ticking_once_a_second_every_boundary_and_reminder_lands_on_its_second():
     """What the console sees: the state once a second for 3 h 42 min, events at their seconds."""
-    script = make_script()
+    script = three_hour_script()
     schedule = [
         (0, SessionStarted(at=at(0), script_id="test-3h")),
         (0, PhaseStarted(at=at(0), phase_id="arrival", move="start")),
@@ -454,7 +414,7 @@ def test_ticking_once_a_second_every_boundary_and_reminder_lands_on_its_second()
 
 def test_a_script_without_phases_is_refused_plainly():
     with pytest.raises(ValueError, match="at least one phase"):
-        compute_state(make_script(phases=()), [], at(0))
+        compute_state(three_hour_script(phases=()), [], at(0))
 
 
 def test_reminders_waiting_for_the_dose_are_ordered_by_when_they_will_fall():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_timeline import T0, make_script
+from script_kit import three_hour_script
+from test_timeline import T0
 
 from companion.core.events import (
     DoseGiven,
@@ -18,7 +19,7 @@ from companion.core.events import (
 )
 from companion.core.timeline import compute_state
 
-SCRIPT = make_script()
+SCRIPT = three_hour_script()
 PHASE_IDS = [p.id for p in SCRIPT.phases] + ["not-in-this-script"]
 REMINDER_IDS = [r.id for p in SCRIPT.phases for r in p.reminders]
 

@@ -10,7 +10,11 @@ is told plainly at once rather than as a damaged journal. Every later line is on
 {"sealed": "<base64 of a fresh 12-byte nonce and the ciphertext>"}, still one JSON line ended by
 a newline, written and fsync'd one at a time: the crash guarantees of plain journals hold (a
 torn last line fails to open and is dropped as torn). The session id is bound to every line as
-associated data, so a line moved from another journal does not open.
+associated data, so a line moved from another journal does not open. In format 2 each sealed
+line also carries its sequence number in clear, {"n": 5, "sealed": ...}, and the number and the
+header line's sha256 are bound to it too: a line deleted, moved or replayed shows as a gap or a
+repeat in the numbers, a number edited or a header edited (to `rehearsal: true`, say) makes
+the lines no longer open. The script's text in a format-2 header is sealed the same way.
 
 The passphrase: COMPANION_PASSPHRASE in the environment, or one given with `remember()` (the
 command line asks once with getpass, before any screen opens). Library code never prompts.
@@ -74,15 +78,19 @@ class Encryption:
             )
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"the encryption entry is incomplete ({error})") from None
-        if not (2 <= found.n <= 2**20 and found.n & (found.n - 1) == 0 and 1 <= found.r <= 32 and 1 <= found.p <= 16):
+        if not _reasonable_cost(found.n, found.r, found.p):
             raise ValueError("the encryption entry asks for an unreasonable scrypt cost")
         return found
+
+
+def _reasonable_cost(n: int, r: int, p: int) -> bool:
+    """An scrypt cost this program could have written (a damaged one could ask for terabytes)."""
+    return 2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16
 
 
 # -- the passphrase ---------------------------------------------------------------------------
 
 _remembered: str | None = None
-_encrypt_new = False
 _keys: dict[tuple[str, int, int, int, str], JournalKey] = {}  # (salt, n, r, p, passphrase digest)
 
 
@@ -96,9 +104,8 @@ def remember(passphrase: str) -> None:
 
 def forget() -> None:
     """Drop the passphrase and every derived key (tests; the end of a process)."""
-    global _remembered, _encrypt_new
+    global _remembered
     _remembered = None
-    _encrypt_new = False
     _keys.clear()
 
 
@@ -118,54 +125,78 @@ def has_passphrase() -> bool:
     return bool(_remembered or os.environ.get(ENVIRONMENT))
 
 
-def encrypt_new_journals(enabled: bool | None = None) -> bool:
-    """Whether journals created from now on are encrypted (set by `companion run --encrypt`)."""
-    global _encrypt_new
-    if enabled is not None:
-        _encrypt_new = enabled
-    return _encrypt_new
-
-
 # -- keys -------------------------------------------------------------------------------------
 
 
 class JournalKey:
     """An AES-GCM key bound to one journal (its session id is the associated data)."""
 
-    def __init__(self, key: bytes, session_id: str) -> None:
+    def __init__(self, key: bytes, session_id: str, header_digest: bytes = b"") -> None:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+        self._secret = key
         self._aead = AESGCM(key)
         self._bound = session_id.encode()
+        self._digest = header_digest  # empty: a format-1 journal, lines bound to the session id only
 
-    def seal(self, plain: bytes) -> bytes:
+    def bound_to(self, header_digest: bytes) -> JournalKey:
+        """The same key, its lines bound to the header whose sha256 is `header_digest` and to
+        their sequence numbers (format 2)."""
+        return JournalKey(self._secret, self._bound.decode(), header_digest)
+
+    def seal(self, plain: bytes, extra: bytes = b"") -> bytes:
         nonce = os.urandom(_NONCE)
-        return nonce + self._aead.encrypt(nonce, plain, self._bound)
+        return nonce + self._aead.encrypt(nonce, plain, self._bound + extra)
 
-    def open(self, sealed: bytes) -> bytes:
+    def open(self, sealed: bytes, extra: bytes = b"") -> bytes:
         from cryptography.exceptions import InvalidTag
 
         if len(sealed) < _NONCE + 16:
             raise SealedLineError("too short to be a sealed record")
         try:
-            return self._aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], self._bound)
+            return self._aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], self._bound + extra)
         except InvalidTag:
-            raise SealedLineError("it does not open with this journal's key") from None
+            raise SealedLineError("it does not open with this journal's key and header") from None
 
-    def seal_line(self, line: bytes) -> bytes:
+    def _extra(self, seq: int | None) -> bytes:
+        if not self._digest:
+            return b""
+        return b"\0" + self._digest + b"\0" + str(seq).encode()
+
+    def seal_line(self, line: bytes, seq: int | None = None) -> bytes:
         """A journal line (JSON ending in a newline) -> the sealed line that stands for it."""
-        token = base64.b64encode(self.seal(line.rstrip(b"\n"))).decode()
+        token = base64.b64encode(self.seal(line.rstrip(b"\n"), self._extra(seq))).decode()
+        if self._digest:
+            return b'{"n":' + str(seq).encode() + b',"sealed":"' + token.encode() + b'"}\n'
         return b'{"sealed":"' + token.encode() + b'"}\n'
 
     def open_line(self, line: bytes) -> bytes:
-        """A sealed line (without its newline) -> the plain journal line (without its newline)."""
+        """A sealed line (without its newline) -> the plain journal line (without its newline).
+
+        In format 2 the plain record must carry the same sequence number as the sealed line."""
         try:
             record = json.loads(line)
             token = record["sealed"]
             sealed = base64.b64decode(token, validate=True)
-        except (ValueError, TypeError, KeyError, binascii.Error):
+            seq = record.get("n") if self._digest else None
+        except (ValueError, TypeError, KeyError, AttributeError, binascii.Error):
             raise SealedLineError("not a sealed record") from None
-        return self.open(sealed)
+        if self._digest and (not isinstance(seq, int) or isinstance(seq, bool)):
+            raise SealedLineError("a sealed record without its sequence number")
+        plain = self.open(sealed, self._extra(seq))
+        if self._digest and not plain.endswith(b',"n":' + str(seq).encode() + b"}"):
+            raise SealedLineError("its sequence number does not match what it seals")
+        return plain
+
+    def seal_text(self, text: str) -> str:
+        """Text kept in an encrypted header (the script), sealed and in base64."""
+        return base64.b64encode(self.seal(text.encode("utf-8"), b"\0script")).decode()
+
+    def open_text(self, token: str) -> str:
+        try:
+            return self.open(base64.b64decode(token, validate=True), b"\0script").decode("utf-8")
+        except (ValueError, binascii.Error):
+            raise SealedLineError("the sealed text does not open") from None
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -248,8 +279,10 @@ def open_file_text(data: bytes) -> str:
         header = json.loads(head)
         salt = base64.b64decode(header["salt"], validate=True)
         n, r, p = int(header["n"]), int(header["r"]), int(header["p"])
-    except (ValueError, KeyError, TypeError, binascii.Error):
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error, RecursionError):
         raise PassphraseError("this is not a readable encrypted report.") from None
+    if not _reasonable_cost(n, r, p):
+        raise PassphraseError("this encrypted report asks for an unreasonable scrypt cost: it is damaged.")
     key = JournalKey(_derive(passphrase(), salt, n, r, p), FILE_MAGIC)
     try:
         return key.open_line(body.rstrip(b"\n")).decode("utf-8")

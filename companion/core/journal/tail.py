@@ -5,19 +5,19 @@ takes the complete lines; a line still being written stays unread until its newl
 A file that shrank or was replaced (a resume cuts a torn last line before it appends) is read
 again from the start, so a reader never keeps an event the journal no longer holds.
 An encrypted journal is followed the same way once the passphrase is known; without it,
-`problem` says so and no event is read.
+`problem` says so and no event is read. Lines are judged as replay judges them (records.py,
+reading.LineReader): a repeated numbered line is not counted twice.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from pathlib import Path
 
 from companion.core.events import Event
-from companion.core.journal import crypto
-from companion.core.journal.store import FORMAT_VERSION, JournalError, JournalHeader, decode_line, journal_key
+from companion.core.journal.reading import LineReader
+from companion.core.journal.records import JournalError, JournalHeader, journal_key, opened_header, parse_header
 
 
 class JournalTail:
@@ -28,7 +28,7 @@ class JournalTail:
         self.skipped = 0  # lines that were not events (never shown; the report names them)
         self.missing = False  # the file is not there (yet, or any more)
         self.problem: str | None = None  # a plain sentence when the journal cannot be opened
-        self._key: crypto.JournalKey | None = None
+        self._reader: LineReader | None = None
         self._offset = 0
         self._identity: tuple[int, int] | None = None
         self._stamp: tuple[int, int] | None = None
@@ -54,12 +54,15 @@ class JournalTail:
             changed = bool(self.events) or self.header is not None
             self._identity, self._offset = identity, 0
             self.header, self.events, self.skipped = None, [], 0
-            self._key, self.problem = None, None
+            self._reader, self.problem = None, None
         else:
             changed = False
         self._stamp = stamp
         try:
-            with open(self.path, "rb") as stream:
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+            with os.fdopen(fd, "rb") as stream:
+                if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                    return changed
                 stream.seek(self._offset)
                 data = stream.read()
         except OSError:
@@ -73,44 +76,28 @@ class JournalTail:
     def _take(self, line: bytes) -> bool:
         if self.header is None:
             try:
-                record = json.loads(line)
-            except ValueError:
-                record = None
-            self.header = _header(record)
-            if self.header is None:
+                self.header = parse_header(line, self.path)
+            except JournalError:
                 self.skipped += 1
-            elif self.header.encrypted:
-                try:
-                    self._key = journal_key(self.header, self.path)
-                except JournalError as error:
-                    self.problem = str(error)
-            return self.header is not None
-        if self.problem is not None:
+                return False
+            try:
+                key = journal_key(self.header, self.path)
+                self.header = opened_header(self.header, line, key, self.path)
+            except JournalError as error:
+                self.problem = str(error)
+            else:
+                self._reader = LineReader(self.header, key)
+            return True
+        if self.problem is not None or self._reader is None:
             self.skipped += 1
             return False
         try:
-            self.events.append(decode_line(line, self._key))
-        except ValueError:  # UnknownEvent is one
+            event = self._reader.follow(line)
+        except ValueError:  # UnknownEvent and SealedLineError are ones
             self.skipped += 1
             return False
+        if event is None:
+            self.skipped += 1  # a repeated line
+            return False
+        self.events.append(event)
         return True
-
-
-def _header(record: object) -> JournalHeader | None:
-    if not isinstance(record, dict) or record.get("format") != FORMAT_VERSION:
-        return None
-    try:
-        encryption = crypto.Encryption.from_record(record["encryption"]) if "encryption" in record else None
-        return JournalHeader(
-            format=FORMAT_VERSION,
-            session_id=str(record["session_id"]),
-            script_id=str(record["script_id"]),
-            script_hash=str(record.get("script_hash", "")),
-            script_path=str(record.get("script_path", "")),
-            created=float(record["created"]),
-            speed=float(record.get("speed", 1.0)),
-            rehearsal=bool(record.get("rehearsal", False)),
-            encryption=encryption,
-        )
-    except (KeyError, TypeError, ValueError):
-        return None

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from companion import paths
 from companion.core.journal import crypto
-from companion.core.journal.store import JournalContents, JournalError, JournalStore, read_journal
+from companion.core.journal.store import JournalContents, JournalError, JournalStore, is_session_id, read_journal
 from companion.core.report.html import render_html
 from companion.core.report.json_report import render_json
 from companion.core.report.markdown import render_markdown
@@ -29,6 +29,7 @@ from companion.core.report.rems import render_rems
 from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.lookup import find_script
 from companion.core.scripts.script import SessionScript
+from companion.core.text import for_terminal
 
 RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json, "rems": render_rems}
 SUFFIXES = {"rems": "rems.md"}  # the REMS form is Markdown too
@@ -51,10 +52,19 @@ def render_report(
 ) -> str:
     """The report in `fmt` ("md", "html", "json" or "rems", the REMS monitoring form). Times are shown in `tz` (default: local)."""
     report = _report(contents, script, exercises, tz, generated_at, script_problem)
-    return RENDERERS[_checked(fmt)](report)
+    text = RENDERERS[_checked(fmt)](report)
+    # JSON escapes control characters itself; in Markdown and HTML none may reach a terminal.
+    return text if fmt == "json" else for_terminal(text, newlines=True)
 
 
-def _report(contents, script, exercises, tz, generated_at, script_problem) -> SessionReport:
+def _report(
+    contents: JournalContents,
+    script: SessionScript | None,
+    exercises: Mapping[str, GroundingExercise] | None,
+    tz: tzinfo | None,
+    generated_at: float | None,
+    script_problem: str,
+) -> SessionReport:
     report = build_report(
         contents,
         script,
@@ -127,6 +137,15 @@ def report_for(
     return render_report(contents, script, fmt, exercises=exercises, script_problem=problem)
 
 
+def _file_stem(session_id: str, fallback: str) -> str:
+    """A report's file name from header text only once it is a plain session id: a header
+    naming `../../x` must not write outside the reports folder."""
+    for candidate in (session_id, fallback):
+        if is_session_id(candidate):
+            return candidate
+    return "session"
+
+
 def write_report(
     session_ref: str | os.PathLike[str],
     fmt: str = "md",
@@ -147,7 +166,9 @@ def write_report(
     text = render_report(contents, script, fmt, exercises=exercises, script_problem=problem)
     if output is None:
         directory = paths.ensure_private_dir(paths.reports_dir())
-        output = directory / f"{contents.header.session_id or Path(session_ref).stem}.{SUFFIXES.get(fmt, fmt)}"
+        output = (
+            directory / f"{_file_stem(contents.header.session_id, Path(session_ref).stem)}.{SUFFIXES.get(fmt, fmt)}"
+        )
     if contents.header.encrypted:
         output = Path(f"{output}{crypto.FILE_SUFFIX}")
         try:

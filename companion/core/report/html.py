@@ -6,10 +6,11 @@ offline, in a record system, or printed. Every piece of recorded text is escaped
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from companion.core.report import words
-from companion.core.report.model import SessionReport
+from companion.core.report.model import SessionReport, TimedText
 
 _CSS = """
 :root { color-scheme: light; }
@@ -171,7 +172,7 @@ def vitals_chart(report: SessionReport, width: int = 640, height: int = 220) -> 
     end = max(readings[-1].at, report.ended_at or readings[-1].at)
     if end <= start:
         end = start + 60
-    values = [getattr(v, key) for v in readings for _, key, _, _ in _SERIES if getattr(v, key) is not None]
+    values: list[float] = [getattr(v, key) for v in readings for _, key, _, _ in _SERIES if getattr(v, key) is not None]
     safety = report.safety
     named_limits = (
         [("systolic", safety.systolic_max), ("diastolic", safety.diastolic_max), ("heart rate", safety.heart_rate_max)]
@@ -281,7 +282,7 @@ def _exercises(report: SessionReport) -> list[str]:
     return _section("Exercises", body)
 
 
-def _timed(report: SessionReport, heading: str, items, empty: str) -> list[str]:
+def _timed(report: SessionReport, heading: str, items: Sequence[TimedText], empty: str) -> list[str]:
     if not items:
         return _section(heading, _empty(empty))
     lines = ["<ul>"]

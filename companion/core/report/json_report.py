@@ -24,7 +24,8 @@ SCHEMA_PATH = Path(__file__).with_name("schema.json")
 
 
 def load_schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
 
 
 def report_document(report: SessionReport) -> dict[str, Any]:

@@ -7,17 +7,15 @@ numbers, lists for the notes. Free text is kept as written; only what would brea
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from companion.core.report import words
-from companion.core.report.model import SessionReport
-
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+from companion.core.report.model import SessionReport, TimedText
+from companion.core.text import for_markdown
 
 
 def render_markdown(report: SessionReport) -> str:
-    out: list[str] = [f"# {words.title(report)}", ""]
+    out: list[str] = [f"# {_line(words.title(report))}", ""]
     out += [f"- **{name}:** {_line(value)}" for name, value in words.summary_rows(report)]
     if report.gaps:
         out.append("")
@@ -29,7 +27,7 @@ def render_markdown(report: SessionReport) -> str:
     return "\n".join(out)
 
 
-def _sections(report: SessionReport):
+def _sections(report: SessionReport) -> Iterator[tuple[str, list[str]]]:
     t = report.times
     day = report.day
 
@@ -66,7 +64,7 @@ def _sections(report: SessionReport):
     )
     body = vitals or [words.NONE_RECORDED]
     if report.safety is not None and report.vitals:
-        body = body + ["", words.thresholds(report.safety)]
+        body = body + ["", _line(words.thresholds(report.safety))]
     yield "Vitals", body
 
     phases = _table(
@@ -118,7 +116,7 @@ def _sections(report: SessionReport):
         if item.phase_id != current:
             if checklist:
                 checklist.append("")
-            checklist.append(f"{item.phase_title}:")
+            checklist.append(f"{_line(item.phase_title)}:")
             current = item.phase_id
         when = f" ({t.clock_on(item.at, day)})" if item.done and item.at is not None else ""
         checklist.append(f"- [{'x' if item.done else ' '}] {_line(item.item)}{when}")
@@ -143,7 +141,7 @@ def _clinical(report: SessionReport) -> Iterator[tuple[str, list[str]]]:
         yield heading, body
 
 
-def _timed_list(report: SessionReport, items, *, empty: str) -> list[str]:
+def _timed_list(report: SessionReport, items: Iterable[TimedText], *, empty: str) -> list[str]:
     lines = []
     for item in items:
         text = _line(item.text) if item.text else "(no words recorded)"
@@ -152,8 +150,8 @@ def _timed_list(report: SessionReport, items, *, empty: str) -> list[str]:
 
 
 def _line(text: str) -> str:
-    """One line, and a "<" that would open an HTML tag escaped so a renderer keeps the words."""
-    return _TAG_START.sub(r"\\<", " ".join(text.split()))
+    """One line of text as given: no HTML, no live link or image (core.text.for_markdown)."""
+    return for_markdown(text)
 
 
 def _cell(text: str) -> str:

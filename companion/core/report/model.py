@@ -18,6 +18,7 @@ from companion.core.assessment_state import AssessmentResult, Notice, assessment
 from companion.core.clinical_record import AdverseEntry, adverse_events
 from companion.core.events import (
     ChecklistTicked,
+    ClockStepped,
     DistressMarked,
     DoseGiven,
     Event,
@@ -38,7 +39,7 @@ from companion.core.journal.store import JournalContents
 from companion.core.report.clinical import DischargeLine, MedicineLine, discharge_line, medicine_lines
 from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.script import Safety, SessionScript
-from companion.core.timeline import compute_state
+from companion.core.timeline import SessionState, compute_state
 
 ReminderOutcome = str  # "acknowledged" | "missed" | "not reached"
 
@@ -258,7 +259,14 @@ def build_report(
     )
 
 
-def _gaps(contents, script, started, ended, last_at, times: Times) -> tuple[str, ...]:
+def _gaps(
+    contents: JournalContents,
+    script: SessionScript | None,
+    started: SessionStarted | None,
+    ended: SessionEnded | None,
+    last_at: float | None,
+    times: Times,
+) -> tuple[str, ...]:
     gaps: list[str] = []
     if started is None:
         gaps.append("The journal holds no start of a session.")
@@ -279,6 +287,14 @@ def _gaps(contents, script, started, ended, last_at, times: Times) -> tuple[str,
         )
     elif contents.header.script_hash and script.text_hash and script.text_hash != contents.header.script_hash:
         gaps.append("The script has changed since this session; plans and thresholds are from the current version.")
+    for step in (e for e in contents.events if isinstance(e, ClockStepped)):
+        hours, minutes = divmod(round(abs(step.offset) / 60), 60)
+        size = f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+        direction = "ahead" if step.offset > 0 else "back"
+        when = times.clock_on(step.at, started.at if started else None)
+        gaps.append(
+            f"The computer's clock moved {size} {direction} at {when}; the times here follow the session's own clock."
+        )
     for problem in contents.problems:
         if contents.torn and "last line" in problem:
             continue  # said above in the report's own words
@@ -300,7 +316,7 @@ def _has_thresholds(safety: Safety) -> bool:
     )
 
 
-def _vitals(events: list[Event], state) -> tuple[VitalsLine, ...]:
+def _vitals(events: list[Event], state: SessionState | None) -> tuple[VitalsLine, ...]:
     if state is not None:
         return tuple(
             VitalsLine(v.at, v.systolic, v.diastolic, v.heart_rate, v.spo2, v.note, tuple(v.flags), v.respiratory_rate)
@@ -313,8 +329,10 @@ def _vitals(events: list[Event], state) -> tuple[VitalsLine, ...]:
     )
 
 
-def _phases(events: list[Event], script, state, end_at: float | None) -> tuple[PhaseLine, ...]:
-    if state is not None:
+def _phases(
+    events: list[Event], script: SessionScript | None, state: SessionState | None, end_at: float | None
+) -> tuple[PhaseLine, ...]:
+    if state is not None and script is not None:
         lines = []
         for visit in state.history:
             title = visit.phase_id
@@ -399,7 +417,9 @@ def _pauses(events: list[Event]) -> tuple[PauseLine, ...]:
     return tuple(pauses)
 
 
-def _reminders(events: list[Event], script, state) -> tuple[ReminderLine, ...]:
+def _reminders(
+    events: list[Event], script: SessionScript | None, state: SessionState | None
+) -> tuple[ReminderLine, ...]:
     acknowledgements = {
         e.reminder_id: (index, e.at) for index, e in enumerate(events) if isinstance(e, ReminderAcknowledged)
     }
@@ -471,7 +491,7 @@ def _exercises(events: list[Event], known: Mapping[str, GroundingExercise]) -> t
     return tuple(lines)
 
 
-def _checklist(events: list[Event], script) -> tuple[ChecklistLine, ...]:
+def _checklist(events: list[Event], script: SessionScript | None) -> tuple[ChecklistLine, ...]:
     ticks: dict[tuple[str, str], ChecklistTicked] = {}
     for event in events:
         if isinstance(event, ChecklistTicked):

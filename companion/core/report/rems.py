@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from companion.core.assessment_state import ItemAnswer
 from companion.core.report.model import SessionReport, VitalsLine
-from companion.core.scripts.durations import format_minutes
+from companion.core.timefmt import format_minutes
 
 NOT_RECORDED = "not recorded"
 BP_AFTER_DOSE = 40 * 60.0

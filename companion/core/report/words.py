@@ -10,8 +10,8 @@ from companion.core.report.model import (
     SessionReport,
     VitalsLine,
 )
-from companion.core.scripts.durations import format_minutes
 from companion.core.scripts.script import Safety
+from companion.core.timefmt import format_minutes
 
 
 def title(report: SessionReport) -> str:
@@ -41,7 +41,7 @@ def summary_rows(report: SessionReport) -> list[tuple[str, str]]:
         rows.append(("End", f"{end} ({length})" if length else end))
     else:
         rows.append(("End", "not recorded: the session was not ended"))
-    if report.doses:
+    if report.doses and report.dose_at is not None:
         dose = t.clock_on(report.dose_at, report.day)
         if len(report.doses) > 1:
             dose += f" (the last of {len(report.doses)} dose entries)"

@@ -1,12 +1,18 @@
-"""Durations as people write them in scripts ("90s", "15m", "1h30m", plain seconds) and back."""
+"""Durations as people write them in scripts ("90s", "15m", "1h30m", plain seconds) and back.
+
+A duration is a text with units (hours, minutes, seconds in that order, each at most once, up
+to three decimals: "5.5s", "1h30m") or a plain whole number of seconds (90), under 24 hours.
+Nothing else: YAML's other spellings of numbers (`1:30` read as 90, `0x258`, `1_200`) reach
+here as text and are refused (yamlio.py), and so are fractions without a unit (`1e-7`, 2.5).
+"""
 
 from __future__ import annotations
 
 import math
 import re
 
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s)")
-_WHOLE = re.compile(r"^(?:\s*\d+(?:\.\d+)?\s*[hms])+\s*$")
+_PART = re.compile(r"(\d+(?:\.\d{1,3})?)\s*(h|m|s)")
+_WHOLE = re.compile(r"^(?:\s*\d+(?:\.\d{1,3})?\s*[hms])+\s*$")
 _UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0}
 _LIMIT = 24 * 3600.0  # nothing in a session lasts a day
 
@@ -22,13 +28,15 @@ def parse_duration(value: object, *, allow_zero: bool = False) -> float:
     """Seconds for a script duration. Raises DurationError saying what was expected."""
     if isinstance(value, bool):
         raise DurationError(f"expected {EXPECTED}, got {_kind(value)}")
-    if isinstance(value, int) and abs(value) > _LIMIT:
+    if isinstance(value, int) and abs(value) >= _LIMIT:
         raise DurationError(f"expected a duration under 24h, got {_shown(value)}")  # float() would overflow
-    if isinstance(value, (int, float)):
+    if isinstance(value, float):
+        raise DurationError(f"expected {EXPECTED} (a plain number is whole seconds: write 5.5s), got {_shown(value)}")
+    if isinstance(value, int):
         seconds = float(value)
     elif isinstance(value, str):
         text = value.strip().lower()
-        if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        if re.fullmatch(r"0|[1-9]\d{0,5}", text):
             seconds = float(text)
         elif _WHOLE.match(text):
             units = [unit for _, unit in _PART.findall(text)]
@@ -43,7 +51,7 @@ def parse_duration(value: object, *, allow_zero: bool = False) -> float:
         raise DurationError(f"expected {EXPECTED}, got {_shown(value)}")
     if seconds < 0 or (seconds == 0 and not allow_zero):
         raise DurationError(f"expected a duration above zero, got {_shown(value)}")
-    if seconds > _LIMIT:
+    if seconds >= _LIMIT:
         raise DurationError(f"expected a duration under 24h, got {_shown(value)}")
     return seconds
 
@@ -54,7 +62,11 @@ def _kind(value: object) -> str:
         return f"true/false ({str(value).lower()})"
     if value is None:
         return "nothing"
-    return {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
 
 
 def _shown(value: object) -> str:
@@ -83,28 +95,7 @@ def format_duration(seconds: float) -> str:
     return "".join(parts)
 
 
-def format_clock(seconds: float) -> str:
-    """A clock reading for the screen: 65 -> "01:05", 3725 -> "1:02:05". Negative gets a minus."""
-    sign = "-" if seconds < 0 else ""
-    total = int(abs(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
-    return f"{sign}{minutes:02d}:{secs:02d}"
+# How a length of time is written for people lives in core/timefmt; importable here as before.
+from companion.core.timefmt import format_minutes  # noqa: E402
 
-
-def format_minutes(seconds: float) -> str:
-    """A plain length for lists: 5400 -> "1 h 30 min", 600 -> "10 min", 40 -> "40 s"."""
-    total = round(seconds)
-    if total < 60:
-        return f"{total} s"
-    hours, rest = divmod(total, 3600)
-    minutes = round(rest / 60)
-    if minutes == 60:
-        hours, minutes = hours + 1, 0
-    if hours and minutes:
-        return f"{hours} h {minutes} min"
-    if hours:
-        return f"{hours} h"
-    return f"{minutes} min"
+__all__ = ["EXPECTED", "DurationError", "format_duration", "format_minutes", "parse_duration"]

@@ -18,6 +18,7 @@ from typing import Any
 from companion.core.scripts.durations import DurationError, parse_duration
 from companion.core.scripts.problems import Problem, ScriptError
 from companion.core.scripts.yamlio import Located, child_path, describe
+from companion.core.text import control_characters
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 ID_EXPECTED = "an id: letters, digits, '-', '_' or '.', starting with a letter or digit"
@@ -156,6 +157,10 @@ class Field:
             stripped = self.value.strip()
             if not stripped and (required or not allow_empty):
                 self.problem("expected some text, got an empty string")
+                return default
+            controls = control_characters(stripped)
+            if controls:
+                self.problem(f"control characters ({', '.join(controls[:3])}) are not allowed: write the words only")
                 return default
             return stripped
         if isinstance(self.value, (int, float)) and not isinstance(self.value, bool) and not required:

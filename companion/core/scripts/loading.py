@@ -40,6 +40,14 @@ def load_session(path: Path | str) -> SessionScript:
     return script
 
 
+def session_from_text(text: str, file: Path) -> SessionScript:
+    """A script from text kept elsewhere (a journal's header); `file` names it in messages.
+    Raises ScriptError listing every problem."""
+    from companion.core.scripts.yamlio import parse_yaml
+
+    return parse_session(parse_yaml(text.encode("utf-8"), file))[0]
+
+
 def read_session(path: Path | str) -> tuple[SessionScript, tuple[Reference, ...]]:
     """The script and the playlist, exercise and chime ids it uses (checked by the library)."""
     return parse_session(load_yaml_file(path))

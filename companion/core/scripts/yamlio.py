@@ -15,6 +15,7 @@ expanded size is counted before anything is built.
 from __future__ import annotations
 
 import hashlib
+import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ MAX_EXPANDED_CHARS = 4_000_000  # a file is at most 1 MB; aliases may repeat a l
 _STD = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_STD + name for name in ("str", "int", "float", "bool", "null"))
 _SEQ, _MAP, _TIMESTAMP, _MERGE = (_STD + name for name in ("seq", "map", "timestamp", "merge"))
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 _SCALARS = {
     _STR: SafeConstructor.construct_yaml_str,
     _INT: SafeConstructor.construct_yaml_int,
@@ -295,6 +299,10 @@ class _Converter:
     def _scalar(self, node: ScalarNode, path: str) -> Any:
         if node.tag == _TIMESTAMP:
             return node.value  # a date is only ever text in a script
+        if node.tag == _INT and not _PLAIN_INT.fullmatch(node.value):
+            return node.value  # YAML 1.1's 1:30 (base 60), 0x258, 0o17, 010, 1_200: text, refused where a number is due
+        if node.tag == _FLOAT and not _PLAIN_FLOAT.fullmatch(node.value) and not _SPECIAL_FLOAT.fullmatch(node.value):
+            return node.value  # 1:30.5 (base 60) or 1_0.5: text too
         build = _SCALARS.get(node.tag)
         if build is None:
             self.problems.append(self._at(node, path, self._tag_message(node.tag)))

@@ -12,6 +12,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from companion.core.limits import VITALS
+
 
 class FormError(ValueError):
     """One plain sentence for the form's message line; `field` names the input to focus."""
@@ -40,14 +42,7 @@ class VitalsEntry:
     respiratory_rate: int | None = None
 
 
-# (label, low, high) for typing-slip checks.
-PLAUSIBLE = {
-    "systolic": ("Systolic pressure", 50, 300),
-    "diastolic": ("Diastolic pressure", 20, 200),
-    "heart_rate": ("Heart rate", 20, 250),
-    "spo2": ("SpO2", 50, 100),
-    "respiratory_rate": ("Respiratory rate", 4, 60),
-}
+PLAUSIBLE = VITALS  # (label, low, high) for typing-slip checks, shared with the journal reader
 
 LATEST_DOSE_AGE = 12 * 3600.0  # a dose time further back than this is a typing slip
 FUTURE_TOLERANCE = 60.0
@@ -67,7 +62,10 @@ def parse_amount(text: str) -> float:
 
 
 def parse_time_of_day(text: str, now: float, field: str = "time") -> float:
-    """The latest moment at or before `now` (+1 min) whose local time reads HH:MM."""
+    """The latest moment at or before `now` (+1 min) whose local time reads HH:MM.
+
+    `now` is the session's clock, the one the screen shows. In the hour a DST change repeats,
+    the most recent of the two moments that read HH:MM is taken."""
     match = re.fullmatch(r"\s*(\d{1,2})[:.h]?(\d{2})\s*", text)
     if not match:
         raise FormError(field, f"Time {text.strip()!r} is not a time of day; type it as HH:MM, e.g. 14:05.")
@@ -75,11 +73,15 @@ def parse_time_of_day(text: str, now: float, field: str = "time") -> float:
     if hours > 23 or minutes > 59:
         raise FormError(field, f"Time {text.strip()!r} is not a time of day; hours 0-23, minutes 0-59.")
     current = dt.datetime.fromtimestamp(now)
-    candidate = current.replace(hour=hours, minute=minutes, second=0, microsecond=0)
-    later_today = candidate.timestamp() > now + FUTURE_TOLERANCE
+
+    def moments(day: dt.date) -> list[float]:  # two in the hour a DST change repeats
+        return [dt.datetime.combine(day, dt.time(hours, minutes, fold=fold)).timestamp() for fold in (0, 1)]
+
+    candidates = [m for m in moments(current.date()) if m <= now + FUTURE_TOLERANCE]
+    later_today = not candidates
     if later_today:
-        candidate -= dt.timedelta(days=1)
-    moment = candidate.timestamp()
+        candidates = moments(current.date() - dt.timedelta(days=1))
+    moment = max(candidates)
     if now - moment > LATEST_DOSE_AGE:
         if later_today:
             raise FormError(

@@ -19,11 +19,12 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from companion.audio.player import Player
+from companion.core.clock import Clock, MonotonicClock
 from companion.core.scripts.exercises import BreathPattern, GroundingExercise
 from companion.core.scripts.playlists import Chime
 from companion.core.stepper import ExerciseRun, Stage, chimes_between
 from companion.ui.keymap import DeclaredOrder
-from companion.ui.widgets.pacer import BreathingPacer, MonotonicSeconds, SecondsClock
+from companion.ui.widgets.pacer import BreathingPacer
 from companion.ui.widgets.step_prompt import StepPrompt
 
 DEFAULT_CHIME_ID = "soft-bell"
@@ -93,7 +94,7 @@ class ExerciseScreen(DeclaredOrder, Screen[ExerciseOutcome]):
         exercise: GroundingExercise,
         player: Player | None = None,
         chimes: Chime | Mapping[str, Chime] | None = None,
-        clock: SecondsClock | None = None,
+        clock: Clock | None = None,
         *,
         on_move: Callable[[str, float], object] | None = None,
         name: str | None = None,
@@ -104,7 +105,7 @@ class ExerciseScreen(DeclaredOrder, Screen[ExerciseOutcome]):
         self.exercise = exercise
         self.player = player
         self.chimes = chime_for_steps(chimes)
-        self.clock: SecondsClock = clock or MonotonicSeconds()
+        self.clock: Clock = clock or MonotonicClock()
         self.run = ExerciseRun(exercise, self.clock.now())
         self._began = self.run.stage_started
         self.on_move = on_move

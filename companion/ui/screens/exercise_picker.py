@@ -15,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.core.scripts.durations import format_minutes
 from companion.core.scripts.exercises import GroundingExercise
+from companion.core.timefmt import format_minutes
 
 KIND_WORDS = {"steps": "steps", "breathing": "breathing"}
 

@@ -161,8 +161,9 @@ class SessionScreen(DeclaredOrder, Screen[None]):
     # -- the tick -------------------------------------------------------------------------
 
     def tick(self) -> None:
-        if self.session.write_problem:
-            self.session.retry_writes()  # the disk may be back: write what waits, in order
+        # The disk may be back, the journal's file gone, the wall clock stepped: said once each.
+        for notice in self.session.check():
+            self.notify(notice, timeout=15)
         self.show_state()
         if not self.audio.fading:
             self.audio.update()
@@ -455,7 +456,13 @@ class SessionScreen(DeclaredOrder, Screen[None]):
         from companion.ui.dialogs.confirm import ConfirmDialog
 
         state = self.session.state()
-        if not state.ended and not await self.app.push_screen_wait(
+        self.session.retry_writes()
+        if self.session.unwritten:  # never "saved" when it is not
+            from companion.ui.dialogs.unwritten import close_with_unwritten
+
+            if not await close_with_unwritten(self, self.session):
+                return
+        elif not state.ended and not await self.app.push_screen_wait(
             ConfirmDialog(
                 "Close the console",
                 "Close the console? Everything is already saved in the journal; "

@@ -12,8 +12,6 @@ Knows nothing of sessions or therapists: the client display reuses it as it is.
 from __future__ import annotations
 
 import math
-import time
-from typing import Protocol
 
 from rich.segment import Segment
 from rich.style import Style
@@ -25,6 +23,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from companion.core.breathing import PacerFrame, pacer_at
+from companion.core.clock import Clock, MonotonicClock
 from companion.core.scripts.exercises import BreathPattern
 from companion.ui.widgets.component_style import component_style
 
@@ -33,17 +32,6 @@ SMALLEST = 0.3  # the disc at rest, as a share of its full size: never vanishes
 EDGE_LEVELS = 3  # shades on the disc's rim, so its edge looks soft, not stepped
 TEXT_ROWS = 3  # a blank row, the word and count, the round
 LARGEST = 14.0  # full radius in half-cells at most: a big bright disc is glare in a dark room
-
-
-class MonotonicSeconds:
-    """The default clock: seconds from time.monotonic()."""
-
-    def now(self) -> float:
-        return time.monotonic()
-
-
-class SecondsClock(Protocol):
-    def now(self) -> float: ...
 
 
 class BreathingPacer(Widget):
@@ -82,7 +70,7 @@ class BreathingPacer(Widget):
         rounds: int,
         *,
         started_at: float | None = None,
-        clock: SecondsClock | None = None,
+        clock: Clock | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -90,7 +78,7 @@ class BreathingPacer(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.pattern = pattern
         self.rounds = rounds
-        self.clock: SecondsClock = clock or MonotonicSeconds()
+        self.clock: Clock = clock or MonotonicClock()
         self._started_at = started_at
         self._held: float | None = None  # elapsed seconds frozen by hold()
         self._visible = True

@@ -1,0 +1,300 @@
+"""Reading journals: every event of one (replay), and the one-line summary of one (listings).
+
+Replay tolerates a torn last line (a crash mid-write) and says so; any other damaged line is
+skipped and named. Numbered journals (format 2) also drop a repeated line, put lines back in
+their order and name missing ones. Times must lie within the session's span, near its
+`created`: a flipped bit cannot put a session centuries ahead.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from companion.core.events import DoseGiven, Event, SessionEnded, SessionStarted, UnknownEvent
+from companion.core.journal import crypto
+from companion.core.journal.records import (
+    JournalError,
+    JournalHeader,
+    decode_record,
+    journal_key,
+    load_line,
+    number_or_none,
+    opened_header,
+    parse_header,
+    record_or_none,
+)
+
+# How a SessionEnded record begins: compact as encode_event writes it, or with json.dumps'
+# default spacing. Inside a note's text the quotes would be escaped, so a note cannot match.
+_ENDED_MARKS = (b'{"kind":"session_ended"', b'{"kind": "session_ended"')
+BEFORE = 24 * 3600.0  # a dose time may be typed hours back; nothing lies a day before the journal
+AFTER = 30 * 24 * 3600.0  # session time a journal may run past its creation, times its speed
+
+
+@dataclass(frozen=True)
+class JournalContents:
+    header: JournalHeader
+    events: tuple[Event, ...]
+    torn: bool  # the last line was incomplete (a crash mid-write) and was ignored
+    problems: tuple[str, ...]  # plain sentences about anything skipped
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    session_id: str
+    path: Path
+    script_id: str
+    client_code: str
+    started_at: float | None
+    last_event_at: float | None
+    finished: bool
+    created: float = 0.0
+    rehearsal: bool = False
+    speed: float = 1.0
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from the start to the last event recorded (None before the session started)."""
+        if self.started_at is None or self.last_event_at is None:
+            return None
+        return max(0.0, self.last_event_at - self.started_at)
+
+
+def time_span(header: JournalHeader) -> tuple[float, float]:
+    """The session times a journal with this header can hold."""
+    return header.created - BEFORE, header.created + AFTER * max(1.0, header.speed)
+
+
+class LineReader:
+    """Decodes the event lines of one journal in order: opens sealed lines, checks times
+    against the header's span, and follows sequence numbers."""
+
+    def __init__(self, header: JournalHeader, key: crypto.JournalKey | None) -> None:
+        self.header = header
+        self.key = key
+        self.low, self.high = time_span(header)
+        self.last_seq = 0
+
+    def decode(self, line: bytes) -> tuple[Event, int | None]:
+        """Raises ValueError (UnknownEvent, crypto.SealedLineError) naming what is wrong."""
+        plain = self.key.open_line(line) if self.key is not None else line
+        event, seq = decode_record(load_line(plain))
+        if self.header.numbered and seq is None:
+            raise UnknownEvent(f"{event.KIND}: no sequence number")
+        if not self.low <= event.at <= self.high:
+            raise UnknownEvent(f"{event.KIND}: its time lies outside the session")
+        if isinstance(event, DoseGiven) and event.given_at and not self.low <= event.given_at <= self.high:
+            raise UnknownEvent(f"{event.KIND}: the dose time lies outside the session")
+        return event, seq
+
+    def follow(self, line: bytes) -> Event | None:
+        """For a reader that follows the file as it grows: the event, or None for a line that
+        repeats one already read. Raises ValueError as `decode` does."""
+        event, seq = self.decode(line)
+        if seq is not None:
+            if seq <= self.last_seq:
+                return None
+            self.last_seq = seq
+        return event
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading, refused unless it is a regular file: a FIFO named like a
+    journal would block the listing for ever, and /dev/zero would never end."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise JournalError(f"{path} could not be read ({error.strerror or error}).") from None
+    try:
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError:
+        regular = False
+    if not regular:
+        os.close(fd)
+        raise JournalError(f"{path} is not a regular file, so it is not a journal.")
+    return os.fdopen(fd, "rb")
+
+
+def read_regular(path: Path) -> bytes:
+    with open_regular(path) as stream:
+        try:
+            return stream.read()
+        except OSError as error:
+            raise JournalError(f"{path} could not be read ({error.strerror or error}).") from None
+
+
+def read_journal(path: Path) -> JournalContents:
+    """Every event in the journal at `path`. Raises JournalError when the header is unreadable,
+    or when none of its sealed lines opens against its header (the header was edited)."""
+    path = Path(path)
+    data = read_regular(path)
+    lines = data.split(b"\n")
+    # A file ending in "\n" splits into [..., b""]; anything else in the last slot is a line
+    # the writer never finished.
+    tail = lines.pop()
+    torn = bool(tail)
+    if not lines:
+        if not tail:
+            raise JournalError(f"{path} is empty: it has no journal header.")
+        raise JournalError(f"{path}: the journal header was never completely written.")
+    header = parse_header(lines[0], path)
+    key = journal_key(header, path)
+    header = opened_header(header, lines[0], key, path)
+    reader = LineReader(header, key)
+    found: list[tuple[int, int, Event]] = []  # (sequence number or line, line, event)
+    problems: list[str] = []
+    sealed_failures = 0
+    last = len(lines) - 1
+    for number, line in enumerate(lines[1:], start=2):
+        try:
+            event, seq = reader.decode(line)
+        except ValueError as error:
+            if number - 1 == last and not torn:
+                torn = True  # the last line is garbage: a crash mid-write
+                continue
+            sealed_failures += isinstance(error, crypto.SealedLineError)
+            problems.append(f"line {number} could not be read and was skipped ({error})")
+            continue
+        found.append((seq if seq is not None else number, number, event))
+    if key is not None and header.numbered and sealed_failures and not found:
+        raise JournalError(
+            f"{path}: none of its sealed lines opens against its header: the header was changed after it was written."
+        )
+    events = _in_order(found, problems) if header.numbered else [event for _, _, event in found]
+    if torn:
+        problems.append("the last line was incomplete (the program stopped while writing it) and was ignored")
+    return JournalContents(header, tuple(events), torn, tuple(problems))
+
+
+def _in_order(found: list[tuple[int, int, Event]], problems: list[str]) -> list[Event]:
+    """Events by sequence number: a repeated number is dropped, a line out of place is put back,
+    a gap is named."""
+    by_seq: dict[int, Event] = {}
+    highest = 0
+    for seq, number, event in found:
+        if seq in by_seq:
+            problems.append(f"line {number} repeats record {seq} and was not counted again")
+            continue
+        if seq < highest:
+            problems.append(f"line {number} (record {seq}) was out of place and was put back in its order")
+        highest = max(highest, seq)
+        by_seq[seq] = event
+    expected = 1
+    for seq in sorted(by_seq):
+        if seq > expected:
+            span = f"record {expected} is" if seq == expected + 1 else f"records {expected} to {seq - 1} are"
+            problems.append(f"{span} missing from the journal")
+        expected = seq + 1
+    return [by_seq[seq] for seq in sorted(by_seq)]
+
+
+_WINDOW = 64 * 1024  # bytes read from each end of a journal to list it
+
+
+def summarise(path: Path) -> SessionSummary:
+    """The listing line of one journal, without decoding every event.
+
+    The header and the first event (at the head) give the start and the client code; the last
+    complete line gives the last event's time; a SessionEnded record anywhere marks the session
+    finished. Only the head and the tail are read, unless the tail shows no end (then the whole
+    file is searched: paperwork written after the end can be long).
+    """
+    path = Path(path)
+    try:
+        with open_regular(path) as f:
+            size = os.fstat(f.fileno()).st_size
+            head = f.read(_WINDOW)
+            whole = size <= len(head)
+            if whole:
+                tail = head
+            else:
+                f.seek(max(0, size - _WINDOW))
+                tail = f.read()
+    except OSError as error:
+        raise JournalError(f"{path} could not be read ({error.strerror or error}).") from None
+    first_end = head.find(b"\n")
+    if first_end < 0:
+        if whole:
+            raise JournalError(f"{path}: the journal header was never completely written.")
+        if size > _WINDOW and head.startswith(b'{"format":'):  # a header holding a long script
+            return _summary_of(read_journal(path), path)
+        raise JournalError(f"{path}: the first line is not a session journal header.")
+    header = parse_header(head[:first_end], path)
+    if header.encrypted:  # sealed lines say nothing without the key: read them all
+        return _summary_of(read_journal(path), path)
+    low, high = time_span(header)
+    started_at: float | None = None
+    client_code = ""
+    second_end = head.find(b"\n", first_end + 1)
+    if second_end > 0:
+        record = record_or_none(head[first_end + 1 : second_end])
+        if record is not None and record.get("kind") == "session_started":
+            started_at = _time_or_none(record.get("at"), low, high)
+            code = record.get("client_code", "")
+            client_code = code if isinstance(code, str) else ""
+    # In the tail window the first line may be cut by the window's edge: only what follows the
+    # window's first newline is whole. In a whole file, everything after the header.
+    complete = tail[: tail.rfind(b"\n") + 1]
+    boundary = first_end if whole else complete.find(b"\n")
+    last_event_at = _last_time(complete, boundary, low, high)
+    finished = any(mark in complete for mark in _ENDED_MARKS)
+    if not whole and (last_event_at is None or not finished):
+        everything = read_regular(path)
+        everything = everything[: everything.rfind(b"\n") + 1]
+        finished = any(mark in everything for mark in _ENDED_MARKS)
+        if last_event_at is None:
+            last_event_at = _last_time(everything, everything.find(b"\n"), low, high)
+    return SessionSummary(
+        session_id=header.session_id,
+        path=path,
+        script_id=header.script_id,
+        client_code=client_code,
+        started_at=started_at,
+        last_event_at=last_event_at,
+        finished=finished,
+        created=header.created,
+        rehearsal=header.rehearsal,
+        speed=header.speed,
+    )
+
+
+def _summary_of(contents: JournalContents, path: Path) -> SessionSummary:
+    events = contents.events
+    first = events[0] if events else None
+    started = first if isinstance(first, SessionStarted) else None
+    header = contents.header
+    return SessionSummary(
+        session_id=header.session_id,
+        path=path,
+        script_id=header.script_id,
+        client_code=started.client_code if started else "",
+        started_at=started.at if started else None,
+        last_event_at=events[-1].at if events else None,
+        finished=any(isinstance(event, SessionEnded) for event in events),
+        created=header.created,
+        rehearsal=header.rehearsal,
+        speed=header.speed,
+    )
+
+
+def _last_time(complete: bytes, boundary: int, low: float, high: float) -> float | None:
+    """`at` of the last readable record in `complete` (whole lines) after index `boundary`."""
+    end = len(complete) - 1
+    while end > boundary:
+        start = complete.rfind(b"\n", 0, end) + 1
+        record = record_or_none(complete[start:end])
+        if record is not None and "kind" in record:
+            at = _time_or_none(record.get("at"), low, high)
+            if at is not None:
+                return at
+        end = start - 1
+    return None
+
+
+def _time_or_none(value: Any, low: float, high: float) -> float | None:
+    number = number_or_none(value)
+    return number if number is not None and low <= number <= high else None
