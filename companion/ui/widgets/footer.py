@@ -12,11 +12,12 @@ from companion.ui.textual_shim import footer_keys, forget_detached_watchers
 # Which of the session's actions the footer has room for, by their action so a remapped key
 # keeps its tier: the first tier always, the next from 110 columns, the next from 160, the last
 # only in `?` and ctrl+p. Any other action (the picker's, the palette) is always shown.
-# (`acknowledge` waits for a wide window: a due reminder's own line says "a done".)
+# (`acknowledge` waits for a wide window: a due reminder's own line says "a done", and
+# `assessment` for a wider one: a due assessment's reminder says "a opens it".)
 TIERS: tuple[set[str], ...] = (
     set(),
     {"acknowledge", "checklist", "exercise"},
-    {"extend", "shorten", "mute", "fade_out", "end_session", "previous_phase"},
+    {"extend", "shorten", "mute", "fade_out", "end_session", "previous_phase", "assessment"},
     {"volume(-1)", "volume(1)", "app.toggle_dim"},
 )
 
