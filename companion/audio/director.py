@@ -40,6 +40,10 @@ class AudioDirector:
         self.busy_until = 0.0  # monotonic time by which the fades we asked for are over
         self._announced: str | None = None  # the last notice already shown as a passing toast
         self._chimed: set[str] = set()  # reminders that have had their chime: each chimes once
+        self._playing: str = ""  # the playlist last asked for ("" for silence)
+        self._changes: list[dict[str, str | float]] = []  # music changes the journal has not had yet
+        self.depth: float | None = None  # the soundscape's depth as last set, None for plain music
+        self._layer_levels: dict[int, float] = {}  # a soundscape's layers set from the Sound panel
         if player is not None:
             self.attach(player)
 
@@ -50,6 +54,8 @@ class AudioDirector:
         # A notice the player opens with (no device) is a standing fact for the Sound panel,
         # not news: only faults that arise later are announced.
         self._announced = player.notice
+        playlists = list(self.playlists.values())
+        self._safely(lambda player: player.prepare(playlists))  # measured before they are needed
         if self.muted:
             self._safely(lambda player: player.set_muted(True))
         if self._phase is not None:
@@ -134,12 +140,20 @@ class AudioDirector:
             self._safely(lambda player: player.stop())
         else:
             self._safely(lambda player: player.play(playlist, volume))
+        wanted = playlist.id if playlist is not None else ""
+        if wanted != self._playing:
+            self._playing = wanted
+            self.depth = playlist.depth if playlist is not None and playlist.layered else None
+            self._layer_levels = {}
+            self._changed("playlist", volume)
 
     def fade_out(self, seconds: float | None = None) -> None:
         """To silence over `seconds` (default: the playlist's own fade-out), until `bring_back`."""
         self._busy()
         self._silenced = True
         self._safely(lambda player: player.stop(seconds))
+        self._changed("fade", seconds or 0.0)
+        self._playing = ""  # silent now: music heard again later is a change for the log
 
     def bring_back(self) -> bool:
         """The phase's music again after a fade or distress, faded in as its playlist says, at the
@@ -154,11 +168,14 @@ class AudioDirector:
         self._busy()
         self._silenced = True
         self._safely(lambda player: player.fade_to_silence(seconds))
+        self._changed("distress", seconds)
+        self._playing = ""
 
     def toggle_mute(self) -> bool:
         self._busy()
         self.muted = muted = not self.muted
         self._safely(lambda player: player.set_muted(muted))
+        self._changed("mute" if muted else "unmute")
         return self.muted
 
     def change_volume(self, delta: float) -> float:
@@ -166,7 +183,47 @@ class AudioDirector:
         current = self.player.volume if self.player is not None else self.volume
         self.volume = volume = round(max(0.0, min(1.0, current + delta)), 2)
         self._safely(lambda player: player.set_volume(volume))
+        self._changed("volume", volume)
         return self.volume
+
+    def change_depth(self, delta: float) -> float | None:
+        """A soundscape's depth up or down (its layers glide); None, and nothing done, when the
+        music playing has no layers."""
+        if self.depth is None:
+            return None
+        self._busy()
+        self.depth = depth = round(max(0.0, min(1.0, self.depth + delta)), 2)
+        self._safely(lambda player: player.set_depth(depth))
+        self._changed("depth", depth)
+        return depth
+
+    def set_layer_level(self, layer: int, level: float) -> None:
+        """One layer of the soundscape playing, 0..1 (from the Sound panel)."""
+        playlist = self.playlists.get(self._playing)
+        if playlist is None or not playlist.layered or not 0 <= layer < len(playlist.tracks):
+            return
+        self._busy()
+        level = round(max(0.0, min(1.0, level)), 2)
+        self._layer_levels[layer] = level
+        self._safely(lambda player: player.set_layer_level(layer, level))
+        self._changed("layer", level, playlist.tracks[layer].title)
+
+    @property
+    def layers(self) -> tuple[tuple[str, float], ...]:
+        """The soundscape's layers and their levels (empty for plain music or silence)."""
+        playlist = self.playlists.get(self._playing)
+        if playlist is None or not playlist.layered:
+            return ()
+        return tuple((t.title, self._layer_levels.get(n, t.level)) for n, t in enumerate(playlist.tracks))
+
+    def _changed(self, change: str, value: float = 0.0, layer: str = "") -> None:
+        self._changes.append({"change": change, "playlist": self._playing, "value": float(value), "layer": layer})
+        del self._changes[:-200]  # bounded, should nobody take them
+
+    def take_changes(self) -> list[dict[str, str | float]]:
+        """The music changes since the last call, for the journal (MusicChanged's fields)."""
+        changes, self._changes = self._changes, []
+        return changes
 
     def chime(self, chime_id: str | None) -> None:
         self._busy()

@@ -219,6 +219,20 @@ class ClockStepped(Event):
     offset: float = 0.0
 
 
+@dataclass(frozen=True)
+class MusicChanged(Event):
+    """What is heard changed: `change` is "playlist" (a phase's music began, `value` its volume;
+    playlist "" is silence), "volume", "depth" or "layer" (`value` 0..1; `layer` names it),
+    "mute", "unmute", "fade" or "distress" (`value` the fade's seconds, 0 for the playlist's own).
+    `playlist` is the playlist heard when it changed."""
+
+    KIND: ClassVar[str] = "music_changed"
+    change: str = ""
+    playlist: str = ""
+    value: float = 0.0
+    layer: str = ""
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.KIND: cls
     for cls in (
@@ -244,6 +258,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AdverseEventRecorded,
         DischargeChecked,
         ClockStepped,
+        MusicChanged,
     )
 }
 

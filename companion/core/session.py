@@ -35,6 +35,7 @@ from companion.core.events import (
     ExerciseMove,
     ExerciseMoved,
     ExerciseStarted,
+    MusicChanged,
     NoteAdded,
     Paused,
     PhaseAdjusted,
@@ -375,6 +376,9 @@ class LiveSession:
         return self._record(
             ExerciseMoved(at=self.now(), exercise_id=exercise_id, move=cast(ExerciseMove, move), after=after)
         )
+
+    def music_changed(self, change: str, playlist: str = "", value: float = 0.0, layer: str = "") -> MusicChanged:
+        return self._record(MusicChanged(at=self.now(), change=change, playlist=playlist, value=value, layer=layer))
 
     def mark_distress(self, note: str = "") -> DistressMarked:
         return self._record(DistressMarked(at=self.now(), note=note))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from console_kit import console, settled
+from pathlib import Path
+
+from console_kit import console, make_library, settled
 
 from companion.audio.director import VOLUME_STEP
 from companion.core.events import (
@@ -12,6 +14,7 @@ from companion.core.events import (
     ExerciseFinished,
     ExerciseMoved,
     ExerciseStarted,
+    MusicChanged,
     NoteAdded,
     Paused,
     PhaseAdjusted,
@@ -22,6 +25,7 @@ from companion.core.events import (
     VitalsRecorded,
 )
 from companion.core.journal.store import read_journal
+from companion.core.scripts.playlists import Playlist, Track
 from companion.ui.screens.session import SessionScreen
 from companion.ui.timefmt import wall_text
 
@@ -396,6 +400,43 @@ async def test_mute_volume_and_fade(tmp_path):
         assert player.calls[-1][0] == "stop"
         await settled(pilot)
         assert "silent now (f brings it back)" in app.screen.query_one("#audio").plain
+    changes = [(e.change, e.playlist, e.value) for e in kinds(app, store, MusicChanged)]
+    assert changes == [
+        ("playlist", "settling", 0.35),
+        ("mute", "settling", 0.0),
+        ("unmute", "settling", 0.0),
+        ("volume", "settling", 0.45),
+        ("volume", "settling", 0.35),
+        ("volume", "settling", 0.25),
+        ("fade", "settling", 0.0),
+    ]
+
+
+async def test_depth_keys_glide_a_soundscape_and_are_journaled(tmp_path):
+    library = make_library()
+    layers = tuple(
+        Track(path=Path(f"/nonexistent/{name}.ogg"), title=name.title(), level=0.8, depth=depth)
+        for name, depth in (("pad", 0.0), ("rain", 0.7))
+    )
+    library.playlists["journey"] = Playlist("journey", "Still water", layers, layered=True, depth=0.5)
+    app, clock, player, store = console(tmp_path, library=library)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("right_curly_bracket")  # plain music: nothing to deepen
+        assert not [call for call in player.calls if call[0] == "set_depth"]
+        app.session.jump("journey")
+        app.screen.show_state()
+        await settled(pilot)
+        await pilot.press("right_curly_bracket", "right_curly_bracket", "left_curly_bracket")
+        assert [call for call in player.calls if call[0] == "set_depth"] == [
+            ("set_depth", 0.6),
+            ("set_depth", 0.7),
+            ("set_depth", 0.6),
+        ]
+        await pilot.pause()
+        assert "depth 60%  Pad 80 · Rain 80" in app.screen.query_one("#audio").plain
+    depths = [(e.playlist, e.value) for e in kinds(app, store, MusicChanged) if e.change == "depth"]
+    assert depths == [("journey", 0.6), ("journey", 0.7), ("journey", 0.6)]
 
 
 async def test_dim_toggles_the_theme(tmp_path):

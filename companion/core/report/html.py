@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from companion.core.report import words
+from companion.core.report import music_log, words
 from companion.core.report.model import SessionReport, TimedText
 
 _CSS = """
@@ -74,6 +74,7 @@ def render_html(report: SessionReport) -> str:
         parts.append("</div>")
     parts += _doses(report) + _vitals(report) + _phases(report) + _reminders(report)
     parts += _exercises(report) + _timed(report, "Distress markers", report.distress, "None marked.")
+    parts += _timed(report, "Music log", report.music, music_log.NONE)
     parts += _timed(report, "Notes", report.notes, words.NONE_RECORDED) + _checklist(report)
     parts += _clinical(report)
     parts += [f"<footer>{escape(words.footer(report))}</footer>", "</body>", "</html>", ""]

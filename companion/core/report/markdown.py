@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from companion.core.report import words
+from companion.core.report import music_log, words
 from companion.core.report.model import SessionReport, TimedText
 from companion.core.text import for_markdown
 
@@ -108,6 +108,7 @@ def _sections(report: SessionReport) -> Iterator[tuple[str, list[str]]]:
     yield "Exercises", exercises or ["None used."]
 
     yield "Distress markers", _timed_list(report, report.distress, empty="None marked.")
+    yield "Music log", _timed_list(report, report.music, empty=music_log.NONE)
     yield "Notes", _timed_list(report, report.notes, empty=words.NONE_RECORDED)
 
     checklist: list[str] = []

@@ -37,6 +37,7 @@ from companion.core.events import (
 )
 from companion.core.journal.store import JournalContents
 from companion.core.report.clinical import DischargeLine, MedicineLine, discharge_line, medicine_lines
+from companion.core.report.music_log import music_lines
 from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.script import Safety, SessionScript
 from companion.core.timeline import SessionState, compute_state
@@ -185,6 +186,7 @@ class SessionReport:
     medicines: tuple[MedicineLine, ...] = ()
     adverse_events: tuple[AdverseEntry, ...] = ()
     discharge: DischargeLine | None = None
+    music: tuple[TimedText, ...] = ()  # the music log: every change to what was heard
 
     @property
     def dose_at(self) -> float | None:
@@ -256,6 +258,7 @@ def build_report(
         medicines=medicine_lines(events, script),
         adverse_events=adverse_events(events),
         discharge=discharge_line(events, script, state),
+        music=tuple(TimedText(at, text) for at, text in music_lines(events)),
     )
 
 

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from companion.audio.director import DISTRESS_FADE, AudioDirector
+from companion.audio.director import DEPTH_STEP, DISTRESS_FADE, AudioDirector
 from companion.core.clock import Clock
 from companion.core.timeline import SessionState
 from companion.ui import exercises_link
@@ -176,6 +176,8 @@ class SessionScreen(DeclaredOrder, Screen[None]):
 
     def audio_changed(self) -> None:
         """Something asked the player for a fade: update it briskly until the fade is over."""
+        for change in self.audio.take_changes():  # every music change goes in the journal
+            self.session.music_changed(**change)  # type: ignore[arg-type]
         self._audio_timer.resume()
         self._show_audio()
 
@@ -206,6 +208,8 @@ class SessionScreen(DeclaredOrder, Screen[None]):
             self.audio.notice,
             audible=self.audio.audible,
             held_quiet=self.audio.held_quiet,
+            depth=self.audio.depth,
+            layers=self.audio.layers,
         )
         fault = self.audio.new_fault()
         if fault:  # the panel keeps saying it; the toast only tells that it just happened
@@ -427,6 +431,11 @@ class SessionScreen(DeclaredOrder, Screen[None]):
 
     def action_volume(self, direction: int) -> None:
         self.audio.change_volume(direction * self.audio.volume_step)
+        self.audio_changed()
+
+    def action_depth(self, direction: int) -> None:
+        if self.audio.change_depth(direction * DEPTH_STEP) is None:
+            self.notify("The music playing has no layers to deepen.", title="Depth", timeout=4)
         self.audio_changed()
 
     def action_fade_out(self) -> None:

@@ -1,4 +1,5 @@
-"""What is playing, the volume and mute state, and the player's one-line notice if any."""
+"""What is playing, the volume and mute state, a soundscape's depth and layers, and the player's
+one-line notice if any."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ class AudioPanel(QuietStatic):
         notice: str | None,
         audible: bool = True,
         held_quiet: bool = False,
+        depth: float | None = None,
+        layers: tuple[tuple[str, float], ...] = (),
     ) -> None:
         if held_quiet:  # distress or a fade: quiet (or fading to it) until the phase changes or `f`
             what = "[dim]silent now ([/][b]f[/][dim] brings it back)[/]"
@@ -31,6 +34,9 @@ class AudioPanel(QuietStatic):
             what = f"♪ {escape(playing)}" if playing else "[dim]silence[/]"
         level = "[b]muted[/]" if muted else f"vol {round(volume * 100)}%"
         lines = [f"{what}  {level}"]
+        if depth is not None and not held_quiet:  # a soundscape: `{` `}` move it, `L` sets a layer
+            mix = " · ".join(f"{escape(name)} {round(share * 100)}" for name, share in layers)
+            lines.append(f"[dim]depth {round(depth * 100)}%[/]  {mix}")
         if notice:
             lines.append(f"[dim]{escape(notice)}[/]")
         self.show("\n".join(lines))
