@@ -438,6 +438,19 @@ class SessionScreen(DeclaredOrder, Screen[None]):
             self.notify("The music playing has no layers to deepen.", title="Depth", timeout=4)
         self.audio_changed()
 
+    def action_layers(self) -> None:
+        from companion.ui.dialogs.layers import LayersDialog
+
+        if not self.audio.layers:
+            self.notify("The music playing has no layers.", title="Layers", timeout=4)
+            return
+
+        def change(layer: int, level: float) -> None:
+            self.audio.set_layer_level(layer, level)
+            self.audio_changed()
+
+        self.app.push_screen(LayersDialog(self.audio.layers, change))
+
     def action_fade_out(self) -> None:
         """Fade the music out; when it is held quiet (a fade, distress), fade the phase's music back in."""
         if not self.audio.bring_back():

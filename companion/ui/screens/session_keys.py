@@ -121,6 +121,14 @@ SESSION_BINDINGS: list[Binding] = [
         show=False,
     ),
     Binding(
+        "l",
+        "layers",
+        "Layers",
+        id="session.layers",
+        tooltip="A soundscape's layers: set each one's level",
+        show=False,
+    ),
+    Binding(
         "f",
         "fade_out",
         "Fade",
