@@ -213,6 +213,21 @@ def _console_app(out: Path, exit_after: bool, fixed_clock: bool, silent: bool = 
     return app
 
 
+def _play_app(out: Path, track: Path):
+    """`companion play` on one track, as the command builds it."""
+    sys.path.insert(0, str(ROOT))
+    from companion.core.scripts.playlists import Playlist, Track
+    from companion.ui.play_app import PlayApp
+
+    class Preview(PlayApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            _mark_first_frame(self, out, exit_after=False)
+
+    playlist = Playlist("bench", "Bench", (Track(track, track.stem),), loop=True)
+    return Preview(playlist, volume=0.35)
+
+
 def _run_console_command(out: Path) -> None:
     """`companion run im-standard --client BENCH`, as typed, timed to its session screen's first frame.
 
@@ -293,6 +308,8 @@ def child_main(mode: str, out: Path) -> None:
         app = _console_app(out, exit_after=False, fixed_clock=False)
     elif mode == "cpu-console-silent":
         app = _console_app(out, exit_after=False, fixed_clock=False, silent=True)
+    elif mode == "play-preview":
+        app = _play_app(out, Path(os.environ["BENCH_TRACK"]))
     elif mode == "cpu-bare-timer":
         app = _bare_label_app(out, exit_after=False, timer=True)
     else:

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,11 @@ TARGET_LUFS = -16.0  # what 100 % volume plays (see scripts/README.md: why -16)
 MAX_BOOST_DB = 12.0  # a very quiet recording is raised this much at most (its noise rises too)
 UNKNOWN_LUFS = -12.0  # assumed for a track not yet measured: loud, so a first play is never too loud
 READ_BLOCK = 65536
+# The background measurement rests this long after each 1.5 s block (still about 50 times faster
+# than real time). Flat out, its thread and the player's feeder thread fight over the GIL and the
+# feeder, whose numpy calls each give the GIL up and wait up to 5 ms to get it back, fell 0.4 s
+# behind the sound device on a busy machine: a gap in the music.
+BACKGROUND_PAUSE = 0.02
 FORMAT = 1
 
 
@@ -44,8 +50,9 @@ class Loudness:
         return min(MAX_BOOST_DB, target - self.integrated)
 
 
-def measure_file(path: Path) -> Loudness:
-    """Integrated loudness and sample peak of a whole file, read a block at a time."""
+def measure_file(path: Path, pause: float = 0.0) -> Loudness:
+    """Integrated loudness and sample peak of a whole file, read a block at a time, resting
+    `pause` seconds after each block (see BACKGROUND_PAUSE)."""
     with sf.SoundFile(str(path)) as file:
         channels = min(file.channels, 2)
         meter = pyebur128.R128State(
@@ -63,6 +70,8 @@ def measure_file(path: Path) -> Loudness:
             meter.add_frames(block.ravel(), block.shape[0])  # interleaved, as libebur128 wants
             if block.shape[0] < READ_BLOCK:
                 break
+            if pause:
+                time.sleep(pause)
     integrated = pyebur128.get_loudness_global(meter)
     peak = max(pyebur128.get_sample_peak(meter, channel) for channel in range(channels))
     return Loudness(integrated=integrated, peak=20 * math.log10(max(peak, 1e-12)))
@@ -97,7 +106,7 @@ def short_term(samples: np.ndarray, rate: int, hop: float = 0.1) -> np.ndarray:
 class LoudnessCache:
     """Measured loudness by file, kept on disk; measurements run on one background thread."""
 
-    def __init__(self, file: Path | None = None, measure: Callable[[Path], Loudness] = measure_file) -> None:
+    def __init__(self, file: Path | None = None, measure: Callable[..., Loudness] = measure_file) -> None:
         self.file = file if file is not None else paths.cache_dir() / "loudness.json"
         self._measure = measure
         self._lock = threading.Lock()
@@ -115,7 +124,7 @@ class LoudnessCache:
             return None
         return Loudness(entry["integrated"], entry["peak"])
 
-    def get(self, path: Path) -> Loudness | None:
+    def get(self, path: Path, pause: float = 0.0) -> Loudness | None:
         """Measured now if not yet known (blocks for as long as decoding the file takes)."""
         found = self.known(path)
         if found is not None:
@@ -124,7 +133,7 @@ class LoudnessCache:
         if key is None:
             return None
         try:
-            found = self._measure(path)
+            found = self._measure(path, pause) if pause else self._measure(path)
         except Exception:  # noqa: BLE001 - an unreadable file is the player's to report
             return None
         with self._lock:
@@ -164,7 +173,7 @@ class LoudnessCache:
                     self._worker = None
                     return
                 path = self._queue.pop(0)
-            self.get(path)
+            self.get(path, BACKGROUND_PAUSE)
 
     @staticmethod
     def _key(path: Path) -> tuple[int, int] | None:

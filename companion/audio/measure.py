@@ -1,4 +1,5 @@
-"""Measurements of rendered audio: peak, loudness, loop-point continuity, silent gaps.
+"""Measurements of rendered audio: peak, loop-point continuity, silent gaps (loudness is
+BS.1770's, in `loudness`).
 
 Shared by the audio generator (to level the tracks), the tests (to check the bundled files and what
 the player really played) and the benchmarks. Arrays are float frames x channels in -1..1.
@@ -21,36 +22,6 @@ def db(value: float) -> float:
 
 def peak_dbfs(samples: np.ndarray) -> float:
     return db(np.max(np.abs(as_frames(samples))))
-
-
-def _k_weight(freqs: np.ndarray) -> np.ndarray:
-    """Magnitude of a K-weighting approximation: ~+4 dB shelf above 1.5 kHz, high-pass at 38 Hz."""
-    shelf_gain = 10 ** (4.0 / 20)
-    ratio = (freqs / 1500.0) ** 2
-    shelf = np.sqrt((1 + ratio * shelf_gain**2) / (1 + ratio))
-    hp = (freqs / 38.0) ** 2
-    highpass = hp / np.sqrt(1 + hp * hp)
-    return shelf * highpass
-
-
-def loudness_db(samples: np.ndarray, rate: int, block: int = 65536) -> float:
-    """A simple K-weighted loudness (LKFS-like, ungated): what the ear hears as 'how loud'.
-
-    Weighted block by block in the frequency domain (Parseval: no inverse transform), so an
-    hour of audio costs seconds and little memory.
-    """
-    x = as_frames(samples)
-    weights = _k_weight(np.fft.rfftfreq(block, 1.0 / rate)) ** 2
-    weights[1:-1] *= 2  # the one-sided spectrum counts the mirrored half once
-    energy = 0.0
-    for start in range(0, x.shape[0] - block + 1, block):
-        spectrum = np.fft.rfft(x[start : start + block], axis=0)
-        energy += float(np.sum(weights[:, None] * (spectrum.real**2 + spectrum.imag**2))) / block
-    counted = (x.shape[0] // block) * block
-    if counted == 0:  # shorter than a block: weigh it whole
-        return loudness_db(x, rate, block=x.shape[0]) if x.shape[0] > 1 else -240.0
-    power = energy / counted
-    return -0.691 + 10 * np.log10(max(power, 1e-24))
 
 
 def loop_jump(samples: np.ndarray) -> float:

@@ -28,7 +28,7 @@ from test_audio_helpers import RATE, read_disk_output  # noqa: E402
 from companion.audio.loudness import measure_samples, short_term  # noqa: E402
 from companion.core.scripts.playlists import TARGET_LUFS, Playlist, Track, volume_db  # noqa: E402
 
-SCENARIOS = ("matched", "resampled", "steps", "depth", "memory")
+SCENARIOS = ("matched", "resampled", "steps", "depth", "memory", "unmeasured")
 BUNDLED = Path(__file__).resolve().parents[2] / "audio"
 
 
@@ -183,6 +183,19 @@ def _scenario(name: str, out: Path) -> None:
             if number in (39, 239):  # 40 changes in (every allocator pool warm), and 200 later
                 rss.append(_rss_kb())
         marks["rss_kb"] = rss
+    elif name == "unmeasured":
+        # The bundled soundscape with an empty cache: its five layers are measured on the
+        # background thread while they play, and glide to their gains once known.
+        names = ("pad", "drone", "water", "rain", "bells")
+        layers = tuple(Track(BUNDLED / "still-water" / f"{n}.ogg", n, depth=0.0) for n in names)
+        player.play(Playlist("scape", "Scape", layers, fade_in=0.5, layered=True))
+        mark("play")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and any(player.loudness.known(layer.path) is None for layer in layers):
+            wait(0.5)
+        marks["measured"] = all(player.loudness.known(layer.path) is not None for layer in layers)
+        wait(3.5)  # the last gain's glide
+        mark("end")
     player.close()
     (out / f"{name}.json").write_text(json.dumps(marks))
 
@@ -289,6 +302,17 @@ def test_200_music_changes_leave_the_players_memory_within_5_mb(heard):
     _, marks = heard["memory"]
     before, after = marks["rss_kb"]
     assert after - before <= 5 * 1024, f"{(after - before) / 1024:.1f} MB more after 200 changes"
+
+
+def test_music_measured_while_it_plays_has_no_gap(heard):
+    x, marks = heard["unmeasured"]
+    assert marks["measured"]
+    heard_part = x[marks["play"] : marks["end"]]
+    onset = np.flatnonzero(np.abs(heard_part[:, 0]) > 1e-4)[0]
+    quiet = np.all(np.abs(heard_part[onset:]) < 1e-5, axis=1).astype(np.int8)
+    edges = np.diff(np.concatenate(([0], quiet, [0])))
+    runs = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
+    assert runs.max(initial=0) < RATE // 200, f"a gap of {runs.max() / RATE * 1000:.0f} ms"
 
 
 if __name__ == "__main__":
