@@ -80,7 +80,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         made = time.perf_counter()
         track = write_hour(Path(tmp) / "hour.ogg")
-        print(f"an hour of OGG Vorbis written in {time.perf_counter() - made:.0f} s ({track.stat().st_size / 1e6:.0f} MB)")
+        print(
+            f"an hour of OGG Vorbis written in {time.perf_counter() - made:.0f} s ({track.stat().st_size / 1e6:.0f} MB)"
+        )
         decode = run("decode", track)
         measure = run("measure", track)
     print(
