@@ -34,9 +34,8 @@ class AudioPanel(QuietStatic):
             what = f"♪ {escape(playing)}" if playing else "[dim]silence[/]"
         level = "[b]muted[/]" if muted else f"vol {round(volume * 100)}%"
         lines = [f"{what}  {level}"]
-        if depth is not None and not held_quiet:  # a soundscape: `{` `}` move it, `L` sets a layer
-            mix = " · ".join(f"{escape(name)} {round(share * 100)}" for name, share in layers)
-            lines.append(f"[dim]depth {round(depth * 100)}%[/]  {mix}")
+        if depth is not None and not held_quiet:  # a soundscape: `{` `}` move it, `l` sets a layer
+            lines.append(f"depth {round(depth * 100)}%  [dim]{len(layers)} layers ([/][b]l[/][dim])[/]")
         if notice:
             lines.append(f"[dim]{escape(notice)}[/]")
         self.show("\n".join(lines))
