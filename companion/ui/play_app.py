@@ -20,7 +20,7 @@ from companion.ui.signals import SIGNAL_FADE, CloseOnSignal
 from companion.ui.theme import THEMES
 from companion.ui.timefmt import clock_text
 
-TICK = 0.25  # seconds between player updates (the feeder thread keeps the sound going)
+TICK = 0.5  # seconds between player updates (the feeder thread keeps the sound going)
 
 
 class PlayApp(App[None]):
