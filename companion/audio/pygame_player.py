@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from companion.audio.engine import MUTE_SECONDS, RATE, Engine, Status, Undo
+from companion.audio.engine import MUTE_SECONDS, RATE, Engine
 from companion.audio.loudness import LoudnessCache
+from companion.audio.voice import Status, Undo
 from companion.core.scripts.playlists import Chime, Playlist, volume_lufs
 
 # Frames per queued block (0.5 s). One plays while the next waits; a command redoes the waiting

@@ -35,7 +35,8 @@ class LayersDialog(Dialog[None]):
 
     def __init__(self, layers: tuple[tuple[str, float], ...], on_change: Callable[[int, float], None]) -> None:
         super().__init__(id="layers")
-        self._levels = [list(layer) for layer in layers]
+        self._names = [name for name, _ in layers]
+        self._levels = [level for _, level in layers]
         self.on_change = on_change
         self.picked = 0
 
@@ -51,9 +52,9 @@ class LayersDialog(Dialog[None]):
         self._show()
 
     def _row(self, number: int) -> Content:
-        name, level = self._levels[number]
-        filled = round(float(level) * 10)
-        return Content(f"{name:<12} [{'#' * filled}{'.' * (10 - filled)}] {round(float(level) * 100):>3}%")
+        name, level = self._names[number], self._levels[number]
+        filled = round(level * 10)
+        return Content(f"{name:<12} [{'#' * filled}{'.' * (10 - filled)}] {round(level * 100):>3}%")
 
     def _show(self) -> None:
         for number in range(len(self._levels)):
@@ -69,7 +70,7 @@ class LayersDialog(Dialog[None]):
     def action_level(self, direction: int) -> None:
         if not self._levels:
             return
-        level = round(max(0.0, min(1.0, float(self._levels[self.picked][1]) + direction * LEVEL_STEP)), 2)
-        self._levels[self.picked][1] = level
+        level = round(max(0.0, min(1.0, self._levels[self.picked] + direction * LEVEL_STEP)), 2)
+        self._levels[self.picked] = level
         self.on_change(self.picked, level)
         self._show()
