@@ -103,6 +103,8 @@ def _playlists(library: Library) -> str:
         count = len(playlist.tracks)
         tracks = f"{count} track" if count == 1 else f"{count} tracks"
         length = format_minutes(playlist.seconds) if playlist.seconds is not None else "length unknown"
+        if playlist.layered:  # a soundscape: its layers sound together, looping
+            tracks, length = f"{count} layers", "soundscape"
         where = f"folder {_home(playlist.folder)}" if playlist.folder else ""
         rows.append((playlist.id, playlist.title, tracks, length, where))
     widths = (min(16, max(len(row[0]) for row in rows)), 20, 9, 14, 40)

@@ -60,7 +60,7 @@ def test_validate_lists_every_problem_in_file_line_column_form(capsys, tmp_path)
         f'{path}:7:15: phases[0].duration: expected a duration such as "90s", "15m", "1h30m" or a '
         "number of seconds, got '10 minutes'",
         f'{path}:8:12: phases[0].music: unknown playlist "setling" (did you mean "settling"?); '
-        "known: journey, return, settling",
+        "known: journey, return, settling, still-water",
         f'{other}:5:9: rounds: expected a whole number from 1 to 1000, got text "many"',
     ]  # grouped by file, in line order
     assert lines[-1] == "3 problems in 2 files (2 files checked)"
@@ -101,7 +101,8 @@ def test_list_shows_sessions_exercises_and_playlists_in_80_columns(capsys):
     assert "IM, 2 h 30 min: arrival 15m, preparation 10m," in out
     assert "Exercises (11)" in out
     assert "  box-breathing       Box breathing" in out and "breathing  2 min" in out
-    assert "  journey   Journey               3 tracks   11 min" in out
+    assert "  journey      Journey               3 tracks   11 min" in out
+    assert "  still-water  Still water           5 layers   soundscape" in out
     assert "Assessments (5)" in out
     assert re.search(r"^  phq-9 +PHQ-9 +10 items +total 0-27 +self$", out, re.MULTILINE)
     assert "Notes" not in out  # nothing overridden, nothing broken
