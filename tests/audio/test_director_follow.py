@@ -119,3 +119,25 @@ def test_a_player_that_breaks_is_swapped_for_a_silent_one_that_says_so() -> None
     audio.follow(None, state())
     assert isinstance(audio.player, SilentPlayer) and not isinstance(audio.player, Broken)
     assert audio.new_fault() == "The sound stopped after an unexpected fault: the session goes on silently."
+
+
+def test_every_music_change_is_kept_for_the_journal_and_taken_once() -> None:
+    audio, player = director()
+    audio.follow(None, state())
+    audio.change_volume(0.1)
+    audio.toggle_mute()
+    assert audio.change_depth(0.1) is None  # plain music: no depth, nothing asked
+    audio.fade_out()
+    audio.bring_back()
+    audio.distress(4.0)
+    changes = [(c["change"], c["playlist"], c["value"]) for c in audio.take_changes()]
+    assert changes == [
+        ("playlist", "settling", 0.35),
+        ("volume", "settling", 0.45),
+        ("mute", "settling", 0.0),
+        ("fade", "settling", 0.0),
+        ("playlist", "settling", 0.45),  # brought back: heard again, at the level last set
+        ("distress", "settling", 4.0),
+    ]
+    assert audio.take_changes() == []
+    assert not [call for call in player.calls if call[0] == "set_depth"]
