@@ -596,3 +596,11 @@ async def test_a_manual_phase_past_its_plan_says_so_calmly(tmp_path):
         assert "2 min 5 s past the plan" in app.screen.query_one("#phase").plain
         assert app.screen.query_one("#phase-clock-label").plain == "PAST THE PLAN"
         assert app.session.state().phase.id == "arrival"  # a manual phase waits for the therapist
+
+
+async def test_the_depth_and_layer_keys_are_in_the_command_palette(tmp_path):
+    app, clock, player, store = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Depth- ({)", "Depth+ (})", "Layers (l)"} <= set(titles)
