@@ -272,6 +272,13 @@ class Engine:
             failures_in_a_row=self._failures_in_a_row,
         )
 
+    def close(self) -> None:
+        """Close every file still open (the player is closing: nothing will be rendered again)."""
+        for voice in self._voices + self._retired:
+            voice.stream.close()
+        self._voices, self._retired, self._replay = [], [], {}
+        self._playlist = None
+
     def _close_retired(self) -> None:
         for voice in self._retired:
             voice.stream.close()

@@ -153,6 +153,8 @@ class PygamePlayer:
                 self._mixer.quit()
             except self._error:
                 pass
+            self._waiting = None
+            self._engine.close()
 
     @property
     def busy(self) -> bool:

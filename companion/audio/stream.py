@@ -146,3 +146,6 @@ class TrackStream:
 
     def close(self) -> None:
         self._file.close()
+        # The resampler (a native object) is let go now, not whenever the interpreter gets to it.
+        self._resampler = None
+        self._buffer = self._buffer[:0]

@@ -217,7 +217,7 @@ def heard(tmp_path_factory):
     results = {}
     for name, run in runs.items():
         _, err = run.communicate(timeout=180)
-        assert run.returncode == 0, err.decode(errors="replace")[-2000:]
+        assert run.returncode == 0, f"{name}: " + err.decode(errors="replace")[-2000:]
         marks = json.loads((out / name / f"{name}.json").read_text())
         raw = out / name / f"{name}.raw"
         results[name] = (read_disk_output(raw) if raw.exists() else None, marks)
