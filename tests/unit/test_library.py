@@ -230,7 +230,7 @@ def test_the_annotated_examples_in_scripts_readme_are_valid(tmp_path, monkeypatc
     assert placed == ["sessions/my-im.yaml", "exercises/five-senses.yaml",
                       "exercises/box-breathing.yaml", "assessments/mood-check.yaml", "playlists.yaml"]  # fmt: skip
     for audio in ["settling/warm-pad.ogg", "settling/soft-rain.ogg", "chimes/soft-bell.ogg",
-                  "home/Music/kap/track.mp3"]:  # fmt: skip
+                  "home/Music/kap/track.mp3", "still-water/pad.ogg", "still-water/rain.ogg"]:  # fmt: skip
         put(tmp_path, audio, "x")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     library = load_library([tmp_path])
@@ -242,3 +242,5 @@ def test_the_annotated_examples_in_scripts_readme_are_valid(tmp_path, monkeypatc
     mood = library.assessments["mood-check"]
     assert mood.score_range == (0, 9) and mood.band(5) == "Moderate" and mood.notices[0].item == "harm"
     assert library.playlists["my-music"].tracks[0].path == tmp_path / "home/Music/kap/track.mp3"
+    water = library.playlists["still-water"]
+    assert water.layered and [(t.title, t.level, t.depth) for t in water.tracks] == [("Pad", 1.0, 0.0), ("rain", 0.75, 0.7)]
