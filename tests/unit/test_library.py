@@ -243,4 +243,7 @@ def test_the_annotated_examples_in_scripts_readme_are_valid(tmp_path, monkeypatc
     assert mood.score_range == (0, 9) and mood.band(5) == "Moderate" and mood.notices[0].item == "harm"
     assert library.playlists["my-music"].tracks[0].path == tmp_path / "home/Music/kap/track.mp3"
     water = library.playlists["still-water"]
-    assert water.layered and [(t.title, t.level, t.depth) for t in water.tracks] == [("Pad", 1.0, 0.0), ("rain", 0.75, 0.7)]
+    assert water.layered and [(t.title, t.level, t.depth) for t in water.tracks] == [
+        ("Pad", 1.0, 0.0),
+        ("rain", 0.75, 0.7),
+    ]
