@@ -17,7 +17,7 @@ def as_frames(samples: np.ndarray) -> np.ndarray:
 
 
 def db(value: float) -> float:
-    return 20.0 * np.log10(max(float(value), 1e-12))
+    return float(20.0 * np.log10(max(float(value), 1e-12)))
 
 
 def peak_dbfs(samples: np.ndarray) -> float:
@@ -51,7 +51,8 @@ def windowed_rms(samples: np.ndarray, rate: int, window: float) -> np.ndarray:
     if count == 0:
         return np.zeros(0)
     blocks = x[: count * size].reshape(count, size, x.shape[1])
-    return np.sqrt(np.mean(blocks * blocks, axis=(1, 2)))
+    levels: np.ndarray = np.sqrt(np.mean(blocks * blocks, axis=(1, 2)))
+    return levels
 
 
 def longest_silence(samples: np.ndarray, rate: int, threshold: float = 1e-4) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -81,7 +82,7 @@ class SilentPlayer:
 
     notice: str | None = None
     available: bool = False
-    calls: list[tuple] = field(default_factory=list)
+    calls: list[tuple[object, ...]] = field(default_factory=list)
     _volume: float = 0.5
     _muted: bool = False
     _playing: Playlist | None = None
@@ -199,7 +200,7 @@ def _driver_name(pygame: Any) -> str:
 
 
 @contextmanager
-def _quiet_stderr():
+def _quiet_stderr() -> Iterator[None]:
     """Send file descriptor 2 to /dev/null for the duration (C libraries write there directly)."""
     try:
         saved = os.dup(2)

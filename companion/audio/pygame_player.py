@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -210,7 +211,7 @@ class PygamePlayer:
         samples, undo = self._engine.render_undoable(BLOCK, PCM16_SCALE)
         return Waiting(self._mixer.Sound(buffer=to_pcm16(samples)), undo)
 
-    def _redo_waiting(self, command) -> None:
+    def _redo_waiting(self, command: Callable[[], object]) -> None:
         """Give a command to the engine and render the block still waiting again with it, so
         the command is heard as soon as the playing block ends instead of one block later."""
         waiting, self._waiting = self._waiting, None
@@ -241,7 +242,7 @@ class PygamePlayer:
 
     # -- helpers -----------------------------------------------------------------------------------
 
-    def _command(self, action, *args) -> None:
+    def _command(self, action: Callable[..., object], *args: object) -> None:
         with self._lock:
             if self.available:
                 self._guard(lambda: self._redo_waiting(lambda: action(*args)))
@@ -256,7 +257,7 @@ class PygamePlayer:
                 self._chimes[path] = None
         return self._chimes[path]
 
-    def _guard(self, action) -> None:
+    def _guard(self, action: Callable[[], object]) -> None:
         """Run player work; on any failure go silent, say so once, and never raise to the UI."""
         try:
             # Channel calls on a closed mixer crash the whole process: check first.
@@ -274,7 +275,7 @@ class PygamePlayer:
         self.notice = notice
         self._try(lambda: self._engine.stop(0.0))
 
-    def _try(self, action) -> None:
+    def _try(self, action: Callable[[], object]) -> None:
         try:
             action()
         except Exception:  # already failing: nothing more to say than the notice

@@ -25,7 +25,8 @@ def read_frames(file: sf.SoundFile, count: int) -> np.ndarray:
     handle = getattr(file, "_file", None)
     reader = getattr(_sf_lib, "sf_readf_float", None)
     if handle is None or reader is None or _sf_ffi is None:
-        return file.read(count, dtype="float32", always_2d=True)
+        data: np.ndarray = file.read(count, dtype="float32", always_2d=True)
+        return data
     out = np.empty((count, file.channels), dtype=np.float32)
     got = reader(handle, _sf_ffi.cast("float *", _sf_ffi.from_buffer(out)), count)
     if got < 0:
