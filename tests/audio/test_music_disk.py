@@ -127,16 +127,19 @@ def _scenario(name: str, out: Path) -> None:
         mark("high")
         wait(2.5)
     elif name == "steps":
-        tone = steady_layer(out / "steady.wav", 440.0)
+        # Long enough that the playlist never crossfades into itself while the steps are read
+        # (two copies of one tone crossfading swell and dip: not a level to measure).
+        tone = steady_layer(out / "steady.wav", 440.0, seconds=30.0)
         player.loudness.get(tone)
         player.set_volume(1.0)
         player.play(_playlist("steady", tone, fade_in=0.3))
         wait(1.0)
         for volume in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.1, 0.0):
             player.set_volume(volume)
-            wait(1.6)  # heard after the playing block (0.5 s at most), then the 0.8 s ramp
+            # Heard after the playing block (0.5 s at most), then the 0.8 s ramp; the level is
+            # read from the frames just before this mark, long after the ramp has ended.
+            wait(2.2)
             mark(f"{volume:.1f}")
-            wait(0.4)
     elif name == "depth":
         layers = tuple(
             Track(steady_layer(out / f"{n}.wav", f), n, level=level, depth=depth)
@@ -280,11 +283,11 @@ def test_each_volume_step_is_the_same_number_of_decibels_down_to_silence(heard):
     x, marks = heard["steps"]
     labels = ["1.0", "0.9", "0.8", "0.7", "0.6", "0.5", "0.1"]
     plateau = RATE // 4
-    levels = [20 * np.log10(np.sqrt(np.mean(x[marks[v] : marks[v] + plateau] ** 2))) for v in labels]
+    levels = [20 * np.log10(np.sqrt(np.mean(x[marks[v] - plateau : marks[v]] ** 2))) for v in labels]
     steps = np.diff(levels[:6])
     assert np.allclose(steps, steps[0], atol=0.2) and steps[0] == pytest.approx(-2.0, abs=0.2), steps
     assert levels[6] - levels[0] == pytest.approx(volume_db(0.1), abs=0.3)  # 18 dB under full
-    assert np.max(np.abs(x[marks["0.0"] : marks["0.0"] + plateau])) == 0.0  # the bottom is silence
+    assert np.max(np.abs(x[marks["0.0"] - plateau : marks["0.0"]])) == 0.0  # the bottom is silence
 
 
 def test_the_depth_control_glides_monotonically_with_no_step_over_1_lu(heard):
