@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 # Test modules whose helpers other groups share (test_timeline, tone files) are importable by name;
@@ -27,6 +28,13 @@ def private_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("COMPANION_DATA_DIR", str(data))
     monkeypatch.setenv("COMPANION_CONFIG_DIR", str(config))
     monkeypatch.setenv("COMPANION_CACHE_DIR", str(tmp_path / "cache"))
+    # Rehearsal journals live in the temporary folder (paths.rehearsal_root): each test gets its
+    # own, in this process and in every command it starts, so a rehearsal another test (or
+    # anyone else on the machine) runs is never the session a test sees, nor left in /tmp.
+    temp = tmp_path / "tmpdir"
+    temp.mkdir(exist_ok=True)
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     return data, config
 
 

@@ -222,7 +222,9 @@ async def confirm_end(app: Any, session: Any, state: SessionState) -> bool:
     titles = {ident: assessment.title for ident, assessment in app.library.assessments.items()}
     message, missing = gate_message(state, titles)
     yes = "End anyway" if missing else "End it"
-    if not await app.push_screen_wait(ConfirmDialog("End the session", message, yes=yes, no="Not yet")):
+    # With items missing, Enter goes back: ending anyway takes a deliberate `y` or a click.
+    dialog = ConfirmDialog("End the session", message, yes=yes, no="Not yet", default=not missing)
+    if not await app.push_screen_wait(dialog):
         return False
     if state.script.discharge is not None:
         session.record(DischargeChecked(at=session.now(), missing=missing, ended=True))

@@ -187,6 +187,32 @@ async def test_e_lists_what_discharge_still_lacks_and_the_clinician_may_end_all_
     assert check.ended and len(check.missing) == 4
 
 
+async def test_with_discharge_items_missing_enter_goes_back_and_ends_nothing(tmp_path):
+    app, clock, player, store = console(tmp_path, library=clinical_library())
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        app.session.record(DoseGiven(at=clock.now(), amount=56, route="IN", given_at=clock.now()))
+        await pilot.press("e")
+        await wait_for(pilot, lambda: app.screen.query(".message"), tries=1000)
+        assert app.focused is not None and app.focused.id == "no"  # "Not yet" is the one Enter presses
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen), tries=1000)
+        await pilot.pause()
+        assert not app.session.state().ended
+    assert not kinds(app, store, SessionEnded) and not kinds(app, store, DischargeChecked)
+
+
+async def test_with_nothing_missing_enter_ends_the_session(tmp_path):
+    app, clock, player, store = console(tmp_path)  # a script without discharge requirements
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: app.screen.query(".message"), tries=1000)
+        assert app.focused is not None and app.focused.id == "yes"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: kinds(app, store, SessionEnded), tries=1000)
+
+
 async def test_medicines_and_an_adverse_event_with_its_correction_are_journaled(tmp_path):
     app, clock, player, store = console(tmp_path, library=clinical_library())
     async with app.run_test(size=SIZE) as pilot:

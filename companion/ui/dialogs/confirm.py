@@ -1,4 +1,8 @@
-"""A yes/no question, answered with y / n, Enter or Escape."""
+"""A yes/no question, answered with y / n, Enter or Escape.
+
+Enter answers with the focused button: yes unless the question says no is the safe choice
+(`default=False`, e.g. ending a session with discharge items missing).
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,9 @@ class ConfirmDialog(Dialog[bool]):
         Binding("escape", "answer(False)", "No", id="confirm.cancel", tooltip="Answer no"),
     ]
 
-    def __init__(self, title: str, message: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, title: str, message: str, yes: str = "Yes", no: str = "No", default: bool = True) -> None:
         super().__init__()
+        self.default_answer = default
         self.title_text = title
         self.message = message
         self.yes_label = yes
@@ -31,12 +36,13 @@ class ConfirmDialog(Dialog[bool]):
             box.border_title = escape(self.title_text)
             yield Static(Content(self.message), classes="message")
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.no_label} (n)", id="no")
-                yield Button(f"{self.yes_label} (y)", id="yes", variant="primary")
+                # The answer Enter gives is the one drawn as primary.
+                yield Button(f"{self.no_label} (n)", id="no", variant="default" if self.default_answer else "primary")
+                yield Button(f"{self.yes_label} (y)", id="yes", variant="primary" if self.default_answer else "default")
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#yes", Button).focus()
+        self.query_one("#yes" if self.default_answer else "#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
