@@ -187,11 +187,12 @@ def _report_arguments(report: argparse.ArgumentParser) -> None:
     _file(report, "session", help="session id or journal path")
     report.add_argument(
         "--format",
-        choices=["md", "html", "json", "rems"],
+        choices=["md", "html", "json", "rems", "pdf", "fhir"],
         default="md",
         help="md: Markdown, reads as plain text; html: one self-contained printable file; "
         "json: follows companion/core/report/schema.json; rems: the Spravato REMS Patient "
-        "Monitoring Form, each field from the journal or marked not recorded (default: md)",
+        "Monitoring Form, each field from the journal or marked not recorded; pdf: paginated, "
+        "to sign (the [pdf] extra); fhir: a FHIR R4 collection Bundle (default: md)",
     )
     _file(report, "-o", "--output", type=Path, metavar="FILE", help="file to write, owner-only (default: print)")
     _scripts_option(report)
@@ -213,6 +214,18 @@ def _completion_arguments(completion: argparse.ArgumentParser) -> None:
     completion.add_argument("shell", choices=["bash", "zsh"], help="the shell to complete in")
 
 
+def _course_arguments(parser: argparse.ArgumentParser) -> None:
+    from companion.commands.course import add_arguments
+
+    add_arguments(parser)
+
+
+def _client_arguments(parser: argparse.ArgumentParser) -> None:
+    from companion.commands.client import add_arguments
+
+    add_arguments(parser)
+
+
 # name: (help line, its arguments)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "run": ("start a session (a picker when no script is named)", _run_arguments),
@@ -227,6 +240,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "config": ("the settings in force (config.yaml) and where each came from", _config_arguments),
     "paths": ("where the config, data, cache, rehearsal and log folders are", _paths_arguments),
     "completion": ("shell completion for bash or zsh", _completion_arguments),
+    "course": ("a client's sessions in order, or the list of clients", _course_arguments),
+    "client": ("show or edit a client's standing notes", _client_arguments),
 }
 
 

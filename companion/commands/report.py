@@ -22,6 +22,10 @@ def session_stores() -> list[JournalStore]:
 
 def run(args: argparse.Namespace) -> int:
     stores = session_stores()
+    if args.format in ("pdf", "fhir"):
+        from companion.commands.report_exports import export_session
+
+        return export_session(args, stores)
     try:
         if args.output is None:
             sys.stdout.write(report_for(args.session, args.format, extra_dirs=args.scripts, stores=stores))

@@ -1,0 +1,92 @@
+"""Words and numbers the course's renderings share, so the terminal, Markdown, HTML and JSON agree."""
+
+from __future__ import annotations
+
+from companion.core.course import assessments_seam as seam
+from companion.core.course.model import Course, CourseSession
+from companion.core.report.model import Times
+
+DASH = "—"
+
+
+def gap(seconds: float | None) -> str:
+    """Time since the previous session: hours under two days, then days."""
+    if seconds is None:
+        return DASH
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.0f} h"
+    return f"{seconds / 86400:.0f} d"
+
+
+def dose(session: CourseSession) -> str:
+    given = session.dose
+    if given is None:
+        return "no dose recorded"
+    text = f"{given.amount:g} {given.unit} {given.route}".strip()
+    return f"{text}, lot {given.lot}" if given.lot else text
+
+
+def blood_pressure(session: CourseSession) -> str:
+    bp = session.highest_bp
+    if bp is None:
+        return DASH
+    return f"{bp.systolic}/{bp.diastolic}" if bp.diastolic is not None else f"{bp.systolic}/?"
+
+
+def score(result: seam.AssessmentResult) -> str:
+    if result.score is None:
+        return f"{result.title} not scored"
+    band = f" ({result.band})" if result.band else ""
+    return f"{result.title} {result.score:g}{band}"
+
+
+def assessments(session: CourseSession) -> str:
+    """ "PHQ-9 14 (moderate) before; PHQ-9 9 (mild) after", or a dash."""
+    parts = []
+    before, after = session.before_dose(), session.after_dose()
+    if before:
+        parts.append(", ".join(score(a) for a in before) + " before")
+    if after:
+        parts.append(", ".join(score(a) for a in after) + " after")
+    return "; ".join(parts) or DASH
+
+
+def notices(session: CourseSession) -> list[str]:
+    """What the therapist should see of a session at a glance: notice rules, adverse events,
+    distress markers, damage."""
+    lines = [f"{a.title}: {a.notice}" for a in session.assessments if a.notice]
+    for event in session.adverse_events:
+        serious = "serious " if event.serious else ""
+        lines.append(f"Adverse event ({serious}{event.severity or 'severity not recorded'}): {event.what}")
+    if session.distress:
+        lines.append(f"Distress marked {session.distress} time{'s' if session.distress != 1 else ''}")
+    return lines
+
+
+def discharge(session: CourseSession) -> str:
+    if session.discharge:
+        return session.discharge
+    return "ended" if session.ended_at is not None else "not ended"
+
+
+def problems(session: CourseSession) -> str:
+    if session.damaged:
+        return f"damaged: {session.damaged}"
+    if session.problems:
+        count = len(session.problems)
+        return f"partly damaged: {count} problem{'s' if count != 1 else ''} in the journal ({session.problems[0]})"
+    return ""
+
+
+def span(course: Course, times: Times) -> str:
+    dated = [s.started_at for s in course.sessions if s.started_at is not None]
+    count = len(course.sessions)
+    head = f"{count} session{'s' if count != 1 else ''}"
+    if not dated:
+        return head
+    first, last = times.date(min(dated)), times.date(max(dated))
+    return f"{head}, {first}" if first == last else f"{head}, {first} to {last}"
+
+
+def date(session: CourseSession, times: Times) -> str:
+    return times.date(session.started_at) if session.started_at is not None else "no date"

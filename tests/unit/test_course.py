@@ -1,0 +1,215 @@
+"""A client's course from fixture journals: matched codes, damaged journals, each rendering
+compared with its expected file, the HTML's charts holding the right points, the PDF readable.
+
+To change an expected file on purpose: UPDATE_COURSE_FIXTURES=1 pytest tests/unit/test_course.py,
+then read the diff.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import stat
+from datetime import timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from course_fixtures import DAY, T0, write_course
+
+from companion.commands import course as course_command
+from companion.core.course import assessments_seam as seam
+from companion.core.course import model, text
+from companion.core.course.codes import code_key, file_stem, same_client
+from companion.core.course.html import render_course_html
+from companion.core.course.json_course import render_course_json
+from companion.core.journal.store import JournalStore
+from companion.core.report.model import Times
+
+EXPECTED = Path(__file__).resolve().parents[1] / "fixtures" / "course" / "expected"
+UTC = Times(timezone.utc)
+
+
+@pytest.fixture
+def stores(tmp_path) -> list[JournalStore]:
+    write_course(tmp_path / "journals")
+    return [JournalStore(tmp_path / "journals")]
+
+
+def test_codes_match_ignoring_case_and_spaces_only():
+    assert same_client("K-007", " k-007 ")
+    assert same_client("K 007", "k007")
+    assert not same_client("K-007", "K-07")
+    assert not same_client("", " ")
+    assert code_key("Straße 1") == code_key("STRASSE1")
+    assert file_stem("K-007") == file_stem(" k-007") and "007" not in file_stem("K-007")
+
+
+def test_course_holds_every_session_of_the_client_in_order_and_no_rehearsal(stores):
+    course = model.read_course("k-007", stores)
+    assert [s.session_id for s in course.sessions] == [
+        "20270105-0800-im-standard",
+        "20270108-0800-im-standard",
+        "20270112-0800-im-standard",
+        "20270119-0800-im-standard",
+    ]
+    first, damaged, partly, unfinished = course.sessions
+    assert course.client_code == "K-007"  # as typed most recently, without its spaces
+    assert first.dose is not None and (first.dose.amount, first.dose.lot) == (50, "A1")
+    assert (first.highest_bp.systolic, first.highest_bp.diastolic) == (142, 88)
+    assert "first line is not a session journal header" in damaged.damaged
+    assert not partly.damaged and partly.problems and partly.distress == 1
+    assert (partly.highest_bp.systolic, partly.highest_bp.diastolic) == (151, 94)
+    assert unfinished.ended_at is None and unfinished.dose is None
+    assert course.since_previous(0) is None
+    assert course.since_previous(2) == pytest.approx(4 * DAY)
+
+
+def test_clients_listed_with_count_and_last_visit(stores):
+    clients = model.list_clients(stores)
+    assert [(c.client_code, c.sessions, c.damaged) for c in clients] == [("K-007", 4, 1), ("L-2", 1, 0)]
+    assert clients[0].last_visit == pytest.approx(T0 + 14 * DAY)
+    assert [p.name for p in model.unattributed(stores)] == ["20270110-0800-im-standard.jsonl"]
+
+
+def test_unknown_client_has_an_empty_course(stores):
+    course = model.read_course("nobody", stores)
+    assert course.sessions == ()
+    assert "No sessions recorded" in text.render_terminal(course, UTC)
+
+
+RENDERINGS = {
+    "txt": text.render_terminal,
+    "md": text.render_markdown,
+    "html": render_course_html,
+    "json": render_course_json,
+}
+
+
+@pytest.mark.parametrize("suffix", sorted(RENDERINGS))
+def test_course_matches_expected_file(stores, suffix):
+    rendered = RENDERINGS[suffix](model.read_course("K-007", stores), UTC)
+    expected = EXPECTED / f"k-007.{suffix}"
+    if os.environ.get("UPDATE_COURSE_FIXTURES"):
+        expected.write_text(rendered, encoding="utf-8")
+    assert rendered == expected.read_text(encoding="utf-8")
+
+
+def test_terminal_course_fits_80_columns(stores):
+    rendered = text.render_terminal(model.read_course("K-007", stores), UTC)
+    assert max(len(line) for line in rendered.splitlines()) <= 80
+    listing = text.render_clients(model.list_clients(stores), UTC)
+    assert max(len(line) for line in listing.splitlines()) <= 80
+
+
+class _Svg(HTMLParser):
+    """Collects the charts' points and bands; fails on a tag closed that was never opened."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.points: list[dict[str, str]] = []
+        self.bands: list[str] = []
+        self.open: list[str] = []
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "circle" and values.get("class") == "point":
+            self.points.append(values)
+        if tag == "rect" and values.get("class") == "band":
+            self.bands.append(values["data-band"])
+        if tag in ("script", "link", "img") or any(k in ("src", "href") for k in values):
+            self.external.append(tag)
+        if tag not in ("meta", "circle", "rect", "line", "br", "polyline"):
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in ("circle", "rect", "line", "polyline"):
+            return
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes {self.open[-1:]}"
+        self.open.pop()
+
+
+def _phq9(at: float, score: float, band: str) -> seam.AssessmentResult:
+    return seam.AssessmentResult(
+        "phq-9",
+        "PHQ-9",
+        at,
+        (seam.ItemAnswer("q9", "Thoughts that you would be better off dead", "Not at all", 0),),
+        score,
+        band,
+        "",
+        bands=(seam.Band(0, 4, "minimal"), seam.Band(5, 9, "mild"), seam.Band(10, 14, "moderate")),
+        max_score=27,
+    )
+
+
+def test_html_charts_hold_the_right_points(stores, monkeypatch):
+    def fake(events):
+        start = events[0].at
+        if start == T0:
+            return (_phq9(start + 5 * 60, 14, "moderate"), _phq9(start + 110 * 60, 9, "mild"))
+        if start == T0 + 7 * DAY:
+            return (_phq9(start + 5 * 60, 11, "moderate"),)
+        return ()
+
+    monkeypatch.setattr(seam, "session_assessments", fake)
+    page = render_course_html(model.read_course("K-007", stores), UTC)
+    parser = _Svg()
+    parser.feed(page)
+    assert parser.open == [] and parser.external == []
+    found = {(p["data-series"], p["data-session"], p["data-value"]) for p in parser.points}
+    assert found == {
+        ("before", "1", "14"),
+        ("after", "1", "9"),
+        ("before", "3", "11"),
+        ("systolic", "1", "142"),
+        ("diastolic", "1", "88"),
+        ("systolic", "3", "151"),
+        ("diastolic", "3", "94"),
+    }
+    assert parser.bands == ["minimal", "mild", "moderate"]
+    assert "PHQ-9 14 (moderate) before; PHQ-9 9 (mild) after" in page
+
+
+def test_json_course_marks_damage_and_keeps_the_rest(stores):
+    record = json.loads(render_course_json(model.read_course("K-007", stores), UTC))
+    assert record["schema"] == "companion-course/1"
+    assert [s["damaged"] is not None for s in record["sessions"]] == [False, True, False, False]
+    assert record["sessions"][2]["doses"][0]["lot"] == "B7"
+    assert record["sessions"][2]["problems"]
+
+
+def _args(**values) -> argparse.Namespace:
+    return argparse.Namespace(**{"code": None, "format": "text", "output": None, **values})
+
+
+def test_course_command_lists_clients_and_shows_one(stores, capsys):
+    assert course_command.run(_args(), stores) == 0
+    listing = capsys.readouterr().out
+    assert "K-007" in listing and "L-2" in listing and "naming no client" in listing
+    assert course_command.run(_args(code="k-007"), stores) == 0
+    assert "Course of K-007: 4 sessions" in capsys.readouterr().out
+
+
+def test_course_report_written_owner_only(stores, tmp_path):
+    output = tmp_path / "course.html"
+    assert course_command.run(_args(code="K-007", format="html", output=output), stores) == 0
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600
+    assert "<svg" in output.read_text()
+
+
+def test_course_pdf_opens_with_client_and_pages(stores, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("weasyprint")
+    output = tmp_path / "course.pdf"
+    assert course_command.run(_args(code="K-007", format="pdf", output=output), stores) == 0
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600
+    reader = pypdf.PdfReader(io.BytesIO(output.read_bytes()))
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert "Client K-007" in first
+    assert "Sessions 2027-01-05 to 2027-01-19" in first
+    assert f"Page 1 of {len(reader.pages)}" in first
+    assert "Clinician signature" in reader.pages[-1].extract_text()
