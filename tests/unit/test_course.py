@@ -12,7 +12,7 @@ import io
 import json
 import os
 import stat
-from datetime import timezone
+from datetime import UTC as TZ_UTC
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from companion.core.journal.store import JournalStore
 from companion.core.report.model import Times
 
 EXPECTED = Path(__file__).resolve().parents[1] / "fixtures" / "course" / "expected"
-UTC = Times(timezone.utc)
+UTC = Times(TZ_UTC)
 
 
 @pytest.fixture
