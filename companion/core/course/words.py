@@ -73,8 +73,8 @@ def problems(session: CourseSession) -> str:
     if session.damaged:
         return f"damaged: {session.damaged}"
     if session.problems:
-        count = len(session.problems)
-        return f"partly damaged: {count} problem{'s' if count != 1 else ''} in the journal ({session.problems[0]})"
+        more = len(session.problems) - 1
+        return f"partly damaged: {session.problems[0]}" + (f" (and {more} more)" if more else "")
     return ""
 
 

@@ -37,6 +37,8 @@ def page_css(head_left: str, head_right: str) -> str:
   @bottom-center {{ content: "Page " counter(page) " of " counter(pages); font: 9pt sans-serif; color: #444; }}
 }}
 body {{ margin: 0; max-width: none; font-size: 10pt; }}
+table {{ font-size: 8.5pt; }}
+th, td {{ overflow-wrap: anywhere; }}
 .signature {{ margin-top: 14mm; break-inside: avoid; }}
 .signature p {{ margin: 9mm 0 0; border-top: 1px solid #333; width: 60%; padding-top: 1mm; font-size: 9pt; }}
 """
