@@ -13,6 +13,7 @@ from pathlib import Path
 
 from companion import paths
 from companion.core.course.codes import file_stem
+from companion.core.course.model import Course
 from companion.core.journal.store import JournalStore
 from companion.core.report.model import Times
 
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace, stores: list[JournalStore] | None = None) -> i
     return 0
 
 
-def _render(course, times: Times, fmt: str) -> str:
+def _render(course: Course, times: Times, fmt: str) -> str:
     from companion.core.course import text
 
     if fmt == "md":
@@ -67,7 +68,7 @@ def _render(course, times: Times, fmt: str) -> str:
     return text.render_terminal(course, times)
 
 
-def _pdf(course, times: Times, output: Path | None) -> int:
+def _pdf(course: Course, times: Times, output: Path | None) -> int:
     from companion.core.course.html import render_course_html
     from companion.core.report.pdf import PdfUnavailable, html_to_pdf, write_private_bytes
 

@@ -20,7 +20,7 @@ from companion import paths
 from companion.core.journal import crypto
 from companion.core.journal.records import MAX_LINE, record_or_none
 
-COMMANDS = ("run", "resume", "sessions", "report", "display")
+COMMANDS = ("run", "resume", "sessions", "report", "display", "course", "client")
 
 
 def prepare(args: argparse.Namespace) -> str | None:

@@ -285,3 +285,16 @@ def from_record(record: dict[str, Any]) -> Event:
         return cls(**{k: v for k, v in record.items() if k != "kind"})
     except TypeError as error:
         raise UnknownEvent(f"{kind}: {error}") from None
+
+
+@dataclass(frozen=True)
+class ClientNotesChanged(Event):
+    """The client's standing notes were saved as a new version during this session (the notes
+    themselves live in the client's folder; see core/course/notes_store.py)."""
+
+    KIND: ClassVar[str] = "client_notes_changed"
+    version: int = 0
+    fields: str = ""  # the fields that changed, comma-separated
+
+
+EVENT_TYPES[ClientNotesChanged.KIND] = ClientNotesChanged

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from companion.core.course import assessments_seam as seam
 from companion.core.course.model import Course, CourseSession
-from companion.core.report.model import Times
+from companion.core.report.model import DoseLine, Times
 
 DASH = "—"
 
@@ -19,9 +19,10 @@ def gap(seconds: float | None) -> str:
 
 
 def dose(session: CourseSession) -> str:
-    given = session.dose
-    if given is None:
-        return "no dose recorded"
+    return dose_text(session.dose) if session.dose is not None else "no dose recorded"
+
+
+def dose_text(given: DoseLine) -> str:
     text = f"{given.amount:g} {given.unit} {given.route}".strip()
     return f"{text}, lot {given.lot}" if given.lot else text
 
