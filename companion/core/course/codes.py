@@ -7,8 +7,6 @@ A code is free text. Two codes name the same client when they are equal once cas
 
 from __future__ import annotations
 
-import hashlib
-
 MATCH_RULE = "client codes match ignoring case and spaces"
 
 
@@ -24,4 +22,6 @@ def same_client(first: str, second: str) -> bool:
 def file_stem(code: str) -> str:
     """A file name for a client's folder that does not spell the code out (the folder name is
     seen by anyone who lists the data folder, and the notes may be encrypted)."""
+    import hashlib  # here, not at the top: loading OpenSSL's hashes costs the console's start 2 ms
+
     return "c-" + hashlib.sha256(code_key(code).encode("utf-8")).hexdigest()[:24]

@@ -17,9 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from companion.core.scripts.fields import Checker
 from companion.core.scripts.problems import ScriptError, file_problem
-from companion.core.scripts.yamlio import parse_yaml
 
 FIELDS: dict[str, str] = {
     "comfort": "How they want to be calmed",
@@ -60,6 +58,9 @@ def parse_notes(text: str, file: Path) -> StandingNotes:
     stripped = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")).strip()
     if not stripped:
         return StandingNotes()  # a file of comments only: the notes were emptied on purpose
+    from companion.core.scripts.fields import Checker  # PyYAML only when a file is read
+    from companion.core.scripts.yamlio import parse_yaml
+
     doc = parse_yaml(text.encode("utf-8"), file)
     checker = Checker(doc)
     root = checker.root

@@ -38,7 +38,7 @@ def page_css(head_left: str, head_right: str) -> str:
 }}
 body {{ margin: 0; max-width: none; font-size: 10pt; }}
 table {{ font-size: 8.5pt; }}
-th, td {{ overflow-wrap: anywhere; }}
+th, td {{ overflow-wrap: break-word; }}
 .signature {{ margin-top: 14mm; break-inside: avoid; }}
 .signature p {{ margin: 9mm 0 0; border-top: 1px solid #333; width: 60%; padding-top: 1mm; font-size: 9pt; }}
 """

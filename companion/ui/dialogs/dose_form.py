@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
+from companion.core.report.model import DoseLine
 from companion.ui.dialogs.base import Dialog
 from companion.ui.dialogs.field import Field
 from companion.ui.dialogs.validation import DoseEntry, FormError, parse_dose
@@ -18,10 +19,14 @@ class DoseForm(Dialog[DoseEntry | None]):
     DoseForm .row > Label.second { width: 7; padding: 1 0 0 1; }
     """
 
-    def __init__(self, route: str, now: float, unit: str = "mg") -> None:
+    def __init__(
+        self, route: str, now: float, unit: str = "mg", carried: DoseLine | None = None, carried_note: str = ""
+    ) -> None:
         super().__init__(id="dose-form")
-        self.route = route
-        self.unit = unit
+        self.carried = carried  # the last session's dose, offered as defaults (course_link)
+        self.carried_note = carried_note
+        self.route = carried.route if carried and carried.route else route
+        self.unit = carried.unit if carried else unit
         self.now = now
         self.default_time = wall_text(now)
 
@@ -30,7 +35,7 @@ class DoseForm(Dialog[DoseEntry | None]):
             box.border_title = "Record the dose"
             with Horizontal(classes="row"):
                 yield Label("Amount")
-                yield Field(placeholder="e.g. 50", id="amount")
+                yield Field(f"{self.carried.amount:g}" if self.carried else "", placeholder="e.g. 50", id="amount")
                 yield Label("Unit", classes="second")
                 yield Field(self.unit, placeholder="mg", id="unit", max_length=12)
             with Horizontal(classes="row"):
@@ -40,7 +45,10 @@ class DoseForm(Dialog[DoseEntry | None]):
                 yield Field(self.default_time, placeholder="HH:MM", id="time", max_length=5)
             with Horizontal(classes="row"):
                 yield Label("Lot")
-                yield Field(placeholder="optional", id="lot", max_length=60)
+                yield Field(self.carried.lot if self.carried else "", placeholder="optional", id="lot", max_length=60)
+            if self.carried_note:
+                filled = "Filled in from it: check each field." if self.carried else "Not filled in: the route differs."
+                yield Static(Content(f"{self.carried_note} {filled}"), classes="message", id="carried")
             yield Static("", id="refusal", classes="refusal")
             yield Static("Time is now unless changed (HH:MM) · Enter records · Escape cancels", classes="hint")
 

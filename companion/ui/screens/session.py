@@ -18,7 +18,7 @@ from textual.widgets import Static
 from companion.audio.director import DEPTH_STEP, DISTRESS_FADE, AudioDirector
 from companion.core.clock import Clock
 from companion.core.timeline import SessionState
-from companion.ui import exercises_link
+from companion.ui import course_link, exercises_link
 from companion.ui.keymap import DeclaredOrder
 from companion.ui.screens.session_keys import SESSION_ACTIONS, SESSION_BINDINGS
 from companion.ui.startup import after_first_frame
@@ -151,6 +151,7 @@ class SessionScreen(DeclaredOrder, Screen[None]):
         after_first_frame(self, self._mount_the_rest)
         if self.notices:
             self.set_timer(NOTICES_SHOWN_FOR, self.hide_notices)
+        self.call_after_refresh(course_link.at_arrival, self)
         speed = self.rehearsal_speed or 1.0
         self.set_interval(1.0 if speed <= 1 else 0.25, self.tick)
 
@@ -164,6 +165,7 @@ class SessionScreen(DeclaredOrder, Screen[None]):
         # The disk may be back, the journal's file gone, the wall clock stepped: said once each.
         for notice in self.session.check():
             self.notify(notice, timeout=15)
+        course_link.follow_lengths(self)
         self.show_state()
         if not self.audio.fading:
             self.audio.update()
@@ -326,7 +328,8 @@ class SessionScreen(DeclaredOrder, Screen[None]):
         from companion.ui.dialogs.dose_form import DoseForm
 
         state = self.session.state()
-        entry = await self.app.push_screen_wait(DoseForm(route=state.script.route, now=self.clock.now()))
+        carried = course_link.carried_dose(self, state.script.route)
+        entry = await self.app.push_screen_wait(DoseForm(route=state.script.route, now=self.clock.now(), **carried))
         if entry is None:
             return
         self._record(
@@ -424,6 +427,10 @@ class SessionScreen(DeclaredOrder, Screen[None]):
             return
         await exercises_link.run(self.console, self.session, exercise_id, self.audio)
         self.show_state()
+
+    @work(exclusive=True, group="dialog")
+    async def action_client_notes(self) -> None:
+        await course_link.open_notes(self)
 
     def action_mute(self) -> None:
         self.audio.toggle_mute()
