@@ -213,3 +213,29 @@ def test_course_pdf_opens_with_client_and_pages(stores, tmp_path):
     assert "Sessions 2027-01-05 to 2027-01-19" in first
     assert f"Page 1 of {len(reader.pages)}" in first
     assert "Clinician signature" in reader.pages[-1].extract_text()
+
+
+@pytest.mark.parametrize("name", ["complete", "unfinished-torn", "no-script"])
+def test_the_course_reading_keeps_what_read_journal_keeps_of_the_wanted_kinds(name):
+    from companion.core.course.fastread import course_contents
+    from companion.core.journal.store import read_journal
+
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "journals" / f"{name}.jsonl"
+    whole = read_journal(path)
+    fast = course_contents(path, model.WANTED)
+    assert fast.header == whole.header and fast.torn == whole.torn
+    assert fast.events == tuple(e for e in whole.events if e.KIND in model.WANTED)
+    assert fast.problems == whole.problems
+
+
+def test_a_line_that_is_not_an_event_at_all_is_still_counted_as_damage(tmp_path):
+    from companion.core.course.fastread import course_contents
+
+    source = Path(__file__).resolve().parents[1] / "fixtures" / "journals" / "complete.jsonl"
+    lines = source.read_text().splitlines()
+    lines.insert(3, "\x00garbage")
+    target = tmp_path / "j.jsonl"
+    target.write_text("\n".join(lines) + "\n")
+    assert course_contents(target, model.WANTED).problems == (
+        "line 4 could not be read and was skipped (not valid JSON)",
+    )

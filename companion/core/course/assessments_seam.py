@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 from companion.core.events import Event, VitalsRecorded
 
+# The kinds of event the functions below read: a course decodes these and skips the rest.
+EVENT_KINDS: frozenset[str] = frozenset()
+
 
 @dataclass(frozen=True)
 class Band:

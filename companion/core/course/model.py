@@ -18,9 +18,16 @@ from pathlib import Path
 
 from companion.core.course import assessments_seam as seam
 from companion.core.course.codes import code_key
+from companion.core.course.fastread import course_contents
 from companion.core.events import DistressMarked, DoseGiven, Event, SessionEnded, SessionStarted, VitalsRecorded
 from companion.core.journal.store import JournalError, JournalStore, SessionSummary, read_journal, summarise
 from companion.core.report.model import DoseLine
+
+# The events a course shows; every other kind in a journal is skipped unread (fastread).
+WANTED = (
+    frozenset({SessionStarted.KIND, SessionEnded.KIND, DoseGiven.KIND, VitalsRecorded.KIND, DistressMarked.KIND})
+    | seam.EVENT_KINDS
+)
 
 
 @dataclass(frozen=True)
@@ -194,7 +201,7 @@ def _damaged(path: Path, code: str, started_at: float | None) -> CourseSession:
 
 def _read_session(summary: SessionSummary) -> CourseSession:
     try:
-        contents = read_journal(summary.path)
+        contents = course_contents(summary.path, WANTED)
     except JournalError as error:
         reason = str(error).replace(f"{summary.path}: ", "").replace(str(summary.path), "the journal")
         return CourseSession(
