@@ -298,3 +298,16 @@ class ClientNotesChanged(Event):
 
 
 EVENT_TYPES[ClientNotesChanged.KIND] = ClientNotesChanged
+
+
+@dataclass(frozen=True)
+class PhaseLengthsAdopted(Event):
+    """The therapist chose to plan this session's phases as long as they ran in an earlier one:
+    each phase named is adjusted to its length when it begins (a PhaseAdjusted, as by hand)."""
+
+    KIND: ClassVar[str] = "phase_lengths_adopted"
+    from_session: str = ""
+    minutes: str = ""  # "arrival=22,dosing=5,journey=48": phase id = minutes, comma-separated
+
+
+EVENT_TYPES[PhaseLengthsAdopted.KIND] = PhaseLengthsAdopted

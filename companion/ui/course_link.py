@@ -1,16 +1,19 @@
 """The console's side of a course: the client's standing notes and what the last session carries.
 
-The session screen calls three things here: `open_notes` (the `i` key and the palette),
-`at_arrival` (a new session of a client with standing notes shows them once) and `carried_dose`
-(the dose form's defaults from the last session, still confirmed by the therapist). Saving the
+The session screen calls four things here: `open_notes` (the `i` key and the palette),
+`at_arrival` (a new session of a client with standing notes shows them once), `carried_dose`
+(the dose form's defaults from the last session, still confirmed by the therapist) and
+`follow_lengths` (each tick: once the therapist adopted the last session's phase lengths with
+`l` in the notes, a phase that begins is planned that long, as if by + and -). Saving the
 notes journals a `ClientNotesChanged` in the session, and says "saved" only once it is.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
-from companion.core.events import ClientNotesChanged, PhaseStarted, SessionStarted
+from companion.core.events import ClientNotesChanged, PhaseLengthsAdopted, PhaseStarted, SessionStarted
 
 if TYPE_CHECKING:
     from companion.core.course.carry import LastSession
@@ -37,7 +40,7 @@ def _last(screen: SessionScreen) -> LastSession | None:
     if store is None or not code_key(_code(screen)):
         return None
     try:
-        return last_session(_code(screen), [store], exclude=screen.session.session_id)
+        return last_session(_code(screen), [store], exclude=screen.session.session_id, script=screen.session.script)
     except OSError:
         return None
 
@@ -62,7 +65,13 @@ async def open_notes(screen: SessionScreen) -> None:
         return
     notes, problem = _read(code)
     last = _last(screen)
-    answer = await screen.app.push_screen_wait(ClientNotesView(code, notes, last.summary() if last else "", problem))
+    lengths = _lengths_words(screen, last)
+    answer = await screen.app.push_screen_wait(
+        ClientNotesView(code, notes, last.summary() if last else "", problem, lengths)
+    )
+    if answer == "lengths" and last is not None:
+        adopt_lengths(screen, last)
+        return
     if answer != "edit" or problem:
         return
     edited = await screen.app.push_screen_wait(ClientNotesForm(code, notes))
@@ -100,6 +109,44 @@ def at_arrival(screen: SessionScreen) -> None:
     if notes.empty and not problem:
         return
     screen.run_worker(open_notes(screen), exclusive=True, group="dialog")
+
+
+def _lengths_words(screen: SessionScreen, last: LastSession | None) -> str:
+    """ "Arrival 22 min, Journey 48 min": the last session's phase lengths, when it ran this script."""
+    if last is None or not last.phase_minutes or screen.session.state().ended:
+        return ""
+    titles = {phase.id: phase.title for phase in screen.session.script.phases}
+    return ", ".join(f"{titles.get(phase, phase)} {minutes:g} min" for phase, minutes in last.phase_minutes)
+
+
+def adopt_lengths(screen: SessionScreen, last: LastSession) -> None:
+    from companion.core.course.carry import lengths_text
+
+    screen.session.record(
+        PhaseLengthsAdopted(screen.clock.now(), from_session=last.session_id, minutes=lengths_text(last.phase_minutes))
+    )
+    follow_lengths(screen)
+    screen.notify("The phases are planned as long as last time; + and - still change them.", timeout=6)
+
+
+_followed: WeakKeyDictionary[Any, tuple[str, float, int]] = WeakKeyDictionary()
+
+
+def follow_lengths(screen: SessionScreen) -> None:
+    """Each tick: a phase begun since the lengths were adopted is planned as long as last time."""
+    state = screen.session.state()
+    events = screen.session.events
+    key = (state.phase.id, state.phase_started_at, len(events))
+    if _followed.get(screen) == key:
+        return
+    _followed[screen] = key
+    if state.ended or not any(isinstance(event, PhaseLengthsAdopted) for event in events):
+        return
+    from companion.core.course.carry import adjustment
+
+    delta = adjustment(events, state.phase.id, state.phase_started_at, state.phase_planned)
+    if delta is not None:
+        screen.session.adjust(delta)
 
 
 def _opening(event: object) -> bool:

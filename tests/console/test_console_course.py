@@ -134,3 +134,50 @@ async def test_without_a_client_code_the_key_says_why(tmp_path):
             "a word about the missing code",
         )
         assert isinstance(app.screen, SessionScreen)
+
+
+def earlier_session_with_lengths(store) -> None:
+    """Arrival ran 22 minutes, dosing 8, then the rest as planned, and the session ended."""
+    clock = FakeClock(START - WEEK)
+    session = LiveSession.start(make_script(), store, clock, client_code="K-7")
+    clock.advance(22 * 60)
+    session.next_phase()
+    session.give_dose(60, "mg", "IM", lot="B7")
+    clock.advance(8 * 60)
+    session.next_phase()
+    clock.advance(45 * 60)
+    session.end()
+    session.close()
+
+
+async def test_the_last_sessions_phase_lengths_are_followed_once_adopted(tmp_path):
+    from companion.core.events import PhaseAdjusted, PhaseLengthsAdopted
+
+    app, clock, _, store = console(tmp_path)
+    earlier_session_with_lengths(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("i")
+        await until(pilot, lambda: bool(app.screen.query("#lengths")), "the notes with the phase lengths")
+        words = str(app.screen.query_one("#lengths", Static).render())
+        assert "Arrival and intention 22 min" in words and "Dosing 8 min" in words
+        assert journaled(app, store, PhaseAdjusted) == []  # shown, not yet adopted
+        await pilot.press("l")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen), "the notes to close")
+        await until(pilot, lambda: journaled(app, store, PhaseAdjusted), "arrival adjusted")
+        (adopted,) = journaled(app, store, PhaseLengthsAdopted)
+        assert adopted.minutes.startswith("arrival=22,dosing=8")
+        clock.advance(60)
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen.query("#yes"), "the unticked checklist asked about")
+        await pilot.press("y")
+        await until(pilot, lambda: app.screen.id == "dose-form", "entering dosing asks for the dose")
+        await pilot.press("escape")
+        await until(pilot, lambda: len(journaled(app, store, PhaseAdjusted)) == 2, "dosing adjusted as it begins")
+        await pilot.press("plus")  # the therapist's own change still applies on top
+        await until(pilot, lambda: len(journaled(app, store, PhaseAdjusted)) == 3, "the therapist's +5")
+    arrival, dosing, by_hand = journaled(app, store, PhaseAdjusted)
+    assert (arrival.phase_id, arrival.seconds) == ("arrival", 22 * 60 - 900)
+    assert (dosing.phase_id, dosing.seconds) == ("dosing", 8 * 60 - 300)
+    assert (by_hand.phase_id, by_hand.seconds) == ("dosing", 300)
+    assert app.session.state().phase_planned == 8 * 60 + 300

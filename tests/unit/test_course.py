@@ -239,3 +239,19 @@ def test_a_line_that_is_not_an_event_at_all_is_still_counted_as_damage(tmp_path)
     assert course_contents(target, model.WANTED).problems == (
         "line 4 could not be read and was skipped (not valid JSON)",
     )
+
+
+def test_last_session_carries_the_last_dose_given_and_says_where_it_came_from(stores):
+    from companion.core.course.carry import last_session
+
+    last = last_session("k-007", stores)
+    assert last is not None and last.session_id == "20270119-0800-im-standard"  # not ended, no dose
+    assert last.dose is not None and (last.dose.amount, last.dose.lot) == (60, "B7")
+    assert last.summary(UTC) == (
+        "Last session 2027-01-19 (im-standard), no dose; the last dose, 2027-01-12: 60 mg IM, lot B7."
+    )
+    assert last.dose_fits("im") and last.dose_fits("") and not last.dose_fits("SL")
+    earlier = last_session("K-007", stores, exclude="20270119-0800-im-standard")
+    assert earlier is not None and earlier.session_id == "20270112-0800-im-standard"
+    assert "Distress marked 1 time." in earlier.summary(UTC)
+    assert last_session("nobody", stores) is None

@@ -3,7 +3,9 @@
 `last_session(code, stores, exclude=...)` is the client's latest readable session before this
 one: its date, dose (amount, unit, route, lot: defaults for the dose form, still confirmed by
 the therapist), how long each phase really ran, and what to notice (assessment notices such as
-PHQ-9 item 9, adverse events, distress markers).
+PHQ-9 item 9, adverse events, distress markers). When the therapist adopts those phase
+lengths (a `PhaseLengthsAdopted` event), `adjustment` says how much to extend or shorten each
+phase as it begins, journaled as an ordinary PhaseAdjusted, so a replay needs nothing new.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from dataclasses import dataclass
 
 from companion.core.course import words
 from companion.core.course.model import CourseSession, read_course
-from companion.core.events import PhaseStarted, SessionEnded, SessionStarted
+from companion.core.events import Event, PhaseAdjusted, PhaseLengthsAdopted
 from companion.core.journal.store import JournalError, JournalStore, read_journal
 from companion.core.report.model import DoseLine, Times
+from companion.core.scripts.script import SessionScript
+from companion.core.timeline import compute_state
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,10 @@ class LastSession:
         return not route or not self.dose.route or route.strip().casefold() == self.dose.route.strip().casefold()
 
 
-def last_session(code: str, stores: Sequence[JournalStore], exclude: str = "") -> LastSession | None:
+def last_session(
+    code: str, stores: Sequence[JournalStore], exclude: str = "", script: SessionScript | None = None
+) -> LastSession | None:
+    """The client's latest readable session but `exclude`; its phase lengths when it ran `script`."""
     course = read_course(code, stores)
     readable = [s for s in course.readable if s.session_id != exclude and s.started_at is not None]
     if not readable:
@@ -61,29 +68,59 @@ def last_session(code: str, stores: Sequence[JournalStore], exclude: str = "") -
         script_id=latest.script_id,
         dose=dosed[-1].dose if dosed else None,
         notices=tuple(words.notices(latest)),
-        phase_minutes=_phase_minutes(latest),
+        phase_minutes=_phase_minutes(latest, script),
     )
 
 
-def _phase_minutes(session: CourseSession) -> tuple[tuple[str, float], ...]:
-    """How long each phase ran, from the phase moves the journal holds (pauses included)."""
+def _phase_minutes(session: CourseSession, script: SessionScript | None) -> tuple[tuple[str, float], ...]:
+    """How long each phase ran (its first visit, pauses included), by the script it ran with:
+    auto-advancing phases leave no event, so only the timeline knows where they began."""
+    if script is None or script.id != session.script_id or session.ended_at is None:
+        return ()
     try:
         events = sorted(read_journal(session.path).events, key=lambda e: e.at)
     except JournalError:
         return ()
-    marks: list[tuple[str, float]] = []
-    end = session.ended_at
-    for event in events:
-        if isinstance(event, PhaseStarted):
-            marks.append((event.phase_id, event.at))
-        elif isinstance(event, SessionStarted) and not marks:
-            marks.append(("", event.at))
-        elif isinstance(event, SessionEnded):
-            end = event.at
-            break
-    out = []
-    for index, (phase_id, began) in enumerate(marks):
-        finish = marks[index + 1][1] if index + 1 < len(marks) else end
-        if phase_id and finish is not None:
-            out.append((phase_id, round((finish - began) / 60.0, 1)))
-    return tuple(out)
+    try:
+        state = compute_state(script, events, session.ended_at)
+    except ValueError:
+        return ()
+    seen: dict[str, float] = {}
+    for visit in state.history:
+        if visit.phase_id not in seen and visit.ended_at is not None:
+            seen[visit.phase_id] = round((visit.ended_at - visit.started_at) / 60.0, 1)
+    return tuple(seen.items())
+
+
+def lengths_text(minutes: tuple[tuple[str, float], ...]) -> str:
+    """ "arrival=22,dosing=5": the form PhaseLengthsAdopted records."""
+    return ",".join(f"{phase}={value:g}" for phase, value in minutes)
+
+
+def parse_lengths(text: str) -> dict[str, float]:
+    lengths: dict[str, float] = {}
+    for part in text.split(","):
+        phase, _, value = part.partition("=")
+        try:
+            lengths[phase.strip()] = float(value)
+        except ValueError:
+            continue
+    return lengths
+
+
+def adjustment(events: Sequence[Event], phase_id: str, visit_start: float, planned: float) -> float | None:
+    """Seconds to add to the current phase's plan so it runs as long as an adopted length says.
+
+    The phase current when the lengths were adopted follows them too, and so does every phase
+    begun after. None when nothing is adopted for this phase, when it was already adjusted in
+    this visit (by this rule or by hand: the therapist's own change stands), or when it fits."""
+    adopted = [e for e in events if isinstance(e, PhaseLengthsAdopted)]
+    if not adopted:
+        return None
+    target = parse_lengths(adopted[-1].minutes).get(phase_id)
+    if target is None:
+        return None
+    if any(isinstance(e, PhaseAdjusted) and e.phase_id == phase_id and e.at >= visit_start for e in events):
+        return None
+    delta = target * 60.0 - planned
+    return delta if abs(delta) >= 30.0 else None

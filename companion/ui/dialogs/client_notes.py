@@ -27,21 +27,25 @@ class ClientNotesView(Dialog[str | None]):
     """
     BINDINGS = [
         Binding("e", "edit", "Edit", id="notes.edit", tooltip="Edit the standing notes"),
+        Binding("l", "lengths", "Lengths", id="notes.lengths", tooltip="Plan the phases as long as last time"),
         Binding("enter", "cancel", "Close", show=False),
     ]
 
-    def __init__(self, code: str, notes: StandingNotes, last: str = "", problem: str = "") -> None:
+    def __init__(self, code: str, notes: StandingNotes, last: str = "", problem: str = "", lengths: str = "") -> None:
         super().__init__(id="client-notes")
         self.code = code
         self.notes = notes
         self.last = last
         self.problem = problem
+        self.lengths = lengths  # the last session's phase lengths, in words ("" when none to offer)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="box") as box:
             box.border_title = f"Standing notes: {self.code}"
             if self.last:
                 yield Static(Content(self.last), classes="last", id="last-session")
+            if self.lengths:
+                yield Static(Content(f"Phase lengths last time: {self.lengths}."), classes="last", id="lengths")
             if self.problem:
                 yield Static(Content(self.problem), classes="refusal -shown")
             with VerticalScroll():
@@ -50,10 +54,15 @@ class ClientNotesView(Dialog[str | None]):
                 for name, label, text in self.notes.items():
                     yield Label(Content(label), classes="label")
                     yield Static(Content(text), classes="text", id=f"note-{name}")
-            yield Static("e edits · Escape or Enter closes", classes="hint")
+            keys = "e edits · l plans the phases as long as last time" if self.lengths else "e edits"
+            yield Static(f"{keys} · Escape or Enter closes", classes="hint")
 
     def action_edit(self) -> None:
         self.dismiss("edit")
+
+    def action_lengths(self) -> None:
+        if self.lengths:
+            self.dismiss("lengths")
 
 
 class ClientNotesForm(Dialog[StandingNotes | None]):
