@@ -48,7 +48,7 @@ class DoseForm(Dialog[DoseEntry | None]):
                 yield Field(self.carried.lot if self.carried else "", placeholder="optional", id="lot", max_length=60)
             if self.carried_note:
                 filled = "Filled in from it: check each field." if self.carried else "Not filled in: the route differs."
-                yield Static(Content(f"{self.carried_note} {filled}"), classes="message", id="carried")
+                yield Static(f"{self.carried_note} {filled}", markup=False, classes="message", id="carried")
             yield Static("", id="refusal", classes="refusal")
             yield Static("Time is now unless changed (HH:MM) · Enter records · Escape cancels", classes="hint")
 
