@@ -29,7 +29,7 @@ class LastSession:
     script_id: str
     dose: DoseLine | None  # the last dose given, in this session or an earlier one
     notices: tuple[str, ...]
-    phase_minutes: tuple[tuple[str, float], ...]  # (phase id, minutes it ran), in order
+    phase_minutes: tuple[tuple[str, float], ...]  # (phase id, minutes) in the last ended session of the script
 
     def summary(self, times: Times | None = None) -> str:
         """ "Last session 2027-01-12 (im-standard): 60 mg IM, lot B7." and its notices."""
@@ -55,20 +55,22 @@ class LastSession:
 def last_session(
     code: str, stores: Sequence[JournalStore], exclude: str = "", script: SessionScript | None = None
 ) -> LastSession | None:
-    """The client's latest readable session but `exclude`; its phase lengths when it ran `script`."""
+    """The client's latest readable session but `exclude`, with the phase lengths of the latest
+    session that ran `script` to its end."""
     course = read_course(code, stores)
     readable = [s for s in course.readable if s.session_id != exclude and s.started_at is not None]
     if not readable:
         return None
     latest = readable[-1]
     dosed = [s for s in readable if s.dose is not None]
+    ran = [s for s in readable if script is not None and s.script_id == script.id and s.ended_at is not None]
     return LastSession(
         session_id=latest.session_id,
         started_at=latest.started_at or 0.0,
         script_id=latest.script_id,
         dose=dosed[-1].dose if dosed else None,
         notices=tuple(words.notices(latest)),
-        phase_minutes=_phase_minutes(latest, script),
+        phase_minutes=_phase_minutes(ran[-1], script) if ran else (),
     )
 
 

@@ -60,7 +60,12 @@ SESSION_BINDINGS: list[Binding] = [
     Binding("t", "note", "Note", id="session.note", tooltip="Add a timestamped note", priority=True),
     Binding("c", "checklist", "Checklist", id="session.checklist", tooltip="Tick the phase's checklist"),
     Binding(
-        "i", "client_notes", "Client", id="session.client_notes", tooltip="The client's standing notes", show=False
+        "i",
+        "client_notes",
+        "Client notes",
+        id="session.client_notes",
+        tooltip="The client's standing notes",
+        show=False,
     ),
     Binding("g", "exercise", "Exercise", id="session.exercise", tooltip="Open a grounding exercise"),
     Binding("b", "previous_phase", "Back", id="session.back", tooltip="Go back to the previous phase"),
