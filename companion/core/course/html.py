@@ -34,7 +34,7 @@ svg text { font: 11px system-ui, sans-serif; fill: #5a6570; }
 
 BAND_FILLS = ("#eef5ec", "#f6f3e4", "#f8ebdf", "#f6e1dc", "#f0d6d6")
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 90, 12, 30
+LEFT, RIGHT, TOP, BOTTOM = 44, 120, 12, 30
 
 
 def render_course_html(course: Course, times: Times) -> str:
@@ -149,15 +149,16 @@ def _score_chart(scored: list[tuple[int, AssessmentResult, str]], count: int) ->
 
     out = _frame(f"{first.title} scores across the sessions", count)
     for number, band in enumerate(first.bands):
-        upper, lower = y(min(band.high, top)), y(max(band.low, 0.0))
+        # Whole-number scores: a band 5-9 covers 4.5 to 9.5, so the shading leaves no gaps.
+        upper, lower = y(min(band.high + 0.5, top)), y(max(band.low - 0.5, 0.0))
         fill = BAND_FILLS[number % len(BAND_FILLS)]
         out.append(
             f'<rect class="band" data-band="{escape(band.label)}" x="{LEFT}" y="{upper:.1f}" '
             f'width="{WIDTH - LEFT - RIGHT}" height="{max(0.0, lower - upper):.1f}" fill="{fill}"/>'
         )
         out.append(
-            f'<text x="{WIDTH - RIGHT + 4}" y="{(upper + lower) / 2 + 4:.1f}">{escape(band.label)} '
-            f"{band.low:g}–{band.high:g}</text>"
+            f'<text x="{WIDTH - RIGHT + 4}" y="{(upper + lower) / 2 + 3:.1f}" style="font-size: 9px">'
+            f"{escape(band.label)} {band.low:g}–{band.high:g}</text>"
         )
     for value in (0.0, top):
         out.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{value:g}</text>')
