@@ -255,3 +255,27 @@ def test_last_session_carries_the_last_dose_given_and_says_where_it_came_from(st
     assert earlier is not None and earlier.session_id == "20270112-0800-im-standard"
     assert "Distress marked 1 time." in earlier.summary(UTC)
     assert last_session("nobody", stores) is None
+
+
+def test_an_encrypted_session_joins_the_course_once_the_passphrase_is_given(stores, monkeypatch):
+    from console_kit import make_script
+
+    from companion.core.clock import FakeClock
+    from companion.core.journal import crypto
+    from companion.core.session import LiveSession
+
+    monkeypatch.delenv(crypto.ENVIRONMENT, raising=False)
+    crypto.forget()
+    try:
+        crypto.remember("a long and private passphrase")
+        crypto.encrypt_new_journals(True)
+        session = LiveSession.start(make_script(), stores[0], FakeClock(T0 + 21 * DAY), client_code="K-007")
+        session.give_dose(70, "mg", "IM", lot="C3")
+        session.end()
+        session.close()
+        course = model.read_course("K-007", stores)
+        assert len(course.sessions) == 5
+        assert course.sessions[-1].dose.lot == "C3"
+        assert b"C3" not in session.writer.path.read_bytes()
+    finally:
+        crypto.forget()
