@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -125,6 +126,7 @@ def edit(
     ask_again = ask_again or _ask_again
     paths.ensure_private_dir(store.root)
     folder = paths.ensure_private_dir(store.root / ".editing")
+    _remove_stale(folder)
     handle, name = tempfile.mkstemp(prefix="notes-", suffix=".yaml", dir=folder)  # 0600
     path = Path(name)
     try:
@@ -155,6 +157,20 @@ def edit(
         return 1
     finally:
         path.unlink(missing_ok=True)
+
+
+STALE_AFTER = 86400.0  # an edit left open longer than a day was interrupted (a crash, a closed window)
+
+
+def _remove_stale(folder: Path) -> None:
+    """Plain copies left behind by an edit that never finished: nothing should keep them."""
+    now = time.time()
+    for leftover in folder.glob("notes-*.yaml"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_AFTER:
+                leftover.unlink()
+        except OSError:
+            pass
 
 
 def _ask_again() -> bool:
