@@ -10,6 +10,7 @@ notes journals a `ClientNotesChanged` in the session, and says "saved" only once
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from companion.core.course.carry import LastSession
     from companion.core.course.notes import StandingNotes
     from companion.ui.screens.session import SessionScreen
+
+    Found = tuple[StandingNotes, str, LastSession | None]  # the notes, why they could not be read, the last session
 
 # The notes and the course are read only when first wanted: nothing here may slow the first frame.
 
@@ -55,7 +58,12 @@ def _read(code: str) -> tuple[StandingNotes, str]:
         return StandingNotes(), f"The standing notes could not be read: {error}"
 
 
-async def open_notes(screen: SessionScreen) -> None:
+def _gather(screen: SessionScreen) -> Found:
+    notes, problem = _read(_code(screen))
+    return notes, problem, _last(screen)
+
+
+async def open_notes(screen: SessionScreen, found: Found | None = None) -> None:
     """Show the notes; `e` in the view opens the form; a kept form is saved and journaled."""
     from companion.ui.dialogs.client_notes import ClientNotesForm, ClientNotesView
 
@@ -63,8 +71,7 @@ async def open_notes(screen: SessionScreen) -> None:
     if not code_key(code):
         screen.notify("This session has no client code: standing notes are kept by client code.", markup=False)
         return
-    notes, problem = _read(code)
-    last = _last(screen)
+    notes, problem, last = found or _gather(screen)
     lengths = _lengths_words(screen, last)
     answer = await screen.app.push_screen_wait(
         ClientNotesView(code, notes, last.summary() if last else "", problem, lengths)
@@ -99,16 +106,25 @@ def save(screen: SessionScreen, code: str, notes: StandingNotes) -> None:
 
 
 def at_arrival(screen: SessionScreen) -> None:
-    """A new session (nothing recorded yet but its start) of a client with standing notes: show them."""
+    """A new session (nothing recorded yet but its start) of a client with standing notes, or
+    whose last session raised a notice (PHQ-9 item 9, an adverse event, distress): show them.
+    The journals and notes are read in a thread; the screen stays live meanwhile."""
     events = screen.session.events
     if any(not (isinstance(event, SessionStarted) or _opening(event)) for event in events):
         return  # resumed, or under way
     if not code_key(_code(screen)):
         return
-    notes, problem = _read(_code(screen))
-    if notes.empty and not problem:
+    screen.run_worker(partial(_arrival, screen), thread=True, group="course", exit_on_error=False)
+
+
+def _arrival(screen: SessionScreen) -> None:
+    found = _gather(screen)
+    notes, problem, last = found
+    if notes.empty and not problem and not (last is not None and last.notices):
         return
-    screen.run_worker(open_notes(screen), exclusive=True, group="dialog")
+    screen.app.call_from_thread(
+        screen.run_worker, open_notes(screen, found), exclusive=True, group="dialog", exit_on_error=False
+    )
 
 
 def _lengths_words(screen: SessionScreen, last: LastSession | None) -> str:

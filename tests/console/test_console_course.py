@@ -181,3 +181,17 @@ async def test_the_last_sessions_phase_lengths_are_followed_once_adopted(tmp_pat
     assert (dosing.phase_id, dosing.seconds) == ("dosing", 8 * 60 - 300)
     assert (by_hand.phase_id, by_hand.seconds) == ("dosing", 300)
     assert app.session.state().phase_planned == 8 * 60 + 300
+
+
+async def test_a_notice_from_the_last_session_is_shown_at_arrival_even_without_notes(tmp_path):
+    app, _, _, store = console(tmp_path)
+    clock = FakeClock(START - WEEK)
+    earlier = LiveSession.start(make_script(), store, clock, client_code="K-7")
+    clock.advance(600)
+    earlier.mark_distress("wave of fear")
+    earlier.end()
+    earlier.close()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: bool(app.screen.query("#last-session")), "the last session at arrival")
+        assert "Distress marked 1 time." in str(app.screen.query_one("#last-session", Static).render())
+        assert app.screen.query("#no-notes")
