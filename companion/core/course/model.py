@@ -20,7 +20,7 @@ from companion.core.course import assessments_seam as seam
 from companion.core.course.codes import code_key
 from companion.core.course.fastread import course_contents
 from companion.core.events import DistressMarked, DoseGiven, Event, SessionEnded, SessionStarted, VitalsRecorded
-from companion.core.journal.store import JournalError, JournalStore, SessionSummary, read_journal, summarise
+from companion.core.journal.store import JournalError, JournalStore, SessionSummary, summarise
 from companion.core.report.model import DoseLine
 
 # The events a course shows; every other kind in a journal is skipped unread (fastread).
@@ -98,10 +98,10 @@ class ClientLine:
     damaged: int = 0
 
 
-def _journals(stores: Sequence[JournalStore]) -> tuple[list[SessionSummary], list[Path]]:
-    """Every non-rehearsal session summary, and the journals that could not be summarised."""
+def _journals(stores: Sequence[JournalStore]) -> tuple[list[SessionSummary], list[tuple[Path, str]]]:
+    """Every non-rehearsal session summary, and the journals that could not be read, with why."""
     summaries: list[SessionSummary] = []
-    broken: list[Path] = []
+    broken: list[tuple[Path, str]] = []
     for store in stores:
         try:
             candidates = sorted(store.root.glob("*.jsonl"))
@@ -110,8 +110,8 @@ def _journals(stores: Sequence[JournalStore]) -> tuple[list[SessionSummary], lis
         for path in candidates:
             try:
                 summary = summarise(path)
-            except JournalError:
-                broken.append(path)
+            except JournalError as error:
+                broken.append((path, _reason(error, path)))
                 continue
             if not summary.rehearsal:
                 summaries.append(summary)
@@ -148,7 +148,7 @@ def list_clients(stores: Sequence[JournalStore]) -> tuple[ClientLine, ...]:
         if code_key(summary.client_code):
             when = summary.started_at if summary.started_at is not None else summary.created
             groups.setdefault(code_key(summary.client_code), []).append((when, summary.client_code, False))
-    for path in broken:
+    for path, _ in broken:
         salvaged = _salvage(path)
         if salvaged and code_key(salvaged[0]):
             groups.setdefault(code_key(salvaged[0]), []).append((salvaged[1] or 0.0, salvaged[0], True))
@@ -165,7 +165,7 @@ def list_clients(stores: Sequence[JournalStore]) -> tuple[ClientLine, ...]:
 def unattributed(stores: Sequence[JournalStore]) -> tuple[Path, ...]:
     """Journals so damaged that they name no client: no course can list them."""
     _, broken = _journals(stores)
-    return tuple(path for path in broken if not (_salvage(path) or ("", None))[0].strip())
+    return tuple(path for path, _ in broken if not (_salvage(path) or ("", None))[0].strip())
 
 
 def read_course(code: str, stores: Sequence[JournalStore]) -> Course:
@@ -176,10 +176,10 @@ def read_course(code: str, stores: Sequence[JournalStore]) -> Course:
     for summary in summaries:
         if code_key(summary.client_code) == key and key:
             sessions.append(_read_session(summary))
-    for path in broken:
+    for path, reason in broken:
         salvaged = _salvage(path)
         if salvaged and code_key(salvaged[0]) == key and key:
-            sessions.append(_damaged(path, salvaged[0], salvaged[1]))
+            sessions.append(CourseSession(path.stem, path, salvaged[1], None, "", salvaged[0], damaged=reason))
     sessions.sort(key=lambda s: (s.started_at is None, s.started_at or 0.0, s.session_id))
     latest = max((s for s in sessions if s.started_at is not None), key=lambda s: s.started_at or 0.0, default=None)
     return Course(shown_code(latest.client_code if latest else code), tuple(sessions))
@@ -190,20 +190,15 @@ def shown_code(code: str) -> str:
     return " ".join(code.split())
 
 
-def _damaged(path: Path, code: str, started_at: float | None) -> CourseSession:
-    try:
-        read_journal(path)
-        reason = "the journal could not be read"
-    except JournalError as error:
-        reason = str(error).replace(f"{path}: ", "").replace(str(path), "the journal")
-    return CourseSession(path.stem, path, started_at, None, "", code, damaged=reason)
+def _reason(error: JournalError, path: Path) -> str:
+    """The journal's error in words that do not repeat its path (the course names the session)."""
+    return str(error).replace(f"{path}: ", "").replace(str(path), "the journal")
 
 
 def _read_session(summary: SessionSummary) -> CourseSession:
     try:
         contents = course_contents(summary.path, WANTED)
     except JournalError as error:
-        reason = str(error).replace(f"{summary.path}: ", "").replace(str(summary.path), "the journal")
         return CourseSession(
             summary.session_id,
             summary.path,
@@ -211,7 +206,7 @@ def _read_session(summary: SessionSummary) -> CourseSession:
             None,
             summary.script_id,
             summary.client_code,
-            damaged=reason,
+            damaged=_reason(error, summary.path),
         )
     return session_from_events(
         contents.header.session_id or summary.session_id,
