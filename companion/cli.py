@@ -83,6 +83,8 @@ EXAMPLES: dict[str, str] = {
         ("companion report 20270115-0800-im-standard", "Markdown, printed"),
         ("companion report SESSION --format html -o note.html", "one printable file"),
         ("companion report path/to/journal.jsonl --format json -o note.json", ""),
+        ("companion report SESSION --format pdf", "paginated, to sign; into the reports folder"),
+        ("companion report SESSION --format fhir -o bundle.json", "a FHIR R4 Bundle for a record system"),
     ),
     "config": _examples(
         ("companion config", "each setting, its value and where it came from"),
@@ -95,6 +97,16 @@ EXAMPLES: dict[str, str] = {
     "completion": _examples(
         ('eval "$(companion completion bash)"', "in ~/.bashrc"),
         ("companion completion zsh > ~/.zfunc/_companion", "with fpath=(~/.zfunc $fpath) in ~/.zshrc"),
+    ),
+    "course": _examples(
+        ("companion course", "every client, with the number of sessions and the last visit"),
+        ("companion course K-014", "that client's sessions in order (case and spaces do not matter)"),
+        ("companion course K-014 --format html -o course.html", "with score and blood-pressure charts"),
+    ),
+    "client": _examples(
+        ("companion client K-014", "the client's standing notes and the last session"),
+        ("companion client K-014 --edit", "edit them in $EDITOR; every save is a new version"),
+        ("companion client K-014 --history", ""),
     ),
 }
 
