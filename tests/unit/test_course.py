@@ -270,12 +270,12 @@ def test_an_encrypted_session_joins_the_course_once_the_passphrase_is_given(stor
         crypto.remember("a long and private passphrase")
         crypto.encrypt_new_journals(True)
         session = LiveSession.start(make_script(), stores[0], FakeClock(T0 + 21 * DAY), client_code="K-007")
-        session.give_dose(70, "mg", "IM", lot="C3")
+        session.give_dose(70, "mg", "IM", lot="LOT-7731-SEALED")
         session.end()
         session.close()
         course = model.read_course("K-007", stores)
         assert len(course.sessions) == 5
-        assert course.sessions[-1].dose.lot == "C3"
-        assert b"C3" not in session.writer.path.read_bytes()
+        assert course.sessions[-1].dose.lot == "LOT-7731-SEALED"
+        assert b"LOT-7731" not in session.writer.path.read_bytes()
     finally:
         crypto.forget()
