@@ -159,3 +159,34 @@ def test_the_validation_refuses_a_spoiled_bundle():
     del observation["status"]  # required in R4
     with pytest.raises(ValueError):
         bundle_model.Bundle.model_validate(bundle)
+
+
+def test_an_encrypted_sessions_pdf_goes_only_where_asked_and_says_it_is_not_encrypted(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("weasyprint")
+    from console_kit import make_script
+
+    from companion.core.clock import FakeClock
+    from companion.core.journal import crypto
+    from companion.core.journal.store import JournalStore
+    from companion.core.session import LiveSession
+
+    monkeypatch.delenv(crypto.ENVIRONMENT, raising=False)
+    crypto.forget()
+    try:
+        crypto.remember("a long and private passphrase")
+        crypto.encrypt_new_journals(True)
+        session = LiveSession.start(make_script(), JournalStore(tmp_path / "j"), FakeClock(FX.T0), client_code="K-9")
+        session.end()
+        session.close()
+        journal = session.writer.path
+        assert report_command.run(_args(journal, "pdf", None)) == 1
+        assert "give -o FILE" in capsys.readouterr().err
+        target = tmp_path / "plain.pdf"
+        assert report_command.run(_args(journal, "pdf", target)) == 0
+        assert "(not encrypted)" in capsys.readouterr().err
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+        sealed = tmp_path / "bundle.json"
+        assert report_command.run(_args(journal, "fhir", sealed)) == 0
+        assert Path(f"{sealed}.enc").is_file() and not sealed.exists()
+    finally:
+        crypto.forget()
