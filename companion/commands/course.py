@@ -16,6 +16,7 @@ from companion.core.course.codes import file_stem
 from companion.core.course.model import Course
 from companion.core.journal.store import JournalStore
 from companion.core.report.model import Times
+from companion.core.scripts.assessments import Assessment
 
 FORMATS = ("text", "md", "html", "json", "pdf")
 
@@ -34,7 +35,7 @@ def run(args: argparse.Namespace, stores: list[JournalStore] | None = None) -> i
     if not args.code:
         sys.stdout.write(text.render_clients(model.list_clients(stores), times, model.unattributed(stores)))
         return 0
-    course = model.read_course(args.code, stores)
+    course = model.read_course(args.code, stores, _instruments())
     if args.format == "pdf":
         return _pdf(course, times, args.output)
     rendered = _render(course, times, args.format)
@@ -50,6 +51,16 @@ def run(args: argparse.Namespace, stores: list[JournalStore] | None = None) -> i
         return 1
     print(f"Course written to {args.output}", file=sys.stderr)
     return 0
+
+
+def _instruments() -> dict[str, Assessment]:
+    """The assessment files (bundled and the user's), for the bands the charts shade."""
+    from companion.core.scripts.library import load_library
+
+    try:
+        return dict(load_library().assessments)
+    except Exception:  # a broken user folder costs the charts their bands, never the course
+        return {}
 
 
 def _render(course: Course, times: Times, fmt: str) -> str:

@@ -147,7 +147,7 @@ def _phq9(at: float, score: float, band: str) -> seam.AssessmentResult:
 
 
 def test_html_charts_hold_the_right_points(stores, monkeypatch):
-    def fake(events):
+    def fake(events, instruments=None):
         start = events[0].at
         if start == T0:
             return (_phq9(start + 5 * 60, 14, "moderate"), _phq9(start + 110 * 60, 9, "mild"))

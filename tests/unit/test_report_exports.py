@@ -95,7 +95,7 @@ def test_each_assessment_is_a_questionnaire_response(monkeypatch):
         "",
         url="http://loinc.org/q/44249-1",
     )
-    monkeypatch.setattr(seam, "session_assessments", lambda events: (result,))
+    monkeypatch.setattr(seam, "session_assessments", lambda events, instruments=None: (result,))
     bundle, _ = _bundle()
     bundle_model.Bundle.model_validate(bundle)
     (response,) = _resources(bundle, "QuestionnaireResponse")

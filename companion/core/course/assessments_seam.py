@@ -1,21 +1,42 @@
 """The one door through which the course and the FHIR export learn a session's assessments.
 
-Structured assessments (PHQ-9, GAD-7, MOAA/S, the post-session check), adverse events and the
-discharge check are recorded by their own events; this module turns a session's events into the
-small, stable shapes below, so nothing else here depends on how those events are spelled.
-Until a journal holds such events every function returns nothing, and the course and the FHIR
-Bundle simply have no assessments to show.
+Assessments, adverse events and the discharge check are journaled by their own events and read
+by `assessment_state.assessment_results` and `clinical_record` (the readers the console, the
+report and the REMS form use too); this module turns what they say into the small, stable
+shapes below, so the course and the FHIR Bundle depend on nothing else. An instrument's bands
+and highest score, which the events do not carry, come from the assessment files when the
+caller has them (`instruments`, by assessment id).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from companion.core.events import Event, VitalsRecorded
+from companion.core.assessment_state import assessment_results
+from companion.core.clinical_record import adverse_events as adverse_entries
+from companion.core.clinical_record import discharge_checks
+from companion.core.events import (
+    AdverseEventRecorded,
+    AssessmentAnswered,
+    AssessmentFinished,
+    AssessmentStarted,
+    DischargeChecked,
+    Event,
+    VitalsRecorded,
+)
+from companion.core.scripts.assessments import Assessment
 
 # The kinds of event the functions below read: a course decodes these and skips the rest.
-EVENT_KINDS: frozenset[str] = frozenset()
+EVENT_KINDS: frozenset[str] = frozenset(
+    {
+        AssessmentStarted.KIND,
+        AssessmentAnswered.KIND,
+        AssessmentFinished.KIND,
+        AdverseEventRecorded.KIND,
+        DischargeChecked.KIND,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -59,21 +80,52 @@ class AdverseEvent:
     outcome: str
 
 
-def session_assessments(events: Sequence[Event]) -> tuple[AssessmentResult, ...]:
-    """The assessments recorded in a session, in the order they were finished."""
-    return ()
+def session_assessments(
+    events: Sequence[Event], instruments: Mapping[str, Assessment] | None = None
+) -> tuple[AssessmentResult, ...]:
+    """The assessments recorded in a session, in the order they were finished (or last answered,
+    for one never finished)."""
+    results = []
+    for found in assessment_results(events, instruments):
+        instrument = (instruments or {}).get(found.assessment_id)
+        last = max((answer.at for answer in found.answers), default=found.started_at)
+        results.append(
+            AssessmentResult(
+                instrument_id=found.assessment_id,
+                title=found.title,
+                at=found.finished_at if found.finished_at is not None else last,
+                items=tuple(ItemAnswer(a.item_id, a.question, a.answer, a.score) for a in found.answers),
+                score=found.score,
+                band=found.band,
+                notice=found.notices[0] if found.notices else "",
+                bands=tuple(Band(b.low, b.high, b.label) for b in instrument.bands) if instrument else (),
+                max_score=float(instrument.score_range[1]) if instrument is not None and instrument.scored else None,
+            )
+        )
+    return tuple(sorted(results, key=lambda result: result.at))
 
 
 def adverse_events(events: Sequence[Event]) -> tuple[AdverseEvent, ...]:
-    """The adverse events recorded in a session, corrections applied."""
-    return ()
+    """The adverse events recorded in a session, each as its latest correction says."""
+    entries = [entry.current for entry in adverse_entries(events)]
+    return tuple(
+        AdverseEvent(e.occurred_at or e.at, e.what, e.severity, e.serious, e.action, e.outcome)
+        for e in sorted(entries, key=lambda e: e.occurred_at or e.at)
+    )
 
 
 def discharge_check(events: Sequence[Event]) -> str:
     """One line on how the session was discharged ("" when nothing was recorded about it)."""
-    return ""
+    checks = discharge_checks(events)
+    if not checks:
+        return ""
+    last = checks[-1]
+    if not last.missing:
+        return "discharge requirements met"
+    missing = ", ".join(last.missing)
+    return f"ended with missing: {missing}" if last.ended else f"not ended; missing: {missing}"
 
 
 def respiratory_rate(event: VitalsRecorded) -> int | None:
     """Breaths per minute of a reading, when the vitals form recorded it."""
-    return None
+    return event.respiratory_rate

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from companion.core.course.fastread import course_contents
 from companion.core.events import DistressMarked, DoseGiven, Event, SessionEnded, SessionStarted, VitalsRecorded
 from companion.core.journal.store import JournalError, JournalStore, SessionSummary, summarise
 from companion.core.report.model import DoseLine
+from companion.core.scripts.assessments import Assessment
 
 # The events a course shows; every other kind in a journal is skipped unread (fastread).
 WANTED = (
@@ -168,14 +169,17 @@ def unattributed(stores: Sequence[JournalStore]) -> tuple[Path, ...]:
     return tuple(path for path, _ in broken if not (_salvage(path) or ("", None))[0].strip())
 
 
-def read_course(code: str, stores: Sequence[JournalStore]) -> Course:
-    """The course of the client `code` names, oldest session first."""
+def read_course(
+    code: str, stores: Sequence[JournalStore], instruments: Mapping[str, Assessment] | None = None
+) -> Course:
+    """The course of the client `code` names, oldest session first. `instruments` (the
+    assessment files, by id) give the scores' bands and ranges for the charts."""
     key = code_key(code)
     summaries, broken = _journals(stores)
     sessions: list[CourseSession] = []
     for summary in summaries:
         if code_key(summary.client_code) == key and key:
-            sessions.append(_read_session(summary))
+            sessions.append(_read_session(summary, instruments))
     for path, reason in broken:
         salvaged = _salvage(path)
         if salvaged and code_key(salvaged[0]) == key and key:
@@ -195,7 +199,7 @@ def _reason(error: JournalError, path: Path) -> str:
     return str(error).replace(f"{path}: ", "").replace(str(path), "the journal")
 
 
-def _read_session(summary: SessionSummary) -> CourseSession:
+def _read_session(summary: SessionSummary, instruments: Mapping[str, Assessment] | None) -> CourseSession:
     try:
         contents = course_contents(summary.path, WANTED)
     except JournalError as error:
@@ -214,11 +218,17 @@ def _read_session(summary: SessionSummary) -> CourseSession:
         contents.header.script_id,
         contents.events,
         contents.problems,
+        instruments,
     )
 
 
 def session_from_events(
-    session_id: str, path: Path, script_id: str, events: Iterable[Event], problems: Sequence[str] = ()
+    session_id: str,
+    path: Path,
+    script_id: str,
+    events: Iterable[Event],
+    problems: Sequence[str] = (),
+    instruments: Mapping[str, Assessment] | None = None,
 ) -> CourseSession:
     """What a course keeps of one session, in one pass over its events."""
     ordered = sorted(events, key=lambda event: event.at)
@@ -255,7 +265,7 @@ def session_from_events(
         doses=tuple(doses),
         highest_bp=highest,
         distress=distress,
-        assessments=seam.session_assessments(ordered),
+        assessments=seam.session_assessments(ordered, instruments),
         adverse_events=seam.adverse_events(ordered),
         discharge=seam.discharge_check(ordered),
         problems=tuple(problems),

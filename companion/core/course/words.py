@@ -36,7 +36,7 @@ def blood_pressure(session: CourseSession) -> str:
 
 def score(result: seam.AssessmentResult) -> str:
     if result.score is None:
-        return f"{result.title} not scored"
+        return result.title  # not scored (a check), or not finished
     band = f" ({result.band})" if result.band else ""
     return f"{result.title} {result.score:g}{band}"
 
