@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from companion import paths
@@ -36,6 +37,8 @@ def _export(args: argparse.Namespace, stores: list[JournalStore]) -> int:
 
     contents, script, exercises, problem = load_session_report(args.session, extra_dirs=args.scripts, stores=stores)
     report = build_report(contents, script, exercises=exercises, generated_at=time.time())
+    if problem:  # as the other formats say it: why the script is missing
+        report = replace(report, gaps=(*report.gaps, problem))
     session_id = contents.header.session_id or Path(args.session).stem
     output: Path | None = args.output
     if args.format == "fhir":
