@@ -55,7 +55,9 @@ def assessments(session: CourseSession) -> str:
 def notices(session: CourseSession) -> list[str]:
     """What the therapist should see of a session at a glance: notice rules, adverse events,
     distress markers, damage."""
-    lines = [f"{a.title}: {a.notice}" for a in session.assessments if a.notice]
+    lines = [
+        a.notice if a.notice.startswith(a.title) else f"{a.title}: {a.notice}" for a in session.assessments if a.notice
+    ]
     for event in session.adverse_events:
         serious = "serious " if event.serious else ""
         lines.append(f"Adverse event ({serious}{event.severity or 'severity not recorded'}): {event.what}")
