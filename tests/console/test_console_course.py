@@ -192,6 +192,8 @@ async def test_a_notice_from_the_last_session_is_shown_at_arrival_even_without_n
     earlier.end()
     earlier.close()
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: bool(app.screen.query("#last-session")), "the last session at arrival")
+        await until(
+            pilot, lambda: bool(app.screen.query("#last-session") and app.screen.query("#no-notes")), "the arrival view"
+        )
         assert "Distress marked 1 time." in str(app.screen.query_one("#last-session", Static).render())
         assert app.screen.query("#no-notes")
