@@ -3,7 +3,8 @@ a form (saved, versioned, journaled); the last session's dose offered in the dos
 
 from __future__ import annotations
 
-from console_kit import START, console, make_script, settled
+from console_kit import START, console, settled
+from script_kit import console_script as make_script
 from textual.widgets import Input, Static, TextArea
 
 from companion.core.clock import FakeClock

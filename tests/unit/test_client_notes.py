@@ -62,12 +62,10 @@ def test_every_save_is_a_new_owner_only_version_and_the_old_ones_stay(private_di
 
 def test_notes_are_sealed_when_journals_are_and_stay_sealed(private_dirs):
     crypto.remember(SECRET)
-    crypto.encrypt_new_journals(True)
     store = NotesStore()
-    version = store.save("K-9", StandingNotes(safety_contact="Sister, 555 0100"))
+    version = store.save("K-9", StandingNotes(safety_contact="Sister, 555 0100"), encrypt=True)
     assert version is not None and version.encrypted and version.path.name.endswith(".json.enc")
     assert b"Sister" not in version.path.read_bytes()
-    crypto.encrypt_new_journals(False)
     again = store.save("K-9", StandingNotes(safety_contact="Brother, 555 0101"))
     assert again is not None and again.encrypted  # once sealed, always sealed
     crypto.forget()

@@ -258,7 +258,7 @@ def test_last_session_carries_the_last_dose_given_and_says_where_it_came_from(st
 
 
 def test_an_encrypted_session_joins_the_course_once_the_passphrase_is_given(stores, monkeypatch):
-    from console_kit import make_script
+    from script_kit import console_script as make_script
 
     from companion.core.clock import FakeClock
     from companion.core.journal import crypto
@@ -268,8 +268,9 @@ def test_an_encrypted_session_joins_the_course_once_the_passphrase_is_given(stor
     crypto.forget()
     try:
         crypto.remember("a long and private passphrase")
-        crypto.encrypt_new_journals(True)
-        session = LiveSession.start(make_script(), stores[0], FakeClock(T0 + 21 * DAY), client_code="K-007")
+        session = LiveSession.start(
+            make_script(), JournalStore(stores[0].root, encrypt=True), FakeClock(T0 + 21 * DAY), client_code="K-007"
+        )
         session.give_dose(70, "mg", "IM", lot="LOT-7731-SEALED")
         session.end()
         session.close()

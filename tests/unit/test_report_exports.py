@@ -163,7 +163,7 @@ def test_the_validation_refuses_a_spoiled_bundle():
 
 def test_an_encrypted_sessions_pdf_goes_only_where_asked_and_says_it_is_not_encrypted(tmp_path, monkeypatch, capsys):
     pytest.importorskip("weasyprint")
-    from console_kit import make_script
+    from script_kit import console_script as make_script
 
     from companion.core.clock import FakeClock
     from companion.core.journal import crypto
@@ -174,8 +174,9 @@ def test_an_encrypted_sessions_pdf_goes_only_where_asked_and_says_it_is_not_encr
     crypto.forget()
     try:
         crypto.remember("a long and private passphrase")
-        crypto.encrypt_new_journals(True)
-        session = LiveSession.start(make_script(), JournalStore(tmp_path / "j"), FakeClock(FX.T0), client_code="K-9")
+        session = LiveSession.start(
+            make_script(), JournalStore(tmp_path / "j", encrypt=True), FakeClock(FX.T0), client_code="K-9"
+        )
         session.end()
         session.close()
         journal = session.writer.path

@@ -4,8 +4,9 @@ A course of two hundred sessions is hundreds of thousands of events, most of the
 and acknowledgements a course never shows. A plain journal writes each event's kind first
 (`{"kind":"note_added",...`), so those lines are skipped by their first bytes and only the
 kinds in `wanted` are decoded, type-checked as replay does. A line that does not even begin
-like an event is counted as damaged, as `read_journal` would. Encrypted journals (each line
-sealed) and anything unusual are read whole by `read_journal`.
+like an event is counted as damaged, as `read_journal` would. Only journals of format 1
+take this path; encrypted ones (each line sealed), format 2 (numbered lines, put back in
+order) and anything unusual are read whole by `read_journal`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from companion.core.events import Event, UnknownEvent
-from companion.core.journal.store import JournalContents, _parse_header, decode_line, read_journal
+from companion.core.journal.store import JournalContents, decode_line, parse_header, read_journal
 
 _KIND = re.compile(rb'\{"kind": ?"([a-z_]+)"')
 
@@ -36,7 +37,7 @@ def course_contents(path: Path, wanted: Collection[str]) -> JournalContents:
         header = None
     if not isinstance(header, dict) or "encryption" in header or header.get("format") != 1:
         return read_journal(path)
-    journal_header = _parse_header(data[:first], path)  # read_journal's own checks and messages
+    journal_header = parse_header(data[:first], path)  # read_journal's own checks and messages
     kinds = {kind.encode() for kind in wanted}
     lines = data[first + 1 :].split(b"\n")
     tail = lines.pop()

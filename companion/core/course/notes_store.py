@@ -5,8 +5,9 @@
 The folder is named by a hash of the matched code (see codes.py), so listing the data folder
 does not spell out client codes. Each save writes a new version file, never over an older one:
 {"format", "version", "code", "saved_at", "session_id", "changed", "notes"}. Folders are 0700,
-files 0600. The notes are encrypted (crypto.seal_file_text, the journals' passphrase) when new
-journals are, or when the client's notes already were.
+files 0600. The notes are encrypted (crypto.seal_file_text, the journals' passphrase) when the
+caller asks (the console does when its session's journal is encrypted), or when the client's
+notes already were.
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ class NotesStore:
         if latest is not None and not changed:
             return None
         if encrypt is None:
-            encrypt = crypto.encrypt_new_journals() or bool(latest and latest.encrypted)
+            encrypt = bool(latest and latest.encrypted)
         record = {
             "format": FORMAT,
             "code": " ".join(code.split()),
