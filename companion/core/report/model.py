@@ -18,7 +18,6 @@ from companion.core.assessment_state import AssessmentResult, Notice, assessment
 from companion.core.clinical_record import AdverseEntry, adverse_events
 from companion.core.events import (
     ChecklistTicked,
-    ClockStepped,
     DistressMarked,
     DoseGiven,
     Event,
@@ -37,6 +36,7 @@ from companion.core.events import (
 )
 from companion.core.journal.store import JournalContents
 from companion.core.report.clinical import DischargeLine, MedicineLine, discharge_line, medicine_lines
+from companion.core.report.gaps import journal_gaps
 from companion.core.report.music_log import music_lines
 from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.script import Safety, SessionScript
@@ -240,7 +240,7 @@ def build_report(
         last_event_at=last_at,
         finished=ended is not None,
         journal_torn=contents.torn,
-        gaps=_gaps(contents, script, started, ended, last_at, times),
+        gaps=journal_gaps(contents, script, started, ended, last_at, times),
         doses=doses,
         vitals=_vitals(events, state),
         safety=script.safety if script is not None and _has_thresholds(script.safety) else None,
@@ -260,50 +260,6 @@ def build_report(
         discharge=discharge_line(events, script, state),
         music=tuple(TimedText(at, text) for at, text in music_lines(events)),
     )
-
-
-def _gaps(
-    contents: JournalContents,
-    script: SessionScript | None,
-    started: SessionStarted | None,
-    ended: SessionEnded | None,
-    last_at: float | None,
-    times: Times,
-) -> tuple[str, ...]:
-    gaps: list[str] = []
-    if started is None:
-        gaps.append("The journal holds no start of a session.")
-    if ended is None:
-        if last_at is None:
-            gaps.append("The session was not ended; the journal holds no events.")
-        else:
-            gaps.append(
-                f"The session was not ended; the journal stops at {times.clock_on(last_at, started.at if started else None)}."
-            )
-    if contents.torn:
-        gaps.append("The last line of the journal was incomplete and was left out.")
-    if script is None:
-        name = contents.header.script_id or contents.header.script_path or "of this session"
-        gaps.append(
-            f"The script {name} could not be found, so phase plans, reminders and vitals "
-            "thresholds are not shown; everything the journal recorded is."
-        )
-    elif contents.header.script_hash and script.text_hash and script.text_hash != contents.header.script_hash:
-        gaps.append("The script has changed since this session; plans and thresholds are from the current version.")
-    for step in (e for e in contents.events if isinstance(e, ClockStepped)):
-        hours, minutes = divmod(round(abs(step.offset) / 60), 60)
-        size = f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-        direction = "ahead" if step.offset > 0 else "back"
-        when = times.clock_on(step.at, started.at if started else None)
-        gaps.append(
-            f"The computer's clock moved {size} {direction} at {when}; the times here follow the session's own clock."
-        )
-    for problem in contents.problems:
-        if contents.torn and "last line" in problem:
-            continue  # said above in the report's own words
-        sentence = problem[:1].upper() + problem[1:]
-        gaps.append(sentence if sentence.endswith(".") else sentence + ".")
-    return tuple(gaps)
 
 
 def _has_thresholds(safety: Safety) -> bool:
