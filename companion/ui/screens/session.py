@@ -15,12 +15,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from companion.audio.director import DEPTH_STEP, DISTRESS_FADE, AudioDirector
+from companion.audio.director import DISTRESS_FADE, AudioDirector
 from companion.core.clock import Clock
 from companion.core.timeline import SessionState
 from companion.ui import course_link, exercises_link
 from companion.ui.keymap import DeclaredOrder
 from companion.ui.screens.session_keys import SESSION_ACTIONS, SESSION_BINDINGS
+from companion.ui.screens.session_sound import SoundKeys
 from companion.ui.startup import after_first_frame
 from companion.ui.timefmt import wall_text
 from companion.ui.widgets.client_screen import ClientScreenMark
@@ -45,7 +46,7 @@ FIRST_FRAME_VIEWS = (PhaseHeader, TimelineBar, DoseClock, PhaseClock, DueReminde
 PANEL_IDS = ("guide", "vitals", "notes", "clinical")
 
 
-class SessionScreen(DeclaredOrder, Screen[None]):
+class SessionScreen(SoundKeys, DeclaredOrder, Screen[None]):
     """Shows SessionState; turns keys into session events. Holds no session state of its own.
 
     `show_state` is the one place that follows a change: it reads the state, tells the audio
@@ -432,38 +433,6 @@ class SessionScreen(DeclaredOrder, Screen[None]):
     async def action_client_notes(self) -> None:
         await course_link.open_notes(self)
 
-    def action_mute(self) -> None:
-        self.audio.toggle_mute()
-        self.audio_changed()
-
-    def action_volume(self, direction: int) -> None:
-        self.audio.change_volume(direction * self.audio.volume_step)
-        self.audio_changed()
-
-    def action_depth(self, direction: int) -> None:
-        if self.audio.change_depth(direction * DEPTH_STEP) is None:
-            self.notify("The music playing has no layers to deepen.", title="Depth", timeout=4)
-        self.audio_changed()
-
-    def action_layers(self) -> None:
-        from companion.ui.dialogs.layers import LayersDialog
-
-        if not self.audio.layers:
-            self.notify("The music playing has no layers.", title="Layers", timeout=4)
-            return
-
-        def change(layer: int, level: float) -> None:
-            self.audio.set_layer_level(layer, level)
-            self.audio_changed()
-
-        self.app.push_screen(LayersDialog(self.audio.layers, change))
-
-    def action_fade_out(self) -> None:
-        """Fade the music out; when it is held quiet (a fade, distress), fade the phase's music back in."""
-        if not self.audio.bring_back():
-            self.audio.fade_out()
-        self.audio_changed()
-
     def action_keys(self) -> None:
         from companion.ui.dialogs.keys import KeysDialog
         from companion.ui.keymap import shown_bindings
@@ -494,8 +463,8 @@ class SessionScreen(DeclaredOrder, Screen[None]):
         elif not state.ended and not await self.app.push_screen_wait(
             ConfirmDialog(
                 "Close the console",
-                "Close the console? Everything is already saved in the journal; "
-                "`companion resume` picks the session up where it is.",
+                "Close the console? Everything is already saved in the journal, and "
+                "companion resume picks the session up where it is.",
                 yes="Close",
                 no="Stay",
             )
