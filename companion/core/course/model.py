@@ -20,6 +20,7 @@ from companion.core.course import assessments_seam as seam
 from companion.core.course.codes import code_key
 from companion.core.course.fastread import course_contents
 from companion.core.events import DistressMarked, DoseGiven, Event, SessionEnded, SessionStarted, VitalsRecorded
+from companion.core.journal.reading import open_regular
 from companion.core.journal.store import JournalError, JournalStore, SessionSummary, summarise
 from companion.core.report.model import DoseLine
 from companion.core.scripts.assessments import Assessment
@@ -126,9 +127,9 @@ def _salvage(path: Path) -> tuple[str, float | None] | None:
     """The client code and start of a journal whose header cannot be read, when its start line
     still can (so a damaged journal is listed in the right course)."""
     try:
-        with open(path, "rb") as stream:
+        with open_regular(path) as stream:  # never a FIFO: it would block the reading for ever
             head = stream.read(64 * 1024)
-    except OSError:
+    except (OSError, JournalError):
         return None
     found = _STARTED.search(head)
     if found is None:
