@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from companion.core.events import AssessmentAnswered, AssessmentFinished, AssessmentStarted, Event
-from companion.core.scripts.assessments import Assessment
+
+if TYPE_CHECKING:  # the loader (and so PyYAML) is not needed to read a session's answers
+    from companion.core.scripts.assessments import Assessment
 
 
 @dataclass(frozen=True)
