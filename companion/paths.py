@@ -111,3 +111,22 @@ def tighten_dir(path: Path) -> None:
             os.chmod(path, 0o700)
         except OSError:
             pass
+
+
+def write_private_file(path: Path, data: bytes | str) -> None:
+    """Replace `path` with `data`, owner-only (0600 whatever the umask), durably, never half a file.
+
+    Written to a temporary file beside it (mkstemp creates it 0600), fsync'd, then renamed over
+    `path`, so a reader sees the old file or the new one whole. Raises OSError.
+    """
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

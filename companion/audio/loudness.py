@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -194,11 +193,7 @@ class LoudnessCache:
 
     def _save(self) -> None:
         try:
-            folder = paths.ensure_private_dir(self.file.parent)
-            temporary = folder / f".{self.file.name}.{os.getpid()}.{threading.get_ident()}.tmp"
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w") as handle:
-                json.dump({"format": FORMAT, "tracks": self._entries}, handle)
-            os.replace(temporary, self.file)
+            paths.ensure_private_dir(self.file.parent)
+            paths.write_private_file(self.file, json.dumps({"format": FORMAT, "tracks": self._entries}))
         except OSError:
             pass  # a full or read-only disk: measured again next time

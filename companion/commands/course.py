@@ -81,7 +81,7 @@ def _render(course: Course, times: Times, fmt: str) -> str:
 
 def _pdf(course: Course, times: Times, output: Path | None) -> int:
     from companion.core.course.html import render_course_html
-    from companion.core.report.pdf import PdfUnavailable, html_to_pdf, write_private_bytes
+    from companion.core.report.pdf import PdfUnavailable, html_to_pdf
 
     dated = [s.started_at for s in course.sessions if s.started_at is not None]
     span = f"Sessions {times.date(min(dated))} to {times.date(max(dated))}" if dated else "No sessions"
@@ -93,7 +93,7 @@ def _pdf(course: Course, times: Times, output: Path | None) -> int:
     if output is None:
         output = paths.ensure_private_dir(paths.reports_dir()) / f"course-{file_stem(course.client_code)}.pdf"
     try:
-        write_private_bytes(output, pdf)
+        paths.write_private_file(output, pdf)
     except OSError as error:
         print(f"companion course: {output}: cannot be written ({error.strerror or error}).", file=sys.stderr)
         return 1

@@ -57,7 +57,7 @@ def _export(args: argparse.Namespace, stores: list[JournalStore]) -> int:
         write_private(output, text)
         print(f"FHIR Bundle written to {output}", file=sys.stderr)
         return 0
-    from companion.core.report.pdf import PdfUnavailable, html_to_pdf, write_private_bytes
+    from companion.core.report.pdf import PdfUnavailable, html_to_pdf
 
     if contents.header.encrypted and output is None:
         raise ReportError(
@@ -72,7 +72,7 @@ def _export(args: argparse.Namespace, stores: list[JournalStore]) -> int:
     if output is None:
         output = paths.ensure_private_dir(paths.reports_dir()) / f"{session_id}.pdf"
     try:
-        write_private_bytes(output, pdf)
+        paths.write_private_file(output, pdf)
     except OSError as error:
         raise ReportError(f"{output}: cannot be written ({error.strerror or error}).") from None
     note = " (not encrypted)" if contents.header.encrypted else ""

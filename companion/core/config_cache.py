@@ -14,7 +14,6 @@ with the YAML reader is most of what a config.yaml costs at start-up.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -96,12 +95,8 @@ def _remember(path: Path, data: bytes, stamp: list[Any], config: Config) -> None
     try:
         entry = {"format": FORMAT, "code": stamp, "path": str(path), "text": data.decode("utf-8")}
         entry["config"] = _record(config)
-        folder = paths.ensure_private_dir(paths.cache_dir())
-        temporary = folder / f".config.json.{os.getpid()}"
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(entry, handle)
-        os.replace(temporary, _entry_path())
+        paths.ensure_private_dir(paths.cache_dir())
+        paths.write_private_file(_entry_path(), json.dumps(entry))
     except (OSError, ValueError, TypeError):
         return
 

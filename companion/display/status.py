@@ -16,6 +16,8 @@ import json
 import os
 from pathlib import Path
 
+from companion import paths
+
 
 def status_path(journal: Path, pid: int) -> Path:
     return journal.with_name(f"{journal.stem}.screen-{pid}.json")
@@ -41,7 +43,7 @@ class ScreenStatus:
         path = status_path(wanted[0], self.pid)
         record = json.dumps({"pid": self.pid, "kind": self.kind, "screens": wanted[1]})
         try:
-            _write_private(path, record + "\n")
+            paths.write_private_file(path, record + "\n")
         except OSError:
             return  # the console then says nothing is connected; the display goes on
         self._written = (wanted[0], wanted[1])
@@ -63,18 +65,6 @@ def screens_following(journal: Path) -> int:
         if _alive(pid):
             total += max(0, screens)
     return total
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Owner-only (0600 whatever the umask), and whole or absent: written aside, then renamed."""
-    aside = path.with_name(path.name + ".tmp")
-    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, text.encode())
-    finally:
-        os.close(fd)
-    os.replace(aside, path)
 
 
 def _alive(pid: int) -> bool:

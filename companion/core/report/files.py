@@ -11,7 +11,6 @@ found still gives a report, which says plainly what is missing.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -202,16 +201,6 @@ def write_private(path: Path, text: str) -> None:
     if not directory.is_dir():
         raise ReportError(f"{path}: the folder {directory} does not exist.")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)  # mkstemp is 0600
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(temporary, 0o600)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        paths.write_private_file(path, text)
     except OSError as error:
         raise ReportError(f"{path}: cannot be written ({error.strerror or error}).") from None

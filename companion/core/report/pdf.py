@@ -8,10 +8,7 @@ how to add it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from html import escape
-from pathlib import Path
 
 INSTALL_HINT = (
     "PDF reports need WeasyPrint: pip install 'session-companion[pdf]' "
@@ -65,19 +62,3 @@ def html_to_pdf(html: str, head_left: str, head_right: str) -> bytes:
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
         raise PdfUnavailable("WeasyPrint returned no PDF.")
     return pdf
-
-
-def write_private_bytes(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`, readable by the owner only, never leaving half a file.
-    Raises OSError."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mkstemp is 0600
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

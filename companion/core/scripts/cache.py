@@ -15,7 +15,6 @@ fails a caller: at worst the file is read again.
 from __future__ import annotations
 
 import json
-import os
 import zlib
 from pathlib import Path
 from typing import Any
@@ -58,13 +57,8 @@ def remember(path: Path, data: bytes, script: SessionScript) -> None:
             "text": data.decode("utf-8"),
             "script": _record(script),
         }
-        folder = paths.ensure_private_dir(paths.cache_dir() / "scripts")
-        target = _entry_path(path)
-        temporary = folder / f".{target.name}.{os.getpid()}.tmp"
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(json.dumps(entry, ensure_ascii=False).encode())
-        os.replace(temporary, target)  # whole or not at all: a reader never sees half an entry
+        paths.ensure_private_dir(paths.cache_dir() / "scripts")
+        paths.write_private_file(_entry_path(path), json.dumps(entry, ensure_ascii=False))
     except (OSError, ValueError, UnicodeError):
         pass  # a full or read-only disk: the file is simply read again next time
 
