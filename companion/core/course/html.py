@@ -62,7 +62,7 @@ def render_course_html(course: Course, times: Times) -> str:
 def _table(course: Course, times: Times) -> list[str]:
     if not course.sessions:
         return ['<p class="muted">No sessions recorded for this client code.</p>']
-    head = ["#", "Date", "Since previous", "Script", "Dose", "Highest BP", "Assessments", "Notices", "Discharge"]
+    head = words.SESSION_HEADINGS
     out = [
         "<section><h2>Sessions</h2>",
         "<table>",
@@ -76,18 +76,7 @@ def _table(course: Course, times: Times) -> list[str]:
                 f'<td colspan="7">{escape(words.problems(session))}</td></tr>'
             )
             continue
-        notices = words.notices(session) + ([words.problems(session)] if session.problems else [])
-        cells = [
-            str(index + 1),
-            words.date(session, times),
-            words.gap(course.since_previous(index)),
-            session.script_id,
-            words.dose(session),
-            words.blood_pressure(session),
-            words.assessments(session),
-            "; ".join(notices) or words.DASH,
-            words.discharge(session),
-        ]
+        cells = words.session_cells(course, index, times)
         out.append("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>")
     out += ["</tbody>", "</table>", "</section>"]
     return out

@@ -83,20 +83,7 @@ def render_markdown(course: Course, times: Times) -> str:
             damaged.append((index, session))
             out.append(f"| {index + 1} | {words.date(session, times)} | | | | | | {_cell(words.problems(session))} | |")
             continue
-        notices = words.notices(session)
-        if session.problems:
-            notices.append(words.problems(session))
-        cells = [
-            str(index + 1),
-            words.date(session, times),
-            words.gap(course.since_previous(index)),
-            session.script_id,
-            words.dose(session),
-            words.blood_pressure(session),
-            words.assessments(session),
-            "; ".join(notices) or words.DASH,
-            words.discharge(session),
-        ]
+        cells = words.session_cells(course, index, times)
         out.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
     if damaged:
         out += ["", "## Damaged journals", ""]

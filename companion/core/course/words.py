@@ -93,3 +93,37 @@ def span(course: Course, times: Times) -> str:
 
 def date(session: CourseSession, times: Times) -> str:
     return times.date(session.started_at) if session.started_at is not None else "no date"
+
+
+SESSION_HEADINGS = (
+    "#",
+    "Date",
+    "Since previous",
+    "Script",
+    "Dose",
+    "Highest BP",
+    "Assessments",
+    "Notices",
+    "Discharge",
+)
+
+
+def session_cells(course: Course, index: int, times: Times) -> list[str]:
+    """One session's row of the course table, as text (each rendering escapes it its own way)."""
+    session = course.sessions[index]
+    notices = notices_and_problems(session)
+    return [
+        str(index + 1),
+        date(session, times),
+        gap(course.since_previous(index)),
+        session.script_id,
+        dose(session),
+        blood_pressure(session),
+        assessments(session),
+        "; ".join(notices) or DASH,
+        discharge(session),
+    ]
+
+
+def notices_and_problems(session: CourseSession) -> list[str]:
+    return notices(session) + ([problems(session)] if session.problems else [])

@@ -141,22 +141,9 @@ def _doses(report: SessionReport) -> list[str]:
 
 
 def _vitals(report: SessionReport) -> list[str]:
-    t, day = report.times, report.day
     if not report.vitals:
         return _section("Vitals", _empty(words.NONE_RECORDED))
-    rows = [
-        [
-            t.clock_on(v.at, day),
-            words.after_dose(report, v.at),
-            words.blood_pressure(v),
-            words.heart_rate(v),
-            words.spo2(v),
-            words.vitals_note(v),
-            "; ".join(v.flags),
-        ]
-        for v in report.vitals
-    ]
-    body = _table(["Time", "After dose", "Blood pressure", "Heart rate", "SpO2", "Note", "Flags"], rows, flag_column=6)
+    body = _table(list(words.VITALS_HEADINGS), words.vitals_rows(report), flag_column=6)
     if report.safety is not None:
         body.append(f'<p class="muted">{escape(words.thresholds(report.safety))}</p>')
     body += vitals_chart(report)

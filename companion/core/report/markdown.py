@@ -47,21 +47,7 @@ def _sections(report: SessionReport) -> Iterator[tuple[str, list[str]]]:
     note = words.dose_entries_note(report)
     yield "Doses", (doses + ["", note] if note else doses) or [words.NONE_RECORDED]
 
-    vitals = _table(
-        ["Time", "After dose", "Blood pressure", "Heart rate", "SpO2", "Note", "Flags"],
-        [
-            [
-                t.clock_on(v.at, day),
-                words.after_dose(report, v.at),
-                words.blood_pressure(v),
-                words.heart_rate(v),
-                words.spo2(v),
-                words.vitals_note(v),
-                "; ".join(v.flags),
-            ]
-            for v in report.vitals
-        ],
-    )
+    vitals = _table(list(words.VITALS_HEADINGS), words.vitals_rows(report))
     body = vitals or [words.NONE_RECORDED]
     if report.safety is not None and report.vitals:
         body = body + ["", _line(words.thresholds(report.safety))]

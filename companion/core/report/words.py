@@ -193,3 +193,23 @@ def footer(report: SessionReport) -> str:
 
 
 NONE_RECORDED = "None recorded."
+
+
+VITALS_HEADINGS = ("Time", "After dose", "Blood pressure", "Heart rate", "SpO2", "Note", "Flags")
+
+
+def vitals_rows(report: SessionReport) -> list[list[str]]:
+    """The vitals table's rows, as text, for both renderers (each escapes them its own way)."""
+    t, day = report.times, report.day
+    return [
+        [
+            t.clock_on(v.at, day),
+            after_dose(report, v.at),
+            blood_pressure(v),
+            heart_rate(v),
+            spo2(v),
+            vitals_note(v),
+            "; ".join(v.flags),
+        ]
+        for v in report.vitals
+    ]
