@@ -38,6 +38,15 @@ MIN_PLANNED = 60.0
 
 
 @dataclass(frozen=True)
+class VitalsFlag:
+    """One reading beyond the protocol's own number, and which side of it."""
+
+    short: str  # "HR 45", for a narrow screen
+    above: bool  # above a maximum (else below a minimum)
+    text: str  # a calm advisory naming the protocol's number: "Heart rate 45 is below this protocol's 50"
+
+
+@dataclass(frozen=True)
 class VitalsReading:
     at: float
     systolic: int | None
@@ -45,9 +54,13 @@ class VitalsReading:
     heart_rate: int | None
     spo2: int | None
     note: str
-    flags: tuple[str, ...]  # calm advisories naming the protocol's number, e.g.
-    # "Systolic 182 is above this protocol's 180"
+    flagged: tuple[VitalsFlag, ...]
     respiratory_rate: int | None = None
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """The flags' sentences, e.g. "Systolic 182 is above this protocol's 180"."""
+        return tuple(flag.text for flag in self.flagged)
 
 
 @dataclass(frozen=True)
@@ -162,22 +175,23 @@ def compute_state(script: SessionScript, events: list[Event] | tuple[Event, ...]
     return walk.state(now)
 
 
-def vitals_flags(safety: Safety, event: VitalsRecorded) -> tuple[str, ...]:
-    """Plain sentences for readings beyond the protocol's own thresholds; never advice."""
-    flags: list[str] = []
+def vitals_flags(safety: Safety, event: VitalsRecorded) -> tuple[VitalsFlag, ...]:
+    """The readings beyond the protocol's own thresholds, in plain words; never advice."""
+    flags: list[VitalsFlag] = []
 
-    def check(label: str, value: float | None, limit: float | None, above: bool) -> None:
+    def check(label: str, short: str, value: float | None, limit: float | None, above: bool) -> None:
         if value is None or limit is None:
             return
         if (value > limit) if above else (value < limit):
             word = "above" if above else "below"
-            flags.append(f"{label} {_number(value)} is {word} this protocol's {_number(limit)}")
+            text = f"{label} {_number(value)} is {word} this protocol's {_number(limit)}"
+            flags.append(VitalsFlag(f"{short} {_number(value)}", above, text))
 
-    check("Systolic", event.systolic, safety.systolic_max, True)
-    check("Diastolic", event.diastolic, safety.diastolic_max, True)
-    check("Heart rate", event.heart_rate, safety.heart_rate_max, True)
-    check("Heart rate", event.heart_rate, safety.heart_rate_min, False)
-    check("SpO2", event.spo2, safety.spo2_min, False)
+    check("Systolic", "Sys", event.systolic, safety.systolic_max, True)
+    check("Diastolic", "Dia", event.diastolic, safety.diastolic_max, True)
+    check("Heart rate", "HR", event.heart_rate, safety.heart_rate_max, True)
+    check("Heart rate", "HR", event.heart_rate, safety.heart_rate_min, False)
+    check("SpO2", "SpO2", event.spo2, safety.spo2_min, False)
     return tuple(flags)
 
 

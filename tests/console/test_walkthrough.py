@@ -100,6 +100,17 @@ async def test_the_vitals_panel_says_when_the_script_sets_no_lower_limit(tmp_pat
         assert "No lower limit set for HR." in app.screen.query_one("#vitals").plain
 
 
+async def test_a_single_low_reading_is_marked_below_not_above(tmp_path):
+    app, *_ = console(tmp_path)  # the test script sets spo2_min
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        app.session.record_vitals(120, 80, 70, 88, "")
+        app.screen.show_state()
+        await pilot.pause()
+        vitals = app.screen.query_one("#vitals").plain
+        assert "▼ SpO2 88 is below this protocol's" in vitals and "▲" not in vitals
+
+
 def _strong_colours(strips, system) -> set[tuple[int, int, int]]:
     """Colours drawn in the widget, as a terminal of `system` shows them, that are clearly coloured
     and clearly brighter than the dark room's background (saturated and lit, not grey on black)."""

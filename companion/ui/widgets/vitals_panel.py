@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from companion.core.scripts.script import Safety
 from companion.core.timeline import SessionState, VitalsReading
 from companion.ui.safe_text import escape
 from companion.ui.timefmt import wall_text
@@ -22,21 +21,10 @@ def reading_text(reading: VitalsReading, gap: str = "  ") -> str:
     return gap.join(parts) or "(no numbers)"
 
 
-def compact_flags(reading: VitalsReading, safety: Safety) -> list[str]:
+def compact_flags(reading: VitalsReading) -> list[str]:
     """The flagged readings in a line each for above and below: "▲ above: Sys 195, Dia 102"."""
-    above, below = [], []
-    for name, value, high, low in (
-        ("Sys", reading.systolic, safety.systolic_max, None),
-        ("Dia", reading.diastolic, safety.diastolic_max, None),
-        ("HR", reading.heart_rate, safety.heart_rate_max, safety.heart_rate_min),
-        ("SpO2", reading.spo2, None, safety.spo2_min),
-    ):
-        if value is None:
-            continue
-        if high is not None and value > high:
-            above.append(f"{name} {value}")
-        elif low is not None and value < low:
-            below.append(f"{name} {value}")
+    above = [flag.short for flag in reading.flagged if flag.above]
+    below = [flag.short for flag in reading.flagged if not flag.above]
     lines = [f"▲ above: {', '.join(above)}"] if above else []
     return lines + ([f"▼ below: {', '.join(below)}"] if below else [])
 
@@ -71,9 +59,9 @@ class VitalsPanel(QuietStatic):
                 lines.append(f"[b]{reading_text(last)}[/]  [dim]{wall_text(last.at)}[/]")
             if len(last.flags) > 1 and self.screen.has_class("-short"):
                 # A short window: the readings beyond the protocol's numbers, two lines at most.
-                lines += [f"[$warning]{escape(line)}[/]" for line in compact_flags(last, state.script.safety)]
+                lines += [f"[$warning]{escape(line)}[/]" for line in compact_flags(last)]
             else:
-                lines += [f"[$warning]▲ {escape(flag)}[/]" for flag in last.flags]
+                lines += [f"[$warning]{'▲' if flag.above else '▼'} {escape(flag.text)}[/]" for flag in last.flagged]
             if last.note:
                 lines.append(f"[dim]{escape(last.note)}[/]")
         if asked:
