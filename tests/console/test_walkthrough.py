@@ -111,6 +111,18 @@ async def test_a_single_low_reading_is_marked_below_not_above(tmp_path):
         assert "▼ SpO2 88 is below this protocol's" in vitals and "▲" not in vitals
 
 
+async def test_at_80x24_one_flagged_reading_is_shown_whole_in_its_short_form(tmp_path):
+    app, *_ = console(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        app.session.give_dose(50, "mg", "IM")
+        app.session.record_vitals(120, 80, 70, 88, "")
+        app.screen.show_state()
+        await pilot.pause()
+        assert "▼ below: SpO2 88" in app.screen.query_one("#vitals").plain
+        assert "▼ below: SpO2 88" in _screen_text(app)  # not clipped
+
+
 def _strong_colours(strips, system) -> set[tuple[int, int, int]]:
     """Colours drawn in the widget, as a terminal of `system` shows them, that are clearly coloured
     and clearly brighter than the dark room's background (saturated and lit, not grey on black)."""

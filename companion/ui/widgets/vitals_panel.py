@@ -57,8 +57,8 @@ class VitalsPanel(QuietStatic):
             else:
                 self.border_title = "Vitals"
                 lines.append(f"[b]{reading_text(last)}[/]  [dim]{wall_text(last.at)}[/]")
-            if len(last.flags) > 1 and self.screen.has_class("-short"):
-                # A short window: the readings beyond the protocol's numbers, two lines at most.
+            if last.flagged and self.screen.has_class("-short"):
+                # A short window: the readings beyond the protocol's numbers, two short lines at most.
                 lines += [f"[$warning]{escape(line)}[/]" for line in compact_flags(last)]
             else:
                 lines += [f"[$warning]{'▲' if flag.above else '▼'} {escape(flag.text)}[/]" for flag in last.flagged]
