@@ -254,11 +254,23 @@ async def test_vitals_take_an_optional_respiratory_rate(tmp_path):
         await settled(pilot)
         await pilot.press("v")
         await wait_for(pilot, lambda: app.screen.id == "vitals-form")
-        await pilot.press(*"120", "tab", *"80", "tab", "tab", "tab", "tab", *"14", "enter")
+        await pilot.press(*"120", "tab", *"80", "tab", "tab", "tab", *"14", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen))
         assert "RR 14" in app.screen.query_one("#vitals").plain
     (vitals,) = kinds(app, store, VitalsRecorded)
     assert (vitals.systolic, vitals.diastolic, vitals.respiratory_rate) == (120, 80, 14)
+
+
+async def test_a_respiratory_rate_that_is_not_a_number_is_refused_and_said(tmp_path):
+    app, clock, player, store = console(tmp_path, library=clinical_library())
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: app.screen.id == "vitals-form")
+        await pilot.press(*"120", "tab", *"80", "tab", "tab", "tab", *"1O", "enter")
+        await wait_for(pilot, lambda: "not a whole number" in str(app.screen.query_one("#refusal").render()))
+        assert app.screen.id == "vitals-form"  # kept open, with what was typed
+    assert kinds(app, store, VitalsRecorded) == []
 
 
 async def test_the_list_names_an_assessment_file_that_could_not_be_loaded_and_why(tmp_path):

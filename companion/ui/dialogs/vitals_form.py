@@ -10,7 +10,7 @@ from companion.ui.dialogs.base import Dialog
 from companion.ui.dialogs.field import Field
 from companion.ui.dialogs.validation import FormError, VitalsEntry, parse_vitals
 
-FIELDS = ("systolic", "diastolic", "heart_rate", "spo2", "note", "respiratory_rate")
+FIELDS = ("systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate", "note")
 
 
 class VitalsForm(Dialog[VitalsEntry | None]):
@@ -37,16 +37,11 @@ class VitalsForm(Dialog[VitalsEntry | None]):
                 yield Label("SpO2", classes="second")
                 yield Field(placeholder="%", id="spo2", max_length=4)
             with Horizontal(classes="row"):
+                yield Label("RR")
+                yield Field(placeholder="breaths per minute, optional", id="respiratory_rate", max_length=4)
+            with Horizontal(classes="row"):
                 yield Label("Note")
                 yield Field(placeholder="optional", id="note", max_length=500)
-            with Horizontal(classes="row"):
-                yield Label("RR")
-                yield Field(
-                    placeholder="respiratory rate per minute, optional",
-                    id="respiratory_rate",
-                    max_length=3,
-                    restrict=r"\d*",
-                )
             yield Static("", id="refusal", classes="refusal")
             yield Static("Leave a field empty to skip it · Enter records · Escape cancels", classes="hint")
 
