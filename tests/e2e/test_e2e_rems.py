@@ -84,7 +84,7 @@ def test_esketamine_rehearsed_in_tmux_gives_a_rems_form_with_no_field_missing(te
     choose(terminal, "2", then="All items done")
     terminal.keys("Enter")
     terminal.wait_for("phase 3 of 5")
-    record_vitals(terminal, "146", "90", "78", "96", "", "14", shown="BP 146/90")
+    record_vitals(terminal, "146", "90", "78", "96", "14", shown="BP 146/90")
 
     terminal.keys("n")
     terminal.wait_for("phase 4 of 5")
