@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from companion.commands.run import rehearsal_store
+from companion.core.journal.reading import latest_unfinished
 from companion.core.journal.store import JournalError, JournalStore, SessionSummary
 
 
@@ -13,10 +14,8 @@ def find_session(session_id: str | None, stores: list[JournalStore]) -> SessionS
     """The session to resume, or a plain sentence saying why there is none."""
     summaries = [summary for store in stores for summary in store.list_sessions()]
     if session_id is None:
-        unfinished = [s for s in summaries if not s.finished]
-        if not unfinished:
-            return "There is no unfinished session to resume."
-        return max(unfinished, key=lambda s: s.last_event_at or s.created)
+        latest = latest_unfinished(summaries)
+        return latest if latest is not None else "There is no unfinished session to resume."
     for summary in summaries:
         if summary.session_id == session_id:
             if summary.finished:

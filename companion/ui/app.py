@@ -20,6 +20,7 @@ from textual.widgets import Input
 
 from companion.audio.director import DRAIN, AudioDirector
 from companion.core.journal.in_use import open_elsewhere
+from companion.core.journal.reading import latest_unfinished
 from companion.core.journal.store import JournalError, JournalStore, SessionSummary
 from companion.core.scripts.library import DEFAULT_SESSION_ID
 from companion.core.scripts.problems import ScriptError
@@ -238,7 +239,7 @@ class CompanionApp(App[int]):
         (`companion resume` looks in both.)"""
         store = self.rehearsal_store if self.rehearsal_speed else self.store
         found = store.unfinished() if store is not None else []
-        latest = max(found, key=lambda s: s.last_event_at or s.created, default=None)
+        latest = latest_unfinished(found)
         if latest is not None and open_elsewhere(latest.path):
             # Live in another window: resuming it here would be refused. A new session instead.
             self._open_elsewhere = latest

@@ -69,6 +69,22 @@ def test_find_session_prefers_the_latest_unfinished_across_both_stores(tmp_path)
     assert found.session_id == later.session_id and found.rehearsal
 
 
+def test_find_session_compares_a_rehearsal_by_real_time_not_its_sped_up_clock(tmp_path):
+    real_clock = FakeClock()
+    real, rehearsals = JournalStore(tmp_path / "real"), JournalStore(tmp_path / "rehearsals")
+    rehearsal_clock = FakeClock(real_clock.now() + 100)  # started 100 s after the real one
+    rehearsal = LiveSession.start(console_script(), rehearsals, rehearsal_clock, rehearsal=True, speed=60)
+    rehearsal_clock.advance(60 * 100)  # 100 real seconds at x60: its clock reads 100 minutes on
+    rehearsal.add_note("a rehearsal note")
+    rehearsal.close()
+    session = LiveSession.start(console_script(), real, real_clock)
+    real_clock.advance(600)  # the real session was still being used 10 minutes in
+    session.add_note("a real note")
+    session.close()
+    found = resume.find_session(None, [real, rehearsals])
+    assert found.session_id == session.session_id and not found.rehearsal
+
+
 def test_rehearsals_go_to_a_private_folder_in_the_temporary_directory(private_temp):
     root = paths.rehearsal_root()
     assert root == private_temp / f"session-companion-rehearsal-{os.getuid()}"

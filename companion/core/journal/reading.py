@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -55,6 +56,17 @@ class SessionSummary:
     created: float = 0.0
     rehearsal: bool = False
     speed: float = 1.0
+
+    @property
+    def last_active(self) -> float:
+        """Wall-clock time of the last event as it happened, for comparing sessions.
+
+        A rehearsal's events carry its sped-up clock (x60 runs an hour a minute ahead), so its
+        last event is mapped back to real time from when it was created."""
+        last = self.last_event_at if self.last_event_at is not None else self.created
+        if self.speed > 0 and self.speed != 1.0:
+            return self.created + (last - self.created) / self.speed
+        return last
 
     @property
     def duration(self) -> float | None:
@@ -298,3 +310,8 @@ def _last_time(complete: bytes, boundary: int, low: float, high: float) -> float
 def _time_or_none(value: Any, low: float, high: float) -> float | None:
     number = number_or_none(value)
     return number if number is not None and low <= number <= high else None
+
+
+def latest_unfinished(summaries: Iterable[SessionSummary]) -> SessionSummary | None:
+    """The unfinished session last active in real time, rehearsals and real sessions alike."""
+    return max((s for s in summaries if not s.finished), key=lambda s: s.last_active, default=None)
