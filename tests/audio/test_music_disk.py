@@ -23,7 +23,7 @@ import soundfile as sf
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from test_audio_helpers import RATE, read_disk_output  # noqa: E402
+from test_audio_helpers import RATE, audio_priority, read_disk_output  # noqa: E402
 
 from companion.audio.loudness import measure_samples, short_term  # noqa: E402
 from companion.core.scripts.playlists import TARGET_LUFS, Playlist, Track, volume_db  # noqa: E402
@@ -319,4 +319,5 @@ def test_music_measured_while_it_plays_has_no_gap(heard):
 
 
 if __name__ == "__main__":
+    audio_priority()
     _scenario(sys.argv[1], Path(sys.argv[2]))

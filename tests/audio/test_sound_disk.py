@@ -21,7 +21,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from test_audio_helpers import RATE, playlist, read_disk_output, tone_file, tone_level  # noqa: E402
+from test_audio_helpers import RATE, audio_priority, playlist, read_disk_output, tone_file, tone_level  # noqa: E402
 
 from companion.audio.measure import longest_silence, max_step, windowed_rms  # noqa: E402
 from companion.core.scripts.playlists import volume_gain  # noqa: E402
@@ -258,6 +258,7 @@ def test_no_device_gives_a_silent_player_with_one_plain_notice(heard):
 
 
 if __name__ == "__main__":
+    audio_priority()
     scenario, folder = sys.argv[1], Path(sys.argv[2])
     if scenario == "no_device":
         _no_device(folder)

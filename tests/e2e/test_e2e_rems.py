@@ -78,7 +78,7 @@ def test_esketamine_rehearsed_in_tmux_gives_a_rems_form_with_no_field_missing(te
     terminal.keys("n")
     terminal.wait_for("phase 3 of 5")
     terminal.keys("s")
-    terminal.wait_for("MOAA/S (sedation)")
+    terminal.wait_for("Enter opens")  # the picker's own words: its titles are on the screen too
     terminal.keys("Enter")  # the phase's own assessment comes first
     terminal.wait_for("How does the client respond?")
     choose(terminal, "2", then="All items done")
@@ -93,7 +93,7 @@ def test_esketamine_rehearsed_in_tmux_gives_a_rems_form_with_no_field_missing(te
     record_vitals(terminal, "128", "80", "68", "98", shown="BP 128/80")
 
     terminal.keys("s")
-    terminal.wait_for("Post-session check")
+    terminal.wait_for("Enter opens")
     terminal.keys("Enter")
     terminal.wait_for("Sedation")
     choose(terminal, "2", "2", "1", then="When had they resolved?")
@@ -162,7 +162,7 @@ def test_killed_mid_phq9_the_resumed_console_continues_the_form_at_the_next_item
     terminal.start(exe, "run", "esketamine-in", "--client", "K-22")
     terminal.wait_for("phase 1 of 5", timeout=30)
     terminal.keys("s")
-    terminal.wait_for("PHQ-9")
+    terminal.wait_for("Enter opens")
     terminal.keys("Down", "Enter")  # the phase's own: REMS enrolment, then PHQ-9
     terminal.wait_for("Little interest or pleasure")
     choose(terminal, "2", "3", "1", then="Item 4 of 10")

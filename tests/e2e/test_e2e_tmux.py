@@ -179,7 +179,14 @@ def test_killed_with_sigkill_then_resumed_with_the_note_intact(terminal):
     terminal.wait_for("The time is added")
     terminal.type("still here")
     terminal.keys("Enter")
-    terminal.wait_for("still here")
+    # The words are on the screen as soon as they are typed (in the note's field): kill only
+    # once the note is in the journal, as it is once the console shows it in the Notes panel.
+    deadline = time.monotonic() + 20
+    while notes_in_journal(terminal.data) != ["still here"]:
+        assert time.monotonic() < deadline, (
+            f"the note never reached the journal; the screen shows:\n{terminal.screen()}"
+        )
+        time.sleep(0.1)
     pid = terminal.pid()
     os.kill(pid, signal.SIGKILL)
     terminal.wait_until_gone(pid)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_audio_helpers import RATE, playlist, read_disk_output, tone_file, tone_level
+from test_audio_helpers import RATE, audio_priority, playlist, read_disk_output, tone_file, tone_level
 from textual.widgets import Static
 
 from companion.audio.measure import max_step, windowed_rms
@@ -136,6 +136,7 @@ def test_companion_play_is_heard_and_ends_by_itself_with_a_fade(tmp_path):
             str(tmp_path),
         ],
         env=env,
+        preexec_fn=audio_priority,
         stdin=subprocess.DEVNULL,
         capture_output=True,
         timeout=30,
@@ -172,6 +173,7 @@ def test_sigterm_fades_the_preview_out_rather_than_cutting_it(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "companion", "play", "check", "--scripts", str(tmp_path)],
         env=env,
+        preexec_fn=audio_priority,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
