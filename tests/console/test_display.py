@@ -7,6 +7,7 @@ file in the test's data folder, with its wall clock tied to the same FakeClock.
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -38,9 +39,15 @@ def _screen_text(app: ClientDisplay) -> str:
     return " ".join(app.export_screenshot().replace("&#160;", " ").split())
 
 
+# The display polls on real timers: on a busy machine they fire late, so every wait below gives
+# at least this long before it says the words never came (the session's own clock is faked).
+PATIENCE = 20.0
+
+
 async def _shows(pilot, app: ClientDisplay, text: str, within: float = 1.0) -> bool:
-    """True once `text` is on the screen, looking every 0.1 s for at most `within` seconds."""
-    for _ in range(int(within / 0.1)):
+    """True once `text` is on the screen, looking every 0.1 s for `within` seconds (PATIENCE at least)."""
+    deadline = time.monotonic() + max(within, PATIENCE)
+    while time.monotonic() < deadline:
         await pilot.pause(0.1)
         if text in _screen_text(app):
             return True
@@ -48,7 +55,8 @@ async def _shows(pilot, app: ClientDisplay, text: str, within: float = 1.0) -> b
 
 
 async def _time_left_is(pilot, app: ClientDisplay, fraction: float, within: float = 3.0) -> bool:
-    for _ in range(int(within / 0.1)):
+    deadline = time.monotonic() + max(within, PATIENCE)
+    while time.monotonic() < deadline:
         await pilot.pause(0.1)
         lines = app.query(TimeLeftLine)
         if lines and lines.first().fraction == pytest.approx(fraction, abs=0.02):
@@ -222,10 +230,7 @@ async def test_a_breathing_exercise_shows_the_pacer(demo, clock):
     async with app.run_test(size=(90, 30)) as pilot:
         session.record(ExerciseStarted(clock.now(), exercise_id="box-breathing"))
         clock.advance(8.5)  # past the intro
-        for _ in range(20):
-            await pilot.pause(0.1)
-            if app.query(BreathingPacer):
-                break
+        assert await _shows(pilot, app, "Breathe in")
         pacers = app.query(BreathingPacer)
         assert len(pacers) == 1
         pacer = pacers.first()
