@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,3 +87,12 @@ async def until(pilot, condition, limit: float = 30.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "the condition did not come true in time"
         await pilot.pause(0.02)
+
+
+def patience(limit: float = 30.0) -> Iterator[None]:
+    """Loop for up to `limit` seconds of wall time: a wait that breaks on its condition, with a
+    generous limit for a machine under load (never a count of polls, which a busy machine
+    spends before the app has moved)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        yield

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from console_kit import START, console, settled
+from console_kit import START, console, patience, settled
 from test_console_clinical import clinical_library, open_phq
 
 from companion.core.clock import FakeClock
@@ -44,7 +44,7 @@ def test_session_with_a_notice_and_a_score(snap_compare, tmp_path, size):
         await settled(pilot)
         await open_phq(pilot)
         await pilot.press(*"1111111121", "enter")
-        for _ in range(100):
+        for _ in patience():
             if app.screen.id == "session":
                 break
             await pilot.pause(0.02)
@@ -63,7 +63,7 @@ def test_the_discharge_gate_on_e(snap_compare, tmp_path, size):
         app.session.give_dose(56, "mg", "IN")
         clock.advance(45 * 60)
         await pilot.press("e")
-        for _ in range(100):
+        for _ in patience():
             if app.screen.query(".message"):
                 break
             await pilot.pause(0.02)

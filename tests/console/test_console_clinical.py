@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from console_kit import START, console, make_library, settled
+from console_kit import START, console, make_library, patience, settled
 from script_kit import console_script
 
 from companion import paths
@@ -62,8 +62,8 @@ def kinds(app, store, kind):
     return [event for event in journal(app, store) if isinstance(event, kind)]
 
 
-async def wait_for(pilot, condition, tries: int = 200) -> None:
-    for _ in range(tries):
+async def wait_for(pilot, condition) -> None:
+    for _ in patience():
         if condition():
             return
         await pilot.pause(0.02)
@@ -193,10 +193,10 @@ async def test_with_discharge_items_missing_enter_goes_back_and_ends_nothing(tmp
         await settled(pilot)
         app.session.record(DoseGiven(at=clock.now(), amount=56, route="IN", given_at=clock.now()))
         await pilot.press("e")
-        await wait_for(pilot, lambda: app.screen.query(".message"), tries=1000)
+        await wait_for(pilot, lambda: app.screen.query(".message"))
         assert app.focused is not None and app.focused.id == "no"  # "Not yet" is the one Enter presses
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen), tries=1000)
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen))
         await pilot.pause()
         assert not app.session.state().ended
     assert not kinds(app, store, SessionEnded) and not kinds(app, store, DischargeChecked)
@@ -207,10 +207,10 @@ async def test_with_nothing_missing_enter_ends_the_session(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settled(pilot)
         await pilot.press("e")
-        await wait_for(pilot, lambda: app.screen.query(".message"), tries=1000)
+        await wait_for(pilot, lambda: app.screen.query(".message"))
         assert app.focused is not None and app.focused.id == "yes"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: kinds(app, store, SessionEnded), tries=1000)
+        await wait_for(pilot, lambda: kinds(app, store, SessionEnded))
 
 
 async def test_medicines_and_an_adverse_event_with_its_correction_are_journaled(tmp_path):

@@ -3,7 +3,7 @@ a form (saved, versioned, journaled); the last session's dose offered in the dos
 
 from __future__ import annotations
 
-from console_kit import START, console, settled
+from console_kit import START, console, patience, settled
 from script_kit import console_script as make_script
 from textual.widgets import Input, Static, TextArea
 
@@ -28,7 +28,7 @@ def earlier_session(store, code: str = "K-7", route: str = "IM", lot: str = "B7"
 
 
 async def until(pilot, condition, what: str) -> None:
-    for _ in range(300):
+    for _ in patience():
         if condition():
             return
         await pilot.pause(0.02)

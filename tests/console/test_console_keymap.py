@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from console_kit import console, settled
+from console_kit import console, patience, settled
 
 from companion.core.config import load_config
 from companion.core.events import PhaseStarted
@@ -46,7 +46,7 @@ async def test_a_remapped_key_is_in_the_footer_the_keys_list_and_acts(tmp_path, 
         assert not re.search(r"\bn Next\b", shown), shown
 
         await pilot.press("question_mark")
-        for _ in range(100):
+        for _ in patience():
             if isinstance(app.screen, KeysDialog):
                 break
             await pilot.pause(0.02)
@@ -55,7 +55,7 @@ async def test_a_remapped_key_is_in_the_footer_the_keys_list_and_acts(tmp_path, 
         assert "u Mute or unmute the music" in listed
         assert "? List every key and what it does" in listed  # not remapped: as declared
         await pilot.press("escape")
-        for _ in range(100):
+        for _ in patience():
             if isinstance(app.screen, SessionScreen):
                 break
             await pilot.pause(0.02)
@@ -65,12 +65,12 @@ async def test_a_remapped_key_is_in_the_footer_the_keys_list_and_acts(tmp_path, 
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         await pilot.press("j")
-        for _ in range(100):
+        for _ in patience():
             if not isinstance(app.screen, SessionScreen):
                 break
             await pilot.pause(0.02)
         await pilot.press("y")
-        for _ in range(100):
+        for _ in patience():
             if app.session.state().phase.id == "dosing":
                 break
             await pilot.pause(0.02)
@@ -138,7 +138,7 @@ async def test_the_exercise_screens_take_the_keymap_too(private_dirs):
         await pilot.pause()
         assert isinstance(app.screen, ExerciseScreen)
         await pilot.press("k")
-        for _ in range(100):
+        for _ in patience():
             if app.summary:
                 break
             await pilot.pause(0.02)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from console_kit import patience
 from textual.app import App, ComposeResult
 
 from companion.display.status import ScreenStatus, screens_following, status_path
@@ -20,7 +21,7 @@ class MarkApp(App[None]):
 
 
 async def _until(pilot, condition, within: float = 5.0) -> bool:
-    for _ in range(int(within / 0.1)):
+    for _ in patience(max(within, 30.0)):
         if condition():
             return True
         await pilot.pause(0.1)

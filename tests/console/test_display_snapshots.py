@@ -6,6 +6,8 @@ the ambient colour and the exercise's place are the same on every run.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from companion.core.clock import FakeClock
@@ -30,7 +32,8 @@ def live():
 
 async def _settle(pilot):
     app = pilot.app
-    for _ in range(20):  # until the journal has been read and the view is up
+    deadline = time.monotonic() + 20  # until the journal has been read and the view is up
+    while time.monotonic() < deadline:
         await pilot.pause(0.1)
         if app.tail is not None and app.tail.events and app.view.mode != "waiting":
             break

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from console_kit import patience
 from textual.app import App, ComposeResult
 
 from companion.core.clock import FakeClock
@@ -24,9 +25,9 @@ class PacerHost(App[None]):
         self.finished.append(message.pacer)
 
 
-async def settle_until(pilot, condition, tries: int = 20) -> bool:
+async def settle_until(pilot, condition) -> bool:
     """Let queued messages run until `condition()` holds (Show and Hide arrive a message later)."""
-    for _ in range(tries):
+    for _ in patience():
         if condition():
             return True
         await pilot.pause()

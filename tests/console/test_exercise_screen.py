@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from console_kit import patience
 from exercise_apps import BOX, SENSES, ExerciseHost
 from textual.screen import Screen
 
@@ -13,9 +14,9 @@ from companion.ui.widgets.pacer import BreathingPacer
 from companion.ui.widgets.step_prompt import StepDots, StepPrompt, TimeLeftLine
 
 
-async def settle_until(pilot, condition, tries: int = 20) -> bool:
+async def settle_until(pilot, condition) -> bool:
     """Let queued messages run until `condition()` holds (signals arrive a message later)."""
-    for _ in range(tries):
+    for _ in patience():
         if condition():
             return True
         await pilot.pause()

@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from console_kit import START, console, settled, until
+from console_kit import START, console, patience, settled, until
 from script_kit import console_script
 
 from companion.core.clock import FakeClock
@@ -257,7 +257,7 @@ async def test_closing_on_a_full_disk_says_how_many_and_writes_them_where_the_th
         await pilot.pause()
         app.screen.query_one("#text").value = str(elsewhere)
         await pilot.press("enter")
-        for _ in range(100):
+        for _ in patience():
             if not app.is_running:
                 break
             await pilot.pause(0.05)
