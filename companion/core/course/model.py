@@ -18,14 +18,14 @@ from pathlib import Path
 
 from companion.core.course import assessments_seam as seam
 from companion.core.course.codes import code_key
-from companion.core.course.fastread import course_contents
 from companion.core.events import DistressMarked, DoseGiven, Event, SessionEnded, SessionStarted, VitalsRecorded
 from companion.core.journal.reading import open_regular
-from companion.core.journal.store import JournalError, JournalStore, SessionSummary, summarise
+from companion.core.journal.store import JournalError, JournalStore, SessionSummary, read_journal, summarise
 from companion.core.report.model import DoseLine
 from companion.core.scripts.assessments import Assessment
 
-# The events a course shows; every other kind in a journal is skipped unread (fastread).
+# The events a course shows: only these are built from a journal's lines (every line is still
+# checked, see read_journal).
 WANTED = (
     frozenset({SessionStarted.KIND, SessionEnded.KIND, DoseGiven.KIND, VitalsRecorded.KIND, DistressMarked.KIND})
     | seam.EVENT_KINDS
@@ -202,7 +202,7 @@ def _reason(error: JournalError, path: Path) -> str:
 
 def _read_session(summary: SessionSummary, instruments: Mapping[str, Assessment] | None) -> CourseSession:
     try:
-        contents = course_contents(summary.path, WANTED)
+        contents = read_journal(summary.path, kinds=WANTED)
     except JournalError as error:
         return CourseSession(
             summary.session_id,
