@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from companion.core.events import DoseGiven, Event, SessionEnded, SessionStarted, UnknownEvent
+from companion.core.events import EVENT_TYPES, DoseGiven, Event, SessionEnded, SessionStarted, UnknownEvent
 from companion.core.journal import crypto
 from companion.core.journal.records import (
     JournalError,
@@ -89,6 +89,7 @@ class LineReader:
         self.header = header
         self.key = key
         self.low, self.high = time_span(header)
+        self.numbered = header.numbered
         self.last_seq = 0
 
     def decode(self, line: bytes) -> tuple[Event, int | None]:
@@ -101,7 +102,7 @@ class LineReader:
         Raises ValueError as `decode` does."""
         plain = self.key.open_line(line) if self.key is not None else line
         cls, values, seq = checked_record(load_line(plain))
-        if seq is None and self.header.numbered:
+        if seq is None and self.numbered:
             raise UnknownEvent(f"{cls.KIND}: no sequence number")
         if not self.low <= values["at"] <= self.high:
             raise UnknownEvent(f"{cls.KIND}: its time lies outside the session")
@@ -170,9 +171,12 @@ def read_journal(path: Path, kinds: Collection[str] | None = None) -> JournalCon
     key = journal_key(header, path)
     header = opened_header(header, lines[0], key, path)
     reader = LineReader(header, key)
-    wanted = None if kinds is None else frozenset(kinds)
-    # (sequence number or line, line, event; None for a line of a kind not wanted)
-    found: list[tuple[int, int, Event | None]] = []
+    wanted = None if kinds is None else frozenset(cls for cls in EVENT_TYPES.values() if cls.KIND in kinds)
+    # Of each line read: its sequence number (or line number, unnumbered), its line number, and
+    # its event (None for a kind not wanted).
+    seqs: list[int] = []
+    numbers: list[int] = []
+    found: list[Event | None] = []
     problems: list[str] = []
     sealed_failures = 0
     last = len(lines) - 1
@@ -186,27 +190,30 @@ def read_journal(path: Path, kinds: Collection[str] | None = None) -> JournalCon
             sealed_failures += isinstance(error, crypto.SealedLineError)
             problems.append(f"line {number} could not be read and was skipped ({error})")
             continue
-        event = cls(**values) if wanted is None or cls.KIND in wanted else None
-        found.append((seq if seq is not None else number, number, event))
+        seqs.append(seq if seq is not None else number)
+        numbers.append(number)
+        found.append(cls(**values) if wanted is None or cls in wanted else None)
     if key is not None and header.numbered and sealed_failures and not found:
         raise JournalError(
             f"{path}: none of its sealed lines opens against its header: the header was changed after it was written."
         )
-    ordered = _in_order(found, problems) if header.numbered else [event for _, _, event in found]
-    events = [event for event in ordered if event is not None]
+    ordered = _in_order(seqs, numbers, found, problems) if header.numbered else found
+    events = tuple(event for event in ordered if event is not None)
     if torn:
         problems.append("the last line was incomplete (the program stopped while writing it) and was ignored")
-    return JournalContents(header, tuple(events), torn, tuple(problems))
+    return JournalContents(header, events, torn, tuple(problems))
 
 
-def _in_order(found: list[tuple[int, int, Event | None]], problems: list[str]) -> list[Event | None]:
+def _in_order(
+    seqs: list[int], numbers: list[int], found: list[Event | None], problems: list[str]
+) -> list[Event | None]:
     """Events by sequence number: a repeated number is dropped, a line out of place is put back,
     a gap is named."""
-    if all(seq == index for index, (seq, _, _) in enumerate(found, start=1)):
-        return [event for _, _, event in found]  # numbered 1, 2, 3, ... as written: nothing to say
+    if seqs == list(range(1, len(seqs) + 1)):
+        return found  # numbered 1, 2, 3, ... as written: nothing to say
     by_seq: dict[int, Event | None] = {}
     highest = 0
-    for seq, number, event in found:
+    for seq, number, event in zip(seqs, numbers, found, strict=True):
         if seq in by_seq:
             problems.append(f"line {number} repeats record {seq} and was not counted again")
             continue

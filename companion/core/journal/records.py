@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from companion.core.events import EVENT_TYPES, Event, UnknownEvent
 from companion.core.journal import crypto
+from companion.core.journal.shapes import ShapeJudge
 from companion.core.limits import VITALS
 
 FORMAT_VERSION = 2
@@ -325,6 +326,17 @@ def checked_record(record: Any) -> tuple[type[Event], dict[str, Any], int | None
     values (JSON arrays already tuples) and its sequence number. A reader that keeps only some
     kinds judges every line with this and builds only the events it keeps (`cls(**values)`,
     which cannot fail once this has passed). Raises UnknownEvent as `decode_record` does."""
+    if type(record) is dict:
+        kind = record.get("kind")
+        if type(kind) is str:
+            judged = _BY_SHAPE.judge(record, kind)
+            if judged is not None:
+                return judged
+    return _checked_in_full(record)
+
+
+def _checked_in_full(record: Any) -> tuple[type[Event], dict[str, Any], int | None]:
+    """checked_record for any record: says what is wrong with it."""
     if not isinstance(record, dict):
         raise UnknownEvent("not a JSON object")
     kind = record.get("kind")
@@ -424,3 +436,15 @@ def opened_header(header: JournalHeader, line: bytes, key: crypto.JournalKey | N
         return dataclasses.replace(header, script_text=key.open_text(token))
     except ValueError:
         raise JournalError(f"{path}: the script kept in the journal's header does not open with its key.") from None
+
+
+_BY_SHAPE = ShapeJudge(
+    {cls: frozenset(fields) | {"kind", "n"} for cls, fields in _FIELDS.items()},
+    {cls: {name: (simple, check) for name, simple, check in checks} for cls, checks in _CHECKS.items()},
+    _REQUIRED,
+    {
+        cls: tuple((name, low, high, name in _ZERO_IS_UNSET) for name, low, high in ranges)
+        for cls, ranges in _CLASS_RANGES.items()
+    },
+    _TUPLES,
+)
