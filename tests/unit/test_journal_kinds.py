@@ -10,11 +10,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_journal_records import EVENTS
 
-from companion.core.events import DoseGiven, NoteAdded, SessionEnded, SessionStarted, VitalsRecorded
-from companion.core.journal import crypto
+from companion.core.events import DoseGiven, NoteAdded, SessionEnded, SessionStarted, UnknownEvent, VitalsRecorded
+from companion.core.journal import crypto, records
 from companion.core.journal.records import (
+    EARLIEST,
     EVENT_TYPES,
+    LATEST,
     checked_record,
     decode_record,
     encode_event,
@@ -215,3 +220,48 @@ def test_checking_a_record_without_building_it_judges_it_as_building_does():
         assert (kind(**values), seq) == decode_record(record) == (cls(at=T0), 3)
     with pytest.raises(ValueError, match="wrong type"):
         checked_record({"kind": "note_added", "at": T0, "text": 7})
+
+
+# Any JSON value a damaged or hand-edited line could hold in a field's place.
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**60), max_value=2**60)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.sampled_from([0, 0.0, EARLIEST, LATEST, EARLIEST - 1, 2**53, "IM", "next", "jump", ""])
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=2),
+    max_leaves=4,
+)
+
+
+@st.composite
+def _edited_records(draw) -> dict:
+    """A record as the writer writes it, then perhaps a value replaced, a field dropped or added."""
+    event = draw(EVENTS)
+    record = json.loads(encode_event(event, draw(st.none() | st.integers(min_value=1, max_value=2**40))))
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        change = draw(st.sampled_from(["replace", "drop", "add"]))
+        names = sorted(record)
+        if change == "replace" and names:
+            record[draw(st.sampled_from(names))] = draw(_JSON)
+        elif change == "drop" and names:
+            del record[draw(st.sampled_from(names))]
+        else:
+            record[draw(st.sampled_from(["mood", "n", "at", "text", "given_at", "systolic"]))] = draw(_JSON)
+    return record
+
+
+def _verdict(judge, record):
+    try:
+        return judge(record)
+    except UnknownEvent as error:
+        return str(error)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_edited_records())
+def test_a_record_judged_by_its_shape_gets_the_verdict_of_the_full_checks(record):
+    full = _verdict(records._checked_in_full, record)
+    assert _verdict(checked_record, record) == full
+    assert _verdict(checked_record, record) == full  # the shape now remembered

@@ -180,9 +180,10 @@ def read_journal(path: Path, kinds: Collection[str] | None = None) -> JournalCon
     problems: list[str] = []
     sealed_failures = 0
     last = len(lines) - 1
+    check = reader.check
     for number, line in enumerate(lines[1:], start=2):
         try:
-            cls, values, seq = reader.check(line)
+            cls, values, seq = check(line)
         except ValueError as error:
             if number - 1 == last and not torn:
                 torn = True  # the last line is garbage: a crash mid-write

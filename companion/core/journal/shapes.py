@@ -29,7 +29,7 @@ _MAX_SHAPES = 4096  # a file of odd lines cannot grow the table for ever
 @dataclass(frozen=True)
 class _Shape:
     cls: type[Event]
-    finite: tuple[str, ...]  # fields holding a float
+    finite: tuple[str, ...]  # fields holding a float without a range (a range refuses NaN and inf)
     checks: tuple[tuple[str, Check], ...]  # fields whose check needs the value (Literal, list)
     ranges: tuple[tuple[str, float, float, bool], ...]  # numbers held: low, high, 0 means unset
     tuples: tuple[str, ...]  # fields holding a list, which the event holds as a tuple
@@ -54,16 +54,17 @@ class ShapeJudge:
         self._required = required
         self._ranges = ranges
         self._tuples = tuples
-        self._shapes: dict[tuple[str, tuple[str, ...], tuple[type, ...]], _Shape | None] = {}
+        self._shapes: dict[tuple[Any, ...], _Shape | None] = {}
 
     def judge(self, record: dict[str, Any], kind: str) -> Judged | None:
         """(class, field values, sequence number) for a record whose shape and values pass;
         None for any other, to be judged in full."""
-        key = (kind, tuple(record), tuple(map(type, record.values())))
+        key = (kind, *record, *map(type, record.values()))  # the fields, then their types
         try:
             shape = self._shapes[key]
         except KeyError:
-            shape = self._shape_of(*key)
+            half = len(record)
+            shape = self._shape_of(kind, key[1 : 1 + half], key[1 + half :])  # type: ignore[arg-type]
             if len(self._shapes) < _MAX_SHAPES:
                 self._shapes[key] = shape
         if shape is None:
@@ -117,4 +118,6 @@ class ShapeJudge:
                 return None
             ranges.append((name, low, high, zero_is_unset))
         tuples = tuple(name for name in self._tuples[cls] if held.get(name) is list)
-        return _Shape(cls, tuple(finite), tuple(checks), tuple(ranges), tuples)
+        ranged = {name for name, *_ in ranges}
+        unranged = tuple(name for name in finite if name not in ranged)
+        return _Shape(cls, unranged, tuple(checks), tuple(ranges), tuples)
