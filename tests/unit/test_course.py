@@ -20,6 +20,7 @@ import pytest
 from course_fixtures import DAY, T0, session_events, write_course
 
 from companion.commands import course as course_command
+from companion.core.assessment_state import ItemAnswer
 from companion.core.course import assessments_seam as seam
 from companion.core.course import model, text
 from companion.core.course.codes import code_key, file_stem, same_client
@@ -133,12 +134,12 @@ class _Svg(HTMLParser):
         self.open.pop()
 
 
-def _phq9(at: float, score: float, band: str) -> seam.AssessmentResult:
-    return seam.AssessmentResult(
+def _phq9(at: float, score: float, band: str) -> seam.ScoredAssessment:
+    return seam.ScoredAssessment(
         "phq-9",
         "PHQ-9",
         at,
-        (seam.ItemAnswer("q9", "Thoughts that you would be better off dead", "Not at all", 0),),
+        (ItemAnswer("q9", "Thoughts that you would be better off dead", "Not at all", 0, None, "", at),),
         score,
         band,
         "",
@@ -322,3 +323,21 @@ def test_an_encrypted_session_joins_the_course_once_the_passphrase_is_given(stor
         assert b"LOT-7731" not in session.writer.path.read_bytes()
     finally:
         crypto.forget()
+
+
+def test_the_json_course_gives_each_answer_its_item_question_answer_and_score():
+    from companion.core.events import AssessmentAnswered, AssessmentFinished, AssessmentStarted, SessionStarted
+
+    events = [
+        SessionStarted(T0, client_code="K-007"),
+        AssessmentStarted(T0 + 1, run="phq-9#1", assessment_id="phq-9", title="PHQ-9"),
+        AssessmentAnswered(
+            T0 + 2, run="phq-9#1", item_id="q1", question="Little interest", answer="Several days", score=1
+        ),
+        AssessmentFinished(T0 + 3, run="phq-9#1", score=1, band="minimal"),
+    ]
+    session = model.session_from_events("s1", Path("s1.jsonl"), "im-standard", events)
+    (found,) = json.loads(render_course_json(model.Course("K-007", (session,)), UTC))["sessions"][0]["assessments"]
+    assert found["items"] == [{"item_id": "q1", "text": "Little interest", "answer": "Several days", "score": 1}]
+    assert (found["instrument_id"], found["score"], found["band"], found["timing"]) == ("phq-9", 1, "minimal", "before")
+    assert found["at"] == "2027-01-05T08:00:03+00:00"

@@ -50,7 +50,7 @@ class CourseSession:
     doses: tuple[DoseLine, ...] = ()
     highest_bp: BloodPressure | None = None
     distress: int = 0
-    assessments: tuple[seam.AssessmentResult, ...] = ()
+    assessments: tuple[seam.ScoredAssessment, ...] = ()
     adverse_events: tuple[seam.AdverseEvent, ...] = ()
     discharge: str = ""
     problems: tuple[str, ...] = ()  # lines of the journal that were skipped, a torn end
@@ -65,11 +65,11 @@ class CourseSession:
         """The dose as the console counts it: the last entry corrects earlier ones."""
         return self.doses[-1] if self.doses else None
 
-    def before_dose(self) -> tuple[seam.AssessmentResult, ...]:
+    def before_dose(self) -> tuple[seam.ScoredAssessment, ...]:
         dose = self.dose
         return tuple(a for a in self.assessments if dose is None or a.at < dose.given_at)
 
-    def after_dose(self) -> tuple[seam.AssessmentResult, ...]:
+    def after_dose(self) -> tuple[seam.ScoredAssessment, ...]:
         dose = self.dose
         return tuple(a for a in self.assessments if dose is not None and a.at >= dose.given_at)
 
