@@ -17,15 +17,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from course_fixtures import DAY, T0, write_course
+from course_fixtures import DAY, T0, session_events, write_course
 
 from companion.commands import course as course_command
+from companion.core.assessment_state import ItemAnswer
 from companion.core.course import assessments_seam as seam
 from companion.core.course import model, text
 from companion.core.course.codes import code_key, file_stem, same_client
 from companion.core.course.html import render_course_html
 from companion.core.course.json_course import render_course_json
-from companion.core.journal.store import JournalStore
+from companion.core.events import NoteAdded
+from companion.core.journal.store import JournalStore, read_journal
 from companion.core.report.model import Times
 
 EXPECTED = Path(__file__).resolve().parents[1] / "fixtures" / "course" / "expected"
@@ -132,12 +134,12 @@ class _Svg(HTMLParser):
         self.open.pop()
 
 
-def _phq9(at: float, score: float, band: str) -> seam.AssessmentResult:
-    return seam.AssessmentResult(
+def _phq9(at: float, score: float, band: str) -> seam.ScoredAssessment:
+    return seam.ScoredAssessment(
         "phq-9",
         "PHQ-9",
         at,
-        (seam.ItemAnswer("q9", "Thoughts that you would be better off dead", "Not at all", 0),),
+        (ItemAnswer("q9", "Thoughts that you would be better off dead", "Not at all", 0, None, "", at),),
         score,
         band,
         "",
@@ -217,28 +219,69 @@ def test_course_pdf_opens_with_client_and_pages(stores, tmp_path):
 
 @pytest.mark.parametrize("name", ["complete", "unfinished-torn", "no-script"])
 def test_the_course_reading_keeps_what_read_journal_keeps_of_the_wanted_kinds(name):
-    from companion.core.course.fastread import course_contents
-    from companion.core.journal.store import read_journal
-
     path = Path(__file__).resolve().parents[1] / "fixtures" / "journals" / f"{name}.jsonl"
     whole = read_journal(path)
-    fast = course_contents(path, model.WANTED)
-    assert fast.header == whole.header and fast.torn == whole.torn
-    assert fast.events == tuple(e for e in whole.events if e.KIND in model.WANTED)
-    assert fast.problems == whole.problems
+    filtered = read_journal(path, kinds=model.WANTED)
+    assert filtered.header == whole.header and filtered.torn == whole.torn
+    assert filtered.events == tuple(e for e in whole.events if e.KIND in model.WANTED)
+    assert filtered.problems == whole.problems
 
 
 def test_a_line_that_is_not_an_event_at_all_is_still_counted_as_damage(tmp_path):
-    from companion.core.course.fastread import course_contents
-
     source = Path(__file__).resolve().parents[1] / "fixtures" / "journals" / "complete.jsonl"
     lines = source.read_text().splitlines()
     lines.insert(3, "\x00garbage")
     target = tmp_path / "j.jsonl"
     target.write_text("\n".join(lines) + "\n")
-    assert course_contents(target, model.WANTED).problems == (
+    assert read_journal(target, kinds=model.WANTED).problems == (
         "line 4 could not be read and was skipped (not valid JSON)",
     )
+
+
+def test_a_session_written_by_the_writer_is_read_for_its_course_as_in_full(tmp_path):
+    """Format 2 as `companion run` writes it: a skipped kind's line that is damaged, repeated or
+    missing is reported by the course's reading exactly as by the full one."""
+    store = JournalStore(tmp_path / "journals")
+    script = _tiny_script()
+    _, writer = store.create(script, client_code="K-9", clock=_At(T0))
+    for event in session_events(T0, "K-9", 50, "A1", [(5, (130, 80)), (60, (150, 90))]):
+        writer.append(event)
+        writer.append(NoteAdded(event.at, text="resting"))
+    writer.close()
+    path = writer.path
+    lines = path.read_bytes().split(b"\n")
+    notes = [i for i, line in enumerate(lines) if b'"note_added"' in line]
+    lines[notes[0]] = lines[notes[0]].replace(b'"text":"resting"', b'"text":7')  # damaged
+    lines.insert(notes[1], lines[notes[1]])  # repeated
+    del lines[notes[3] + 1]  # missing
+    path.write_bytes(b"\n".join(lines))
+    whole = read_journal(path)
+    filtered = read_journal(path, kinds=model.WANTED)
+    assert whole.problems == (
+        "line 3 could not be read and was skipped (note_added: text has the wrong type (int))",
+        "line 6 repeats record 4 and was not counted again",
+        "record 2 is missing from the journal",
+        "record 8 is missing from the journal",
+    )
+    assert filtered.problems == whole.problems
+    assert filtered.events == tuple(e for e in whole.events if e.KIND in model.WANTED)
+    session = model.read_course("k-9", [store]).sessions[0]
+    assert session.highest_bp is not None and session.highest_bp.systolic == 150
+    assert session.problems == whole.problems
+
+
+class _At:
+    def __init__(self, now: float) -> None:
+        self._now = now
+
+    def now(self) -> float:
+        return self._now
+
+
+def _tiny_script():
+    from companion.core.scripts.script import Phase, SessionScript
+
+    return SessionScript(id="im-standard", title="Tiny", route="IM", phases=(Phase("one", "One", 600.0),))
 
 
 def test_last_session_carries_the_last_dose_given_and_says_where_it_came_from(stores):
@@ -280,3 +323,21 @@ def test_an_encrypted_session_joins_the_course_once_the_passphrase_is_given(stor
         assert b"LOT-7731" not in session.writer.path.read_bytes()
     finally:
         crypto.forget()
+
+
+def test_the_json_course_gives_each_answer_its_item_question_answer_and_score():
+    from companion.core.events import AssessmentAnswered, AssessmentFinished, AssessmentStarted, SessionStarted
+
+    events = [
+        SessionStarted(T0, client_code="K-007"),
+        AssessmentStarted(T0 + 1, run="phq-9#1", assessment_id="phq-9", title="PHQ-9"),
+        AssessmentAnswered(
+            T0 + 2, run="phq-9#1", item_id="q1", question="Little interest", answer="Several days", score=1
+        ),
+        AssessmentFinished(T0 + 3, run="phq-9#1", score=1, band="minimal"),
+    ]
+    session = model.session_from_events("s1", Path("s1.jsonl"), "im-standard", events)
+    (found,) = json.loads(render_course_json(model.Course("K-007", (session,)), UTC))["sessions"][0]["assessments"]
+    assert found["items"] == [{"item_id": "q1", "text": "Little interest", "answer": "Several days", "score": 1}]
+    assert (found["instrument_id"], found["score"], found["band"], found["timing"]) == ("phq-9", 1, "minimal", "before")
+    assert found["at"] == "2027-01-05T08:00:03+00:00"

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from companion.commands import report as report_command
+from companion.core.assessment_state import ItemAnswer
 from companion.core.course import assessments_seam as seam
 from companion.core.journal.store import read_journal
 from companion.core.report import pdf
@@ -85,11 +86,11 @@ def test_the_report_is_a_document_reference_and_the_client_has_no_name():
 
 def test_each_assessment_is_a_questionnaire_response(monkeypatch):
     bundle_model = pytest.importorskip("fhir.resources.R4B.bundle")
-    result = seam.AssessmentResult(
+    result = seam.ScoredAssessment(
         "phq-9",
         "PHQ-9",
         FX.T0 + 600,
-        (seam.ItemAnswer("q1", "Little interest or pleasure", "Several days", 1),),
+        (ItemAnswer("q1", "Little interest or pleasure", "Several days", 1, None, "", FX.T0 + 590),),
         1,
         "minimal",
         "",

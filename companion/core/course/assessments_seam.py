@@ -2,10 +2,12 @@
 
 Assessments, adverse events and the discharge check are journaled by their own events and read
 by `assessment_state.assessment_results` and `clinical_record` (the readers the console, the
-report and the REMS form use too); this module turns what they say into the small, stable
-shapes below, so the course and the FHIR Bundle depend on nothing else. An instrument's bands
-and highest score, which the events do not carry, come from the assessment files when the
-caller has them (`instruments`, by assessment id).
+report and the REMS form use too); nothing is read from the events here. What this module adds
+is the instrument: a `ScoredAssessment` is one of `assessment_state`'s results joined with what
+the events do not carry (the instrument's bands and highest score, from the assessment files
+when the caller has them, `instruments` by assessment id), flattened to the few fields a chart,
+a course line and a QuestionnaireResponse need. Each answer is `assessment_state.ItemAnswer`
+itself, and an adverse event's latest version is `clinical_record`'s.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from companion.core.assessment_state import assessment_results
+from companion.core.assessment_state import ItemAnswer, assessment_results
 from companion.core.clinical_record import adverse_events as adverse_entries
 from companion.core.clinical_record import discharge_checks
 from companion.core.events import (
@@ -47,16 +49,9 @@ class Band:
 
 
 @dataclass(frozen=True)
-class ItemAnswer:
-    item_id: str
-    text: str
-    answer: str
-    score: float | None
-
-
-@dataclass(frozen=True)
-class AssessmentResult:
-    """One completed (or partly answered) assessment of one session."""
+class ScoredAssessment:
+    """One completed (or partly answered) assessment of one session, with its instrument's
+    bands and highest score."""
 
     instrument_id: str  # "phq-9"
     title: str  # "PHQ-9"
@@ -82,7 +77,7 @@ class AdverseEvent:
 
 def session_assessments(
     events: Sequence[Event], instruments: Mapping[str, Assessment] | None = None
-) -> tuple[AssessmentResult, ...]:
+) -> tuple[ScoredAssessment, ...]:
     """The assessments recorded in a session, in the order they were finished (or last answered,
     for one never finished)."""
     results = []
@@ -90,11 +85,11 @@ def session_assessments(
         instrument = (instruments or {}).get(found.assessment_id)
         last = max((answer.at for answer in found.answers), default=found.started_at)
         results.append(
-            AssessmentResult(
+            ScoredAssessment(
                 instrument_id=found.assessment_id,
                 title=found.title,
                 at=found.finished_at if found.finished_at is not None else last,
-                items=tuple(ItemAnswer(a.item_id, a.question, a.answer, a.score) for a in found.answers),
+                items=found.answers,
                 score=found.score,
                 band=found.band,
                 notice=found.notices[0] if found.notices else "",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from companion.core.course import words
-from companion.core.course.assessments_seam import AssessmentResult
+from companion.core.course.assessments_seam import ScoredAssessment
 from companion.core.course.codes import MATCH_RULE
 from companion.core.course.model import Course
 from companion.core.report.model import Times
@@ -115,7 +115,7 @@ def _series(points: list[tuple[int, float, float]], colour: str, name: str, dash
 def score_charts(course: Course) -> list[str]:
     """One chart per instrument scored in the course, before-dose and after-dose lines apart."""
     count = len(course.sessions)
-    instruments: dict[str, list[tuple[int, AssessmentResult, str]]] = {}
+    instruments: dict[str, list[tuple[int, ScoredAssessment, str]]] = {}
     for index, session in enumerate(course.sessions):
         for timing, results in (("before", session.before_dose()), ("after", session.after_dose())):
             for result in results:
@@ -129,7 +129,7 @@ def score_charts(course: Course) -> list[str]:
     return out
 
 
-def _score_chart(scored: list[tuple[int, AssessmentResult, str]], count: int) -> list[str]:
+def _score_chart(scored: list[tuple[int, ScoredAssessment, str]], count: int) -> list[str]:
     first = scored[0][1]
     top = first.max_score or max((r.score or 0.0) for _, r, _ in scored) or 1.0
 

@@ -60,7 +60,14 @@ def _session(course: Course, index: int, session: CourseSession, times: Times) -
             else None
         ),
         "assessments": [
-            {**asdict(a), "at": _iso(times, a.at), "timing": "before" if a in session.before_dose() else "after"}
+            {
+                **asdict(a),
+                "at": _iso(times, a.at),
+                "items": [
+                    {"item_id": i.item_id, "text": i.question, "answer": i.answer, "score": i.score} for i in a.items
+                ],
+                "timing": "before" if a in session.before_dose() else "after",
+            }
             for a in session.assessments
         ],
         "adverse_events": [{**asdict(e), "at": _iso(times, e.at)} for e in session.adverse_events],

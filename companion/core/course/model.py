@@ -18,14 +18,14 @@ from pathlib import Path
 
 from companion.core.course import assessments_seam as seam
 from companion.core.course.codes import code_key
-from companion.core.course.fastread import course_contents
 from companion.core.events import DistressMarked, DoseGiven, Event, SessionEnded, SessionStarted, VitalsRecorded
 from companion.core.journal.reading import open_regular
-from companion.core.journal.store import JournalError, JournalStore, SessionSummary, summarise
+from companion.core.journal.store import JournalError, JournalStore, SessionSummary, read_journal, summarise
 from companion.core.report.model import DoseLine
 from companion.core.scripts.assessments import Assessment
 
-# The events a course shows; every other kind in a journal is skipped unread (fastread).
+# The events a course shows: only these are built from a journal's lines (every line is still
+# checked, see read_journal).
 WANTED = (
     frozenset({SessionStarted.KIND, SessionEnded.KIND, DoseGiven.KIND, VitalsRecorded.KIND, DistressMarked.KIND})
     | seam.EVENT_KINDS
@@ -50,7 +50,7 @@ class CourseSession:
     doses: tuple[DoseLine, ...] = ()
     highest_bp: BloodPressure | None = None
     distress: int = 0
-    assessments: tuple[seam.AssessmentResult, ...] = ()
+    assessments: tuple[seam.ScoredAssessment, ...] = ()
     adverse_events: tuple[seam.AdverseEvent, ...] = ()
     discharge: str = ""
     problems: tuple[str, ...] = ()  # lines of the journal that were skipped, a torn end
@@ -65,11 +65,11 @@ class CourseSession:
         """The dose as the console counts it: the last entry corrects earlier ones."""
         return self.doses[-1] if self.doses else None
 
-    def before_dose(self) -> tuple[seam.AssessmentResult, ...]:
+    def before_dose(self) -> tuple[seam.ScoredAssessment, ...]:
         dose = self.dose
         return tuple(a for a in self.assessments if dose is None or a.at < dose.given_at)
 
-    def after_dose(self) -> tuple[seam.AssessmentResult, ...]:
+    def after_dose(self) -> tuple[seam.ScoredAssessment, ...]:
         dose = self.dose
         return tuple(a for a in self.assessments if dose is not None and a.at >= dose.given_at)
 
@@ -202,7 +202,7 @@ def _reason(error: JournalError, path: Path) -> str:
 
 def _read_session(summary: SessionSummary, instruments: Mapping[str, Assessment] | None) -> CourseSession:
     try:
-        contents = course_contents(summary.path, WANTED)
+        contents = read_journal(summary.path, kinds=WANTED)
     except JournalError as error:
         return CourseSession(
             summary.session_id,

@@ -34,7 +34,7 @@ def blood_pressure(session: CourseSession) -> str:
     return f"{bp.systolic}/{bp.diastolic}" if bp.diastolic is not None else f"{bp.systolic}/?"
 
 
-def score(result: seam.AssessmentResult) -> str:
+def score(result: seam.ScoredAssessment) -> str:
     if result.score is None:
         return result.title  # not scored (a check), or not finished
     band = f" ({result.band})" if result.band else ""

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from companion.core.events import DoseGiven, Event, SessionEnded, SessionStarted, UnknownEvent
+from companion.core.events import EVENT_TYPES, DoseGiven, Event, SessionEnded, SessionStarted, UnknownEvent
 from companion.core.journal import crypto
 from companion.core.journal.records import (
     JournalError,
     JournalHeader,
-    decode_record,
+    checked_record,
     journal_key,
     load_line,
     number_or_none,
@@ -89,19 +89,28 @@ class LineReader:
         self.header = header
         self.key = key
         self.low, self.high = time_span(header)
+        self.numbered = header.numbered
         self.last_seq = 0
 
     def decode(self, line: bytes) -> tuple[Event, int | None]:
         """Raises ValueError (UnknownEvent, crypto.SealedLineError) naming what is wrong."""
+        cls, values, seq = self.check(line)
+        return cls(**values), seq
+
+    def check(self, line: bytes) -> tuple[type[Event], dict[str, Any], int | None]:
+        """Every check `decode` makes, without building the event (records.checked_record).
+        Raises ValueError as `decode` does."""
         plain = self.key.open_line(line) if self.key is not None else line
-        event, seq = decode_record(load_line(plain))
-        if self.header.numbered and seq is None:
-            raise UnknownEvent(f"{event.KIND}: no sequence number")
-        if not self.low <= event.at <= self.high:
-            raise UnknownEvent(f"{event.KIND}: its time lies outside the session")
-        if isinstance(event, DoseGiven) and event.given_at and not self.low <= event.given_at <= self.high:
-            raise UnknownEvent(f"{event.KIND}: the dose time lies outside the session")
-        return event, seq
+        cls, values, seq = checked_record(load_line(plain))
+        if seq is None and self.numbered:
+            raise UnknownEvent(f"{cls.KIND}: no sequence number")
+        if not self.low <= values["at"] <= self.high:
+            raise UnknownEvent(f"{cls.KIND}: its time lies outside the session")
+        if issubclass(cls, DoseGiven):
+            given = values.get("given_at")
+            if given and not self.low <= given <= self.high:
+                raise UnknownEvent(f"{cls.KIND}: the dose time lies outside the session")
+        return cls, values, seq
 
     def follow(self, line: bytes) -> Event | None:
         """For a reader that follows the file as it grows: the event, or None for a line that
@@ -139,9 +148,14 @@ def read_regular(path: Path) -> bytes:
             raise JournalError(f"{path} could not be read ({error.strerror or error}).") from None
 
 
-def read_journal(path: Path) -> JournalContents:
-    """Every event in the journal at `path`. Raises JournalError when the header is unreadable,
-    or when none of its sealed lines opens against its header (the header was edited)."""
+def read_journal(path: Path, kinds: Collection[str] | None = None) -> JournalContents:
+    """Every event in the journal at `path`, or with `kinds` only the events of those kinds.
+
+    Raises JournalError when the header is unreadable, or when none of its sealed lines opens
+    against its header (the header was edited). `kinds` changes only which events are built
+    and returned: every line is still opened, parsed and checked, and counted in the numbering,
+    so the problems (a damaged line, a gap, a repeat, a torn end) are the same as without it.
+    """
     path = Path(path)
     data = read_regular(path)
     lines = data.split(b"\n")
@@ -157,13 +171,19 @@ def read_journal(path: Path) -> JournalContents:
     key = journal_key(header, path)
     header = opened_header(header, lines[0], key, path)
     reader = LineReader(header, key)
-    found: list[tuple[int, int, Event]] = []  # (sequence number or line, line, event)
+    wanted = None if kinds is None else frozenset(cls for cls in EVENT_TYPES.values() if cls.KIND in kinds)
+    # Of each line read: its sequence number (or line number, unnumbered), its line number, and
+    # its event (None for a kind not wanted).
+    seqs: list[int] = []
+    numbers: list[int] = []
+    found: list[Event | None] = []
     problems: list[str] = []
     sealed_failures = 0
     last = len(lines) - 1
+    check = reader.check
     for number, line in enumerate(lines[1:], start=2):
         try:
-            event, seq = reader.decode(line)
+            cls, values, seq = check(line)
         except ValueError as error:
             if number - 1 == last and not torn:
                 torn = True  # the last line is garbage: a crash mid-write
@@ -171,23 +191,30 @@ def read_journal(path: Path) -> JournalContents:
             sealed_failures += isinstance(error, crypto.SealedLineError)
             problems.append(f"line {number} could not be read and was skipped ({error})")
             continue
-        found.append((seq if seq is not None else number, number, event))
+        seqs.append(seq if seq is not None else number)
+        numbers.append(number)
+        found.append(cls(**values) if wanted is None or cls in wanted else None)
     if key is not None and header.numbered and sealed_failures and not found:
         raise JournalError(
             f"{path}: none of its sealed lines opens against its header: the header was changed after it was written."
         )
-    events = _in_order(found, problems) if header.numbered else [event for _, _, event in found]
+    ordered = _in_order(seqs, numbers, found, problems) if header.numbered else found
+    events = tuple(event for event in ordered if event is not None)
     if torn:
         problems.append("the last line was incomplete (the program stopped while writing it) and was ignored")
-    return JournalContents(header, tuple(events), torn, tuple(problems))
+    return JournalContents(header, events, torn, tuple(problems))
 
 
-def _in_order(found: list[tuple[int, int, Event]], problems: list[str]) -> list[Event]:
+def _in_order(
+    seqs: list[int], numbers: list[int], found: list[Event | None], problems: list[str]
+) -> list[Event | None]:
     """Events by sequence number: a repeated number is dropped, a line out of place is put back,
     a gap is named."""
-    by_seq: dict[int, Event] = {}
+    if seqs == list(range(1, len(seqs) + 1)):
+        return found  # numbered 1, 2, 3, ... as written: nothing to say
+    by_seq: dict[int, Event | None] = {}
     highest = 0
-    for seq, number, event in found:
+    for seq, number, event in zip(seqs, numbers, found, strict=True):
         if seq in by_seq:
             problems.append(f"line {number} repeats record {seq} and was not counted again")
             continue

@@ -155,14 +155,14 @@ def _dose(sid: str, number: int, dose: Any, subject: dict[str, Any], when: str) 
 
 
 def _questionnaire(
-    sid: str, number: int, result: seam.AssessmentResult, subject: dict[str, Any], when: str
+    sid: str, number: int, result: seam.ScoredAssessment, subject: dict[str, Any], when: str
 ) -> dict[str, Any]:
     items = []
     for item in result.items:
         answer = {"valueInteger": int(item.score)} if item.score is not None else {"valueString": item.answer}
         entry: dict[str, Any] = {"linkId": item.item_id, "answer": [answer]}
-        if item.text:
-            entry["text"] = item.text
+        if item.question:
+            entry["text"] = item.question
         items.append(entry)
     if result.score is not None:
         total = {"linkId": "total", "text": f"Total score{f' ({result.band})' if result.band else ''}"}
