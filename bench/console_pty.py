@@ -32,7 +32,7 @@ FRAME_SENT = "\x1b]0;companion-bench-first-frame\x07"  # an OSC window title: dr
 class Child:
     """One app in a pty: write keys to it, wait for its output, read its CPU time."""
 
-    def __init__(self, mode: str, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, mode: str, extra_env: dict[str, str] | None = None, size: tuple[int, int] = SIZE) -> None:
         self.tmp = tempfile.TemporaryDirectory(prefix="companion-bench-")
         self.out = Path(self.tmp.name) / "first-frame"
         env = dict(os.environ)
@@ -53,7 +53,7 @@ class Child:
         import struct
         import termios
 
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.started = time.time()
         self.process = subprocess.Popen(
             [sys.executable, __file__, mode, str(self.out)],
@@ -105,6 +105,24 @@ class Child:
             raise RuntimeError(f"no screen update within {timeout}s of {key!r}")
         os.read(self.master, 65536)
         return elapsed
+
+    def press_whole(self, key: bytes, quiet: float = 0.25, timeout: float = 5.0) -> float:
+        """Seconds from writing `key` to the last byte of the repaint it causes (a repaint of the
+        whole screen can arrive in several writes; the first byte alone would flatter it)."""
+        start = time.perf_counter()
+        os.write(self.master, key)
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            raise RuntimeError(f"no screen update within {timeout}s of {key!r}")
+        last = time.perf_counter()
+        while ready:
+            try:
+                os.read(self.master, 65536)
+            except OSError:
+                break
+            last = time.perf_counter()
+            ready, _, _ = select.select([self.master], [], [], quiet)
+        return last - start
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the child so far (every thread), from /proc."""
@@ -275,6 +293,44 @@ class _PatchOnImport:
         return spec
 
 
+def _dim_by_theme(app) -> None:
+    """The dim key as it was: a switch to a dimmer twin theme, which has Textual parse the
+    whole stylesheet again and restyle and redraw every widget of every screen."""
+    from textual.theme import Theme
+
+    from companion.ui.theme import DARK_ROOM
+
+    dim = Theme(
+        name="dark-room-dim",
+        primary="#6e5535",
+        secondary="#455854",
+        accent="#564f6b",
+        warning="#72602f",
+        error="#6a453c",
+        success="#475c48",
+        foreground="#6f6a63",
+        background="#060708",
+        surface="#0a0b0d",
+        panel="#0f1114",
+        dark=True,
+        luminosity_spread=0.05,
+        text_alpha=0.85,
+        variables={
+            "footer-key-foreground": "#6e5535",
+            "reminder-mark": "#8a6a12",
+            "text-muted": "#55514b",
+            "input-cursor-background": "#4a4238",
+            "block-cursor-text-style": "none",
+        },
+    )
+    app.register_theme(dim)
+
+    def toggle_dim() -> None:
+        app.theme = DARK_ROOM.name if app.theme == dim.name else dim.name
+
+    app.action_toggle_dim = toggle_dim
+
+
 def _silent_player():
     from companion.audio.player import SilentPlayer
 
@@ -302,6 +358,9 @@ def child_main(mode: str, out: Path) -> None:
         app = _bare_label_app(out, exit_after=False)
     elif mode == "keys-console":
         app = _console_app(out, exit_after=False, fixed_clock=True)
+    elif mode == "keys-console-theme":
+        app = _console_app(out, exit_after=False, fixed_clock=True)
+        _dim_by_theme(app)
     elif mode == "cpu-floor":
         app = _bare_label_app(out, exit_after=False, music=Path(os.environ["BENCH_TRACK"]), timer=True)
     elif mode == "cpu-console":

@@ -25,10 +25,11 @@ from companion.core.journal.store import JournalError, JournalStore, SessionSumm
 from companion.core.scripts.library import DEFAULT_SESSION_ID
 from companion.core.scripts.problems import ScriptError
 from companion.core.scripts.script import SessionScript
+from companion.ui.dim import DIM_CLASS, set_dimmed
 from companion.ui.options import ConsoleOptions
 from companion.ui.screens.session import SessionScreen
 from companion.ui.signals import SIGNAL_FADE, CloseOnSignal
-from companion.ui.theme import DIM, THEMES, UNDIMMED
+from companion.ui.theme import THEMES, UNDIMMED
 from companion.ui.timefmt import wall_text
 
 if TYPE_CHECKING:
@@ -440,9 +441,13 @@ class CompanionApp(App[int]):
         else:
             self.close_gently()
 
+    @property
+    def dimmed(self) -> bool:
+        return self.has_class(DIM_CLASS)
+
     def action_toggle_dim(self) -> None:
         """`D` on any screen: the whole console dims, or brightens back."""
-        self.theme = UNDIMMED if self.theme == DIM else DIM
+        set_dimmed(self, not self.dimmed)
 
     # -- the command palette ----------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from companion.core.config import Config
 from companion.ui import keymap
-from companion.ui.theme import DIM
+from companion.ui.dim import set_dimmed
 
 if TYPE_CHECKING:
     from companion.ui.app import CompanionApp
@@ -26,7 +26,7 @@ def apply_settings(app: CompanionApp, config: Config) -> None:
     keymap.apply(app, config)
     # Only what config.yaml sets: each part keeps its own default otherwise.
     if settings.start_dimmed:
-        app.theme = DIM
+        set_dimmed(app, True)
     if "volume" in config.sources:
         app.audio.volume = settings.volume
     if "volume_step" in config.sources:

@@ -1,4 +1,4 @@
-"""The dark-room look: one custom theme and a dimmer twin, both low glare, no pure white."""
+"""The dark-room look: one custom theme, low glare, no pure white; `D` darkens it (dim.py)."""
 
 from __future__ import annotations
 
@@ -27,31 +27,5 @@ DARK_ROOM = Theme(
     },
 )
 
-DARK_ROOM_DIM = Theme(
-    name="dark-room-dim",
-    primary="#6e5535",
-    secondary="#455854",
-    accent="#564f6b",
-    warning="#72602f",
-    error="#6a453c",
-    success="#475c48",
-    foreground="#6f6a63",
-    background="#060708",
-    surface="#0a0b0d",
-    panel="#0f1114",
-    dark=True,
-    luminosity_spread=0.05,
-    text_alpha=0.85,
-    variables={
-        "footer-key-foreground": "#6e5535",
-        "reminder-mark": "#8a6a12",
-        # Textual derives muted text from the foreground, brighter than this theme's own amber:
-        # labels (TIME SINCE DOSE) then outshone their figures.
-        "text-muted": "#55514b",
-        "input-cursor-background": "#4a4238",
-        "block-cursor-text-style": "none",
-    },
-)
-
-THEMES = (DARK_ROOM, DARK_ROOM_DIM)
-UNDIMMED, DIM = DARK_ROOM.name, DARK_ROOM_DIM.name  # `D` switches between the two
+THEMES = (DARK_ROOM,)
+UNDIMMED = DARK_ROOM.name  # the one theme: `D` darkens it with a tint (dim.py), not a second theme

@@ -89,7 +89,7 @@ async def test_settings_dim_the_console_and_set_the_volume_step_and_report(tmp_p
     )
     async with app.run_test(size=SIZE) as pilot:
         await settled(pilot)
-        assert app.theme == "dark-room-dim"
+        assert app.dimmed
         assert app.report_format == "html"
         before = app.audio.shown_volume
         await pilot.press("right_square_bracket")

@@ -447,14 +447,14 @@ async def test_depth_keys_glide_a_soundscape_and_are_journaled(tmp_path):
     assert layer == [("Rain", 0.7), ("Rain", 0.6)]
 
 
-async def test_dim_toggles_the_theme(tmp_path):
+async def test_dim_toggles_and_keeps_the_one_theme(tmp_path):
     app, clock, player, store = console(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("D")
-        assert app.theme == "dark-room-dim"
+        assert app.dimmed and app.theme == "dark-room"
         await pilot.press("D")
-        assert app.theme == "dark-room"
+        assert not app.dimmed and app.theme == "dark-room"
 
 
 async def test_quit_asks_and_leaves_the_session_resumable(tmp_path):

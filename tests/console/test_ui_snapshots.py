@@ -86,3 +86,26 @@ def test_vitals_form_refusing_a_reading(snap_compare, tmp_path, size):
         terminal_size=size,
         press=["v", "4", "0", "0", "tab", "8", "0", "enter"],
     )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_session_dimmed_after_dose_with_a_reminder_due(snap_compare, tmp_path, size):
+    """Dim mode: every panel darker, the due reminder's band still marked."""
+    app, clock = _app(tmp_path)
+
+    async def run_before(pilot):
+        await pilot.pause()
+        session = app.session
+        session.record_vitals(138, 86, 74, 98, "")
+        clock.advance(900)
+        session.next_phase()
+        session.give_dose(50, "mg", "IM")
+        clock.advance(300)
+        session.next_phase()
+        session.add_note("Settled, eyes closed.")
+        clock.advance(2100 + 75)
+        app.screen.tick()
+        await pilot.press("D")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

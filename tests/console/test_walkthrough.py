@@ -399,20 +399,6 @@ async def test_no_toast_covers_the_distress_exercise(tmp_path):
         assert all(toast.region.area == 0 for toast in app.screen.query("Toast"))
 
 
-async def test_in_dim_mode_the_dose_label_is_no_brighter_than_its_digits(tmp_path):
-    app, *_ = console(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settled(pilot)
-        app.session.give_dose(50, "mg", "IM")
-        app.screen.show_state()
-        await pilot.press("D")
-        await pilot.pause()
-        assert app.theme == "dark-room-dim"
-        label = app.screen.query_one("#dose-label").rich_style.color.triplet
-        digits = app.screen.query_one("#dose-digits").rich_style.color.triplet
-        assert sum(label) <= sum(digits), (label, digits)
-
-
 async def test_at_80x24_the_keys_list_names_ctrl_p_and_how_to_close_it(tmp_path):
     app, *_ = console(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
