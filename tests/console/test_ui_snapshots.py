@@ -109,3 +109,28 @@ def test_session_dimmed_after_dose_with_a_reminder_due(snap_compare, tmp_path, s
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_top_line_at_80x24_in_a_paused_rehearsal_with_the_longest_client_code(snap_compare, tmp_path):
+    """Every mark, a 40-character client code and a long title: the top line takes two lines, cuts nothing."""
+    import dataclasses
+
+    from companion.core.journal.store import JournalStore
+
+    script = dataclasses.replace(console_script(), title="Intramuscular ketamine, second of six, with music")
+    app, clock = _app(
+        tmp_path,
+        library=make_library(script),
+        client_code="K-0142-NORTH-CLINIC-ROOM-3-THURSDAY-PM-X",
+        speed=60,
+        rehearsal_store=JournalStore(tmp_path / "rehearsals"),
+    )
+
+    async def run_before(pilot):
+        await pilot.pause()
+        clock.advance(83 * 60)
+        app.session.pause()
+        app.screen.show_state()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
