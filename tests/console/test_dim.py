@@ -14,7 +14,7 @@ SIZE = (100, 30)
 
 def _lightness(widget: Widget) -> float:
     """The brightest text drawn in `widget`, as a terminal shows it (sum of red, green and blue)."""
-    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    strips = widget.render_lines(Region(0, 0, widget.outer_size.width, widget.outer_size.height))
     brightest = 0.0
     for strip in strips:
         for segment in strip:
@@ -24,7 +24,7 @@ def _lightness(widget: Widget) -> float:
 
 
 def _background(widget: Widget) -> float:
-    strips = widget.render_lines(Region(0, 0, widget.size.width, 1))
+    strips = widget.render_lines(Region(0, 0, widget.outer_size.width, 1))
     colours = [s.style.bgcolor for strip in strips for s in strip if s.style is not None and s.style.bgcolor]
     return sum(colours[0].get_truecolor()) if colours else 0.0
 

@@ -18,7 +18,7 @@ LONGEST_CODE = "K-0142-NORTH-CLINIC-ROOM-3-THURSDAY-PM-X"  # 40 characters, the 
 
 def _drawn(widget) -> str:
     """What the widget shows, row by row, as the terminal gets it (nothing past its edge)."""
-    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    strips = widget.render_lines(Region(0, 0, widget.outer_size.width, widget.outer_size.height))
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
@@ -98,3 +98,30 @@ async def test_the_line_takes_its_short_form_when_the_window_narrows_and_back(tm
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         assert LONG_TITLE in _drawn(status)
+
+
+async def test_at_80_columns_the_next_reminder_keeps_its_time_and_cuts_only_its_words(tmp_path):
+    from companion.core.scripts.script import Reminder
+
+    script = console_script()
+    long = "Third device, if used (5 minutes after the second), then check the client's comfort"
+    journey = dataclasses.replace(
+        script.phases[2], reminders=(Reminder(id="journey.device", text=long, after_dose=600),)
+    )
+    script = dataclasses.replace(script, phases=(*script.phases[:2], journey, *script.phases[3:]))
+    app, clock, *_ = console(tmp_path, library=make_library(script))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        nxt = app.screen.query_one("#next-reminder")
+        before = " ".join(_drawn(nxt).split())
+        assert "10 min after the dose, once the dose is recorded" in before, before
+        app.session.give_dose(50, "mg", "IM")
+        clock.advance(570)  # under a minute to go
+        app.screen.show_state()
+        await pilot.pause()
+        shown = " ".join(_drawn(nxt).split())
+        assert shown.startswith("Next, at 08:10, in under a minute: Third device"), shown
+        assert shown.endswith("…")
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert f"Next: {long} at 08:10, in under a minute" in " ".join(_drawn(nxt).split())

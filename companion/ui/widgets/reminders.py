@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from textual import events
+
 from companion.core.timeline import ReminderStatus, SessionState
+from companion.ui.fit import cells, cut
 from companion.ui.safe_text import escape
 from companion.ui.timefmt import minutes_text, wall_text
 from companion.ui.widgets.quiet import QuietStatic
@@ -49,11 +53,18 @@ class DueReminder(QuietStatic):
 
 
 class NextReminder(QuietStatic):
+    """The next reminder on one line. When the whole line is too wide (80 columns, a long
+    reminder), its time comes first and the reminder's words last, cut with an ellipsis: when it
+    falls is never the part cut off."""
+
     DEFAULT_CSS = """
     NextReminder { height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
+    _last: SessionState | None = None
+
     def render_state(self, state: SessionState) -> None:
+        self._last = state
         upcoming = state.reminders_upcoming
         if not upcoming:
             self.show("[dim]No more reminders planned.[/]")
@@ -61,7 +72,19 @@ class NextReminder(QuietStatic):
         status = upcoming[0]
         text = escape(status.reminder.text)
         if status.due_at is None:
-            self.show(f"Next: {text}  [dim]{_when(status)} (once the dose is recorded)[/]")
+            full = f"Next: {text}  [dim]{_when(status)} (once the dose is recorded)[/]"
+            when = f"{_when(status)}, once the dose is recorded"
+        else:
+            wait = max(0.0, status.due_at - state.now)
+            full = f"Next: {text}  [dim]at {wall_text(status.due_at)}, in {minutes_text(wait)}[/]"
+            when = f"at {wall_text(status.due_at)}, in {minutes_text(wait)}"
+        width = self.size.width or self.app.size.width - 2  # inside its padding (2 before layout)
+        if cells(full) <= width:
+            self.show(full)
             return
-        wait = max(0.0, status.due_at - state.now)
-        self.show(f"Next: {text}  [dim]at {wall_text(status.due_at)}, in {minutes_text(wait)}[/]")
+        head = f"Next, {when}: "
+        self.show(f"[dim]{head}[/]{escape(cut(status.reminder.text, width - cell_len(head)))}")
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._last is not None:
+            self.render_state(self._last)

@@ -14,9 +14,9 @@ from typing import Any
 
 from rich.cells import cell_len
 from textual import events
-from textual.content import Content
 
 from companion.core.timeline import SessionState
+from companion.ui.fit import cells, cut
 from companion.ui.safe_text import escape
 from companion.ui.timefmt import minutes_text, wall_text
 from companion.ui.widgets.quiet import QuietStatic
@@ -38,7 +38,7 @@ class StatusLine(QuietStatic):
 
     def render_state(self, state: SessionState, real_now: float) -> None:
         self._last = (state, real_now)
-        width = (self.size.width or self.app.size.width) - 2  # its padding
+        width = self.size.width or self.app.size.width - 2  # inside its padding (2 before layout)
         markup = self.fitted(state, real_now, width)
         self.set_class("\n" in markup, "-two-lines")
         self.show(markup)
@@ -50,7 +50,7 @@ class StatusLine(QuietStatic):
     def fitted(self, state: SessionState, real_now: float, width: int) -> str:
         """The fullest form of the line that fits in `width` cells; two lines if none does."""
         for markup in self._forms(state, real_now, width):
-            if _cells(markup) <= width:
+            if cells(markup) <= width:
                 return markup
         return markup
 
@@ -69,18 +69,18 @@ class StatusLine(QuietStatic):
         yield "  ".join([*marks, escape(title), *client, *elapsed])
         # Shorter: the title last, cut to what room is left; then without it; then fewer words.
         rest = [*client, *short_elapsed]
-        room = width - _cells("  ".join([*marks, *rest])) - 2
+        room = width - cells("  ".join([*marks, *rest])) - 2
         if room >= min(SHORTEST_TITLE, cell_len(title)):
-            yield "  ".join([*marks, *rest, escape(_cut(title, room))])
+            yield "  ".join([*marks, *rest, escape(cut(title, room))])
         yield "  ".join([*marks, *rest])
         yield " ".join([*marks, *([escape(code)] if code else []), *short_elapsed])
         # Two lines: the marks and the client code, then the time into the session and the title.
         second = "  ".join(elapsed)
         room = width - cell_len(second) - 2
         if room >= min(SHORTEST_TITLE, cell_len(title)):
-            second += f"  {escape(_cut(title, room))}" if second else escape(_cut(title, room + 2))
+            second += f"  {escape(cut(title, room))}" if second else escape(cut(title, room + 2))
         first = "  ".join([*marks, *client])
-        if _cells(first) > width:
+        if cells(first) > width:
             first = " ".join([*marks, *([escape(code)] if code else [])])
         yield first + "\n" + second
 
@@ -92,17 +92,3 @@ def _elapsed(state: SessionState) -> tuple[list[str], list[str]]:
         return ["session just started"], ["just started"]
     spent = minutes_text(state.total_elapsed)
     return [f"session {spent}"], [f"{spent} in"]
-
-
-def _cut(text: str, width: int) -> str:
-    """`text` cut to `width` cells, ending in an ellipsis (whole if it fits)."""
-    if cell_len(text) <= width:
-        return text
-    cut = text
-    while cell_len(cut) > width - 1:
-        cut = cut[:-1]
-    return cut.rstrip() + "…"
-
-
-def _cells(markup: str) -> int:
-    return Content.from_markup(markup).cell_length
