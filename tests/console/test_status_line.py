@@ -1,4 +1,4 @@
-"""The top line at 80 columns: every word a therapist needs is on screen in every state it can show."""
+"""The top lines at 80 columns: every word a therapist needs is on screen in every state they can show."""
 
 from __future__ import annotations
 
