@@ -43,6 +43,28 @@ def short_label(title: str, room: int) -> str:
     return first[:room]
 
 
+def place_labels(titles: list[str], spans: list[tuple[int, int]], width: int) -> list[tuple[int, str]]:
+    """Where each phase's label starts, and the label. A label starts within its own phase's
+    span but may run on into the spare room of the spans after it (a short Dosing phase then
+    lends nothing, a long Journey lends its slack), so fewer titles are cut."""
+    count = len(titles)
+    # Right to left: the latest column each label can start at and still leave the ones after it whole.
+    latest = [0] * count
+    end = width
+    for index in range(count - 1, -1, -1):
+        start, stop = spans[index]
+        latest[index] = max(start, min(stop - 1, end - len(titles[index])))
+        end = latest[index] - 1  # a gap before the next label
+    placed, cursor = [], 0
+    for index, title in enumerate(titles):
+        start = min(max(spans[index][0], cursor), spans[index][1] - 1)
+        limit = latest[index + 1] - 1 if index + 1 < count else width
+        label = short_label(title, max(0, limit - start))
+        placed.append((start, label))
+        cursor = start + len(label) + 1
+    return placed
+
+
 class TimelineBar(QuietStatic):
     DEFAULT_CSS = """
     TimelineBar { height: 2; padding: 0 1; text-wrap: nowrap; }
@@ -66,7 +88,7 @@ class TimelineBar(QuietStatic):
             return
         lengths = phase_lengths(state)
         spans = layout(lengths, width)
-        bar, labels = [], []
+        bar = []
         for index, (start, end) in enumerate(spans):
             size = end - start
             if index < state.phase_index:
@@ -77,9 +99,10 @@ class TimelineBar(QuietStatic):
                 fraction = 1.0 if state.ended else min(1.0, state.phase_elapsed / lengths[index])
                 done = min(size - 1, int(fraction * size)) if size > 1 else 0
                 bar.append(f"[$primary]{'━' * done}[/][b $primary]●[/][dim]{'─' * (size - done - 1)}[/]")
-            title = state.script.phases[index].title
-            room = size if index == len(spans) - 1 else size - 1  # a gap before the next label
-            label = short_label(title, max(0, room)).ljust(size)
+        titles = [phase.title for phase in state.script.phases]
+        labels, column = [], 0
+        for index, (start, label) in enumerate(place_labels(titles, spans, width)):
             style = "b" if index == state.phase_index else "dim"
-            labels.append(f"[{style}]{escape(label)}[/]")
+            labels.append(" " * max(0, start - column) + f"[{style}]{escape(label)}[/]")
+            column = max(column, start) + len(label)
         self.show("".join(bar) + "\n" + "".join(labels))
