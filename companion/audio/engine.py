@@ -17,7 +17,6 @@ after it keeps every peak under -1 dBFS without clipping.
 
 from __future__ import annotations
 
-import copy
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -231,11 +230,11 @@ class Engine:
         self._voices = []
         for voice, leaving, gain, level, trim, measured, frames_read in undo.voices:
             voice.leaving, voice.measured = leaving, measured
-            voice.gain, voice.level, voice.trim = copy.copy(gain), copy.copy(level), copy.copy(trim)
+            voice.gain, voice.level, voice.trim = gain.copy(), level.copy(), trim.copy()
             voice.stream.frames_read = frames_read
             self._voices.append(voice)
         self._retired = []
-        self._volume, self._mute, self._duck = (copy.copy(r) for r in undo.master)
+        self._volume, self._mute, self._duck = (r.copy() for r in undo.master)
         self._limiter = undo.limiter.copy()
         self._volume_value, self._depth = undo.volume, undo.depth
         self._layer_levels = dict(undo.layer_levels)
@@ -252,15 +251,15 @@ class Engine:
                 (
                     v,
                     v.leaving,
-                    copy.copy(v.gain),
-                    copy.copy(v.level),
-                    copy.copy(v.trim),
+                    v.gain.copy(),
+                    v.level.copy(),
+                    v.trim.copy(),
                     v.measured,
                     v.stream.frames_read,
                 )
                 for v in self._voices
             ],
-            master=(copy.copy(self._volume), copy.copy(self._mute), copy.copy(self._duck)),
+            master=(self._volume.copy(), self._mute.copy(), self._duck.copy()),
             limiter=self._limiter.copy(),
             volume=self._volume_value,
             depth=self._depth,
@@ -303,6 +302,7 @@ class Engine:
         self._schedule()
         self._apply_measurements()
         out = None
+        master: float | np.ndarray | None = None  # computed once a voice sounds in this block
         for voice in list(self._voices):
             try:
                 block = self._read(voice, frames, record)
@@ -310,7 +310,10 @@ class Engine:
                 self._say(str(error))
                 self._drop(voice)
                 continue
-            out = self._mix_voice(out, voice, block, frames)
+            if master is None:
+                master = self._master_gain(frames)
+            # A steady master gain goes into each voice's own multiply: one pass over the block.
+            out = self._mix_voice(out, voice, block, frames, master if isinstance(master, float) else 1.0)
             if voice.finished or block.shape[0] < frames:
                 self._drop(voice)
         self._replay = {}
@@ -318,24 +321,22 @@ class Engine:
             if not self._limiter.active:
                 return np.zeros((frames, 2), dtype=np.float32)
             out = np.zeros((frames, 2), dtype=np.float32)  # let out what the limiter still holds
-        master = self._master_gain(frames)
-        if isinstance(master, float):
-            if master != 1.0:
-                out *= np.float32(master)
-        else:
+        if master is None:
+            master = self._master_gain(frames)
+        if not isinstance(master, float):
             out *= master
-        out = self._limiter.process(out)
-        if scale != 1.0:
-            out *= np.float32(scale)
-        return out
+        return self._limiter.process(out, scale)
 
-    def _mix_voice(self, out: np.ndarray | None, voice: Voice, block: np.ndarray, frames: int) -> np.ndarray:
-        """Add one voice's block, under its own gains, to the mix (started here if still empty)."""
+    def _mix_voice(
+        self, out: np.ndarray | None, voice: Voice, block: np.ndarray, frames: int, master: float
+    ) -> np.ndarray:
+        """Add one voice's block, under its own gains and a steady `master`, to the mix (started
+        here if still empty)."""
         got = block.shape[0]
         ramps = (voice.gain, voice.level, voice.trim)
         steady = got == frames and not any(ramp.moving for ramp in ramps)
         if steady:
-            gain = np.float32(voice.gain.value * voice.level.value * voice.trim.value)
+            gain = np.float32(voice.gain.value * voice.level.value * voice.trim.value * master)
             if out is None:
                 # Nearly always: the whole mix is this one block times a number.
                 return block * gain
@@ -344,6 +345,8 @@ class Engine:
         if out is None:
             out = np.zeros((frames, 2), dtype=np.float32)
         gains = (voice.gain.render(frames) * voice.level.render(frames) * voice.trim.render(frames))[:got, None]
+        if master != 1.0:
+            gains *= np.float32(master)
         if got < frames:
             # The file ended sooner than its header said: ease the last frames to zero.
             tail = min(got, TAIL_FRAMES)

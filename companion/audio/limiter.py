@@ -43,10 +43,10 @@ class Limiter:
         self._holding = False  # some of those frames needed turning down
 
     def copy(self) -> Limiter:
-        twin = Limiter(self.ceiling, self.lookahead)
+        twin = Limiter.__new__(Limiter)  # not __init__: its fresh buffers would be thrown away
+        twin.ceiling, twin.lookahead, twin._holding = self.ceiling, self.lookahead, self._holding
         twin._audio = self._audio.copy()
         twin._needs = self._needs.copy()
-        twin._holding = self._holding
         return twin
 
     @property
@@ -54,19 +54,33 @@ class Limiter:
         """Some frame still in the look-ahead window is being turned down."""
         return self._holding
 
-    def process(self, block: np.ndarray) -> np.ndarray:
-        """The block delayed by `lookahead` frames, turned down wherever it would exceed the ceiling."""
+    def process(self, block: np.ndarray, scale: float = 1.0) -> np.ndarray:
+        """The block delayed by `lookahead` frames, turned down wherever it would exceed the
+        ceiling, and multiplied by `scale` (full scale as the caller wants it) on the way out."""
         count = block.shape[0]
-        audio = np.concatenate([self._audio, block])
-        self._audio = audio[count:]
         # Nearly always: nothing over the ceiling, nothing still held down. Two flat reductions
         # cost a tenth of a per-frame maximum over the channels.
-        if count == 0 or (not self._holding and max(float(block.max()), -float(block.min())) <= self.ceiling):
-            return audio[:count]
-        peaks = np.max(np.abs(block), axis=1)
-        needs = np.concatenate([self._needs, np.minimum(1.0, self.ceiling / np.maximum(peaks, 1e-9))])
-        self._needs = needs[count:]
-        self._holding = bool(self._needs.min() < 1.0)
-        width = self.lookahead + 1
-        gain = running_mean(running_min(needs, width), width)
-        return audio[:count] * gain[:, None].astype(np.float32)
+        quiet = count == 0 or (not self._holding and max(float(block.max()), -float(block.min())) <= self.ceiling)
+        if quiet and count >= self.lookahead:
+            # The delay and the scale in one pass, into one new block.
+            held = self.lookahead
+            out = np.empty_like(block)
+            np.multiply(self._audio, np.float32(scale), out=out[:held])
+            np.multiply(block[: count - held], np.float32(scale), out=out[held:])
+            self._audio = block[count - held :].copy()
+            return out
+        audio = np.concatenate([self._audio, block])
+        self._audio = audio[count:]
+        if quiet:
+            result = audio[:count]
+        else:
+            peaks = np.max(np.abs(block), axis=1)
+            needs = np.concatenate([self._needs, np.minimum(1.0, self.ceiling / np.maximum(peaks, 1e-9))])
+            self._needs = needs[count:]
+            self._holding = bool(self._needs.min() < 1.0)
+            width = self.lookahead + 1
+            gain = running_mean(running_min(needs, width), width)
+            result = audio[:count] * gain[:, None].astype(np.float32)
+        if scale != 1.0:
+            result *= np.float32(scale)
+        return result

@@ -171,14 +171,14 @@ def open_player(volume: float = 0.5) -> Player:
         import pygame
         from pygame import mixer
 
-        from companion.audio.pygame_player import PygamePlayer
+        from companion.audio.pygame_player import DEVICE_BUFFER, PygamePlayer
     except ImportError as error:  # numpy or soundfile missing: the player cannot decode
         _log.warning("no audio support (%s): the session runs silently", error)
         return SilentPlayer(notice=NO_AUDIO_SUPPORT)
     try:
         # ALSA writes straight onto the terminal when there is no device.
         with _quiet_stderr():
-            mixer.pre_init(44100, -16, 2, 2048, allowedchanges=0)
+            mixer.pre_init(44100, -16, 2, DEVICE_BUFFER, allowedchanges=0)
             mixer.init()
             mixer.set_num_channels(max(2, mixer.get_num_channels()))
     except pygame.error as error:

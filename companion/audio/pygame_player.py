@@ -31,7 +31,9 @@ from companion.core.scripts.playlists import Chime, Playlist, volume_lufs
 # least a quarter of a second before the device needs it.
 BLOCK = 22050
 FEED_INTERVAL = BLOCK / RATE / 2  # seconds between feeder wake-ups
-DEVICE_BUFFER = 2048  # frames SDL mixes ahead of the speaker (open_player's pre_init)
+# Frames SDL mixes ahead of the speaker (open_player's pre_init): 93 ms, too short to hear as
+# a delay; SDL's audio thread wakes 11 times a second instead of 22, which halves its CPU.
+DEVICE_BUFFER = 4096
 PCM16_SCALE = 32767.0  # the engine renders straight at int16 scale: one multiply fewer
 DEVICE_LOST = "The sound device stopped answering: the session goes on silently."
 UNEXPECTED = "The music stopped after an unexpected error: the session goes on silently."
@@ -134,7 +136,8 @@ class PygamePlayer:
         return max(0.0, min(1.0, 10 ** ((wanted - native) / 20)))
 
     def update(self) -> None:
-        self._feed()
+        if self._thread is None or not self._thread.is_alive():  # else the feeder keeps the queue full
+            self._feed()
         with self._lock:
             notices = self._engine.notices
             if len(notices) > self._seen:
@@ -307,7 +310,10 @@ def to_pcm16(samples: np.ndarray) -> np.ndarray:
     else:
         start = int(_RANDOM.integers(0, _DITHER_TABLE.size - count))
         dither = _DITHER_TABLE[start : start + count].reshape(samples.shape)
-    samples += np.where(samples == 0, np.float32(0), dither)
+    if samples.all():  # music: no frame at zero, nothing to keep silent
+        samples += dither
+    else:
+        samples += np.where(samples == 0, np.float32(0), dither)
     np.rint(samples, out=samples)
     np.clip(samples, -PCM16_SCALE, PCM16_SCALE, out=samples)
     return samples.astype(np.int16)

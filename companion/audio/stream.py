@@ -70,6 +70,9 @@ class TrackStream:
             self._file.close()
             raise TrackError(describe_failure(self.path))
         self._ratio = rate / self._file.samplerate
+        # Asked for at every block (soundfile looks them up anew each time): read them once.
+        self._source_frames = self._file.frames
+        self._mp3 = self._file.format == "MP3"
         # soxr's high-quality setting: images and aliases under -100 dB, flat to 20 kHz at 44.1 kHz.
         self._resampler = (
             None
@@ -92,26 +95,14 @@ class TrackStream:
         """Total length in output frames, as the file's header reports it (MP3: a safe guess)."""
         if self.loop:
             return LOOP_FRAMES
-        frames = int(self._file.frames * self._ratio)
-        if self._file.format == "MP3":
+        frames = int(self._source_frames * self._ratio)
+        if self._mp3:
             frames = max(self.frames_read, frames - int(MP3_LENGTH_MARGIN * self.rate))
         return frames
 
     @property
     def remaining(self) -> int:
         return max(0, self.frames - self.frames_read)
-
-    def _pull(self, count: int) -> None:
-        """Decode (and resample) until at least `count` more frames are buffered, or the end."""
-        parts = [self._buffer] if self._buffer.shape[0] else []
-        have = self._buffer.shape[0]
-        while have < count and not self._source_done:
-            block = self._decode()
-            if block.shape[0]:
-                parts.append(block)
-                have += block.shape[0]
-        if parts:
-            self._buffer = parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _decode(self) -> np.ndarray:
         """The next source block as output-rate stereo (a few large reads cost far less than many
@@ -140,8 +131,23 @@ class TrackStream:
         return block
 
     def read(self, frames: int) -> np.ndarray:
-        self._pull(frames)
-        out, self._buffer = self._buffer[:frames], self._buffer[frames:]
+        # What is buffered, then fresh decodes, joined only where a block spans two of them: the
+        # rest stays a view of the decoded block, never copied again.
+        pieces = []
+        have = 0
+        while True:
+            take = self._buffer[: frames - have]
+            if take.shape[0]:
+                pieces.append(take)
+                have += take.shape[0]
+                self._buffer = self._buffer[take.shape[0] :]
+            if have >= frames or self._source_done:
+                break
+            self._buffer = self._decode()
+        if not pieces:
+            out = self._buffer[:0]
+        else:
+            out = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
         self.frames_read += out.shape[0]
         return out
 

@@ -83,6 +83,38 @@ def test_the_limiter_keeps_every_peak_under_the_ceiling_and_moves_smoothly():
     assert np.allclose(out[: RATE // 2 + limiter.lookahead][limiter.lookahead :], x[: RATE // 2])  # untouched
 
 
+def test_the_limiter_scales_on_the_way_out_exactly_as_scaling_after_it():
+    # Blocks of every kind: quiet ones (delay and scale in one pass), a burst (turned down), the
+    # release after it, and blocks shorter than the look-ahead.
+    rng = np.random.default_rng(2)
+    x = (0.4 * rng.standard_normal((RATE, 2))).clip(-0.8, 0.8).astype(np.float32)
+    x[20000:20100] *= 3.0
+    sizes = [22050, 4096, 300, 700, 22050, 8192]
+    plain, scaled = Limiter(), Limiter()
+    start = 0
+    for size in sizes * 2:
+        block = x[start : start + size]
+        start += size
+        if not block.shape[0]:
+            break
+        expected = plain.process(block.copy()) * np.float32(32767.0)
+        np.testing.assert_allclose(scaled.process(block.copy(), 32767.0), expected, rtol=1e-6, atol=1e-3)
+    assert start > 20100  # the burst was among them
+
+
+def test_sixteen_bit_output_keeps_silence_silent_and_dithers_the_rest():
+    from companion.audio.pygame_player import to_pcm16
+
+    assert not to_pcm16(np.zeros((4096, 2), np.float32)).any()
+    music = np.full((4096, 2), 1000.25, np.float32)
+    out = to_pcm16(music.copy())
+    assert out.dtype == np.int16 and abs(float(out.mean()) - 1000.25) < 0.1 and len(np.unique(out)) > 1
+    gap = music.copy()
+    gap[1000:2000] = 0.0  # a fade's end inside a block: those frames stay exactly at zero
+    out = to_pcm16(gap)
+    assert not out[1000:2000].any() and out[:1000].all() and out[2000:].all()
+
+
 def test_a_soundscape_mixes_its_layers_by_depth_and_each_layers_level(tmp_path):
     layers = tuple(
         Track(tone_file(tmp_path / f"{n}.wav", f, 2.0, level=0.2), n, level=lvl, depth=d)

@@ -235,7 +235,10 @@ def test_json_report_matches_its_schema(name):
         lambda d: d["session"].pop("client_code"),
         lambda d: d["reminders"][0].__setitem__("outcome", "forgotten"),
         lambda d: d["doses"][0].__setitem__("given_at", "2027-01-15T08:15:00"),  # no offset
-        lambda d: d.__setitem__("schema_version", 1),
+        lambda d: d.__setitem__("schema_version", 2),
+        lambda d: d["music"][0].pop("at"),
+        lambda d: d["music"][0].__setitem__("at", "2027-01-15T08:46:00"),  # no offset
+        lambda d: d["music"][0].__setitem__("loudness", -30),  # a field the schema does not know
     ],
 )
 def test_schema_catches_a_report_that_drifts_from_it(spoil):
@@ -250,6 +253,7 @@ def test_schema_names_every_field_the_report_writes():
     document = json.loads(render("complete", "json"))
     assert set(schema["required"]) == set(document)
     assert set(schema["properties"]["session"]["required"]) == set(document["session"])
+    assert set(schema["properties"]["music"]["items"]["required"]) == set(document["music"][0])
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json"])

@@ -7,7 +7,10 @@ reader that checks `schema_version` first never misreads a report.
 Versions: 1, the first. 2 adds `vitals[].respiratory_rate`, `notices`, `assessments` (each
 item's words, answer and score; the total, band and notices), `medicines`, `adverse_events`
 (every version, corrections included), `discharge` and `rems` (the REMS Patient Monitoring
-Form's fields, each with `value` null when not recorded).
+Form's fields, each with `value` null when not recorded). 3 adds `music`, the music log the
+Markdown and HTML reports have: every change to what was heard, in order, with its time, the
+change as journaled (`change`, `playlist`, `value`, `layer`), the loudness a volume plays at
+(`lufs`) and the log's words (`text`).
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from companion import __version__
-from companion.core.report.model import SessionReport
+from companion.core.report.model import MusicEntry, SessionReport
+from companion.core.scripts.playlists import volume_lufs
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 
 
@@ -130,7 +134,23 @@ def report_document(report: SessionReport) -> dict[str, Any]:
         "checklist": [
             {"phase_id": c.phase_id, "item": c.item, "done": c.done, "at": when(c.at)} for c in report.checklist
         ],
+        "music": [music_item(m, iso(m.at)) for m in report.music],
         **clinical_document(report),
+    }
+
+
+def music_item(entry: MusicEntry, at: str) -> dict[str, Any]:
+    """One change of the music log (version 3): the journal's fields, the loudness a volume plays
+    at, and the words the Markdown report gives it."""
+    sets_volume = entry.change == "volume" or (entry.change == "playlist" and bool(entry.playlist))
+    return {
+        "at": at,
+        "change": entry.change,
+        "playlist": entry.playlist or None,
+        "value": entry.value,
+        "layer": entry.layer or None,
+        "lufs": round(volume_lufs(entry.value), 1) if sets_volume and entry.value > 0 else None,
+        "text": entry.text,
     }
 
 

@@ -37,7 +37,8 @@ from companion.core.events import (
 from companion.core.journal.store import JournalContents
 from companion.core.report.clinical import DischargeLine, MedicineLine, discharge_line, medicine_lines
 from companion.core.report.gaps import journal_gaps
-from companion.core.report.music_log import music_lines
+from companion.core.report.music_log import describe as describe_music
+from companion.core.report.music_log import music_changes
 from companion.core.scripts.exercises import GroundingExercise
 from companion.core.scripts.script import Safety, SessionScript
 from companion.core.timeline import SessionState, compute_state
@@ -145,6 +146,16 @@ class TimedText:
 
 
 @dataclass(frozen=True)
+class MusicEntry(TimedText):
+    """A line of the music log: its words, and the change as the journal has it (MusicChanged)."""
+
+    change: str = ""
+    playlist: str = ""
+    value: float = 0.0
+    layer: str = ""
+
+
+@dataclass(frozen=True)
 class ChecklistLine:
     phase_id: str
     phase_title: str
@@ -186,7 +197,7 @@ class SessionReport:
     medicines: tuple[MedicineLine, ...] = ()
     adverse_events: tuple[AdverseEntry, ...] = ()
     discharge: DischargeLine | None = None
-    music: tuple[TimedText, ...] = ()  # the music log: every change to what was heard
+    music: tuple[MusicEntry, ...] = ()  # the music log: every change to what was heard
 
     @property
     def dose_at(self) -> float | None:
@@ -258,7 +269,9 @@ def build_report(
         medicines=medicine_lines(events, script),
         adverse_events=adverse_events(events),
         discharge=discharge_line(events, script, state),
-        music=tuple(TimedText(at, text) for at, text in music_lines(events)),
+        music=tuple(
+            MusicEntry(e.at, describe_music(e), e.change, e.playlist, e.value, e.layer) for e in music_changes(events)
+        ),
     )
 
 

@@ -12,8 +12,9 @@ from companion.core.scripts.playlists import volume_lufs
 NONE = "No music changes recorded."
 
 
-def music_lines(events: Iterable[Event]) -> list[tuple[float, str]]:
-    return [(event.at, describe(event)) for event in events if isinstance(event, MusicChanged)]
+def music_changes(events: Iterable[Event]) -> list[MusicChanged]:
+    """The journal's music changes, in the order they were recorded."""
+    return [event for event in events if isinstance(event, MusicChanged)]
 
 
 def describe(event: MusicChanged) -> str:

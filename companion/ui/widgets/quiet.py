@@ -6,6 +6,7 @@ a change repaints it without a layout pass over the whole screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.content import Content
@@ -25,6 +26,15 @@ class QuietStatic(Static):
         first = self._shown is None
         self._shown = markup
         self.update(markup, layout=first or self._sized_by_content())
+
+    def show_built(self, markup: str, build: Callable[[], Content]) -> None:
+        """Like show(markup), drawing `build()`: the same text made without parsing the markup
+        (for a line redrawn every second)."""
+        if markup == self._shown:
+            return
+        first = self._shown is None
+        self._shown = markup
+        self.update(build(), layout=first or self._sized_by_content())
 
     def _sized_by_content(self) -> bool:
         width, height = self.styles.width, self.styles.height  # None width: the container's
