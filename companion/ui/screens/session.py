@@ -22,7 +22,7 @@ from companion.ui import course_link, exercises_link
 from companion.ui.keymap import DeclaredOrder
 from companion.ui.screens.session_keys import SESSION_ACTIONS, SESSION_BINDINGS
 from companion.ui.screens.session_sound import SoundKeys
-from companion.ui.startup import after_first_frame
+from companion.ui.startup import after_first_frame, size_classes
 from companion.ui.timefmt import wall_text
 from companion.ui.widgets.client_screen import ClientScreenMark
 from companion.ui.widgets.dose_clock import DoseClock
@@ -71,6 +71,7 @@ class SessionScreen(SoundKeys, DeclaredOrder, Screen[None]):
         real_time: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(id="session")
+        self.add_class(*size_classes(self, self.app.size), update=False)
         self.session = session
         self.audio = audio
         self.clock = clock
