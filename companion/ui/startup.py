@@ -9,7 +9,8 @@
    width and height classes as it is built (`size_classes`), so the first frame is styled once.
 3. `after_first_frame`: once that frame is painted, and after a short pause that lets Textual's
    output thread hand it to the terminal, the rest of the library is read, the panels and the
-   footer are mounted, and the sound device is opened in a thread (pygame is slow to import).
+   footer are mounted, the sound device is opened in a thread (pygame is slow to import), and
+   the client's standing notes are looked up (in a thread too).
 
 When there is something to ask first (a resume, the picker), the whole library is read at once.
 `bench/bench_console_startup.py` measures stage 2 against a bare Textual app.

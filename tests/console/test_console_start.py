@@ -350,3 +350,25 @@ async def test_the_session_screen_is_built_with_the_size_classes_textual_gives_i
         await pilot.resize_terminal(*turned)  # and they follow a resize as before
         await until(pilot, lambda: screen.classes & BREAKPOINT_CLASSES != built_with)
         assert screen.classes & BREAKPOINT_CLASSES == set(size_classes(screen, turned))
+
+
+async def test_the_clients_notes_are_looked_up_after_the_first_frame(tmp_path, monkeypatch):
+    """Reading the standing notes and past journals (in a thread) waits until the panels are up,
+    so it does not compete with the first frame."""
+    from companion.core.course.notes import StandingNotes
+    from companion.core.course.notes_store import NotesStore
+    from companion.ui import course_link
+
+    NotesStore().save("K-7", StandingNotes(music="strings"))
+    looked_up_with_panels: list[bool] = []
+    gather = course_link._gather
+
+    def watched(screen):
+        looked_up_with_panels.append(screen._complete and bool(screen.query("#panels")))
+        return gather(screen)
+
+    monkeypatch.setattr(course_link, "_gather", watched)
+    app, *_ = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.screen.id == "client-notes")  # the notes still show at arrival
+    assert looked_up_with_panels == [True]

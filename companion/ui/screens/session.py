@@ -137,6 +137,7 @@ class SessionScreen(SoundKeys, DeclaredOrder, Screen[None]):
         self._complete = True
         self._views = self._find_views()
         self.show_state()
+        course_link.at_arrival(self)
 
     def _find_views(self) -> tuple[Any, ...]:
         """The widgets drawn from the state alone, looked up once rather than every second."""
@@ -153,7 +154,6 @@ class SessionScreen(SoundKeys, DeclaredOrder, Screen[None]):
         after_first_frame(self, self._mount_the_rest)
         if self.notices:
             self.set_timer(NOTICES_SHOWN_FOR, self.hide_notices)
-        self.call_after_refresh(course_link.at_arrival, self)
         speed = self.rehearsal_speed or 1.0
         self.set_interval(1.0 if speed <= 1 else 0.25, self.tick)
 
