@@ -112,9 +112,9 @@ class LiveSession:
         session = cls(script, clock, session_id, writer)
         now = clock.now()
         session.record(
-            SessionStarted(at=now, script_id=script.id, client_code=client_code, rehearsal=rehearsal, speed=speed)
+            SessionStarted(at=now, script_id=script.id, client_code=client_code, rehearsal=rehearsal, speed=speed),
+            PhaseStarted(at=now, phase_id=script.phases[0].id, move="start"),
         )
-        session.record(PhaseStarted(at=now, phase_id=script.phases[0].id, move="start"))
         return session
 
     @classmethod
@@ -193,14 +193,15 @@ class LiveSession:
     def state(self) -> SessionState:
         return compute_state(self.script, self._events, self.clock.now())
 
-    def record(self, event: Event) -> bool:
-        """Journal `event`, then add it to the session. True when it is durable on disk.
+    def record(self, *events: Event) -> bool:
+        """Journal `events` (in one write, one wait for the disk), then add them to the session.
+        True when they are durable on disk.
 
-        The event joins the session either way: a record the disk refused waits in the writer
+        The events join the session either way: a record the disk refused waits in the writer
         and is written, in order, at the next append or retry.
         """
-        durable = self.writer.append(event)
-        self._events.append(event)
+        durable = self.writer.append(*events)
+        self._events.extend(events)
         return durable
 
     @property

@@ -149,14 +149,16 @@ class JournalWriter:
         """Records (the header included, if it is still waiting) not yet durable on disk."""
         return len(self._pending)
 
-    def append(self, event: Event) -> bool:
-        """Write `event` after any waiting records; True when all of them are durable."""
-        seq = self._seq
-        if seq is not None:
-            self._seq = seq + 1
-        line = encode_event(event, seq)
-        _log.debug("%s: %s", self.path.name, type(event).__name__)
-        self._pending.append(self._key.seal_line(line, seq) if self._key is not None else line)
+    def append(self, *events: Event) -> bool:
+        """Write `events`, in order, after any waiting records, in one write made durable at once;
+        True when all of them are durable."""
+        for event in events:
+            seq = self._seq
+            if seq is not None:
+                self._seq = seq + 1
+            line = encode_event(event, seq)
+            _log.debug("%s: %s", self.path.name, type(event).__name__)
+            self._pending.append(self._key.seal_line(line, seq) if self._key is not None else line)
         return self.retry()
 
     def retry(self) -> bool:
