@@ -105,16 +105,21 @@ class LiveSession:
         rehearsal: bool = False,
         speed: float = 1.0,
     ) -> LiveSession:
-        """A new journal, a SessionStarted and the first phase started, both at clock.now()."""
-        session_id, writer = store.create(
-            script, client_code=client_code, rehearsal=rehearsal, speed=speed, clock=clock
-        )
-        session = cls(script, clock, session_id, writer)
+        """A new journal, a SessionStarted and the first phase started, both at clock.now().
+
+        The two events are written with the journal's header, in one write made durable at once:
+        a start waits for the disk once, not three times.
+        """
         now = clock.now()
-        session.record(
+        opening = (
             SessionStarted(at=now, script_id=script.id, client_code=client_code, rehearsal=rehearsal, speed=speed),
             PhaseStarted(at=now, phase_id=script.phases[0].id, move="start"),
         )
+        session_id, writer = store.create(
+            script, client_code=client_code, rehearsal=rehearsal, speed=speed, clock=clock, opening=opening
+        )
+        session = cls(script, clock, session_id, writer)
+        session._events.extend(opening)  # as `record` would: they join the session, written or waiting
         return session
 
     @classmethod
@@ -193,15 +198,14 @@ class LiveSession:
     def state(self) -> SessionState:
         return compute_state(self.script, self._events, self.clock.now())
 
-    def record(self, *events: Event) -> bool:
-        """Journal `events` (in one write, one wait for the disk), then add them to the session.
-        True when they are durable on disk.
+    def record(self, event: Event) -> bool:
+        """Journal `event`, then add it to the session. True when it is durable on disk.
 
-        The events join the session either way: a record the disk refused waits in the writer
+        The event joins the session either way: a record the disk refused waits in the writer
         and is written, in order, at the next append or retry.
         """
-        durable = self.writer.append(*events)
-        self._events.extend(events)
+        durable = self.writer.append(event)
+        self._events.append(event)
         return durable
 
     @property

@@ -39,9 +39,9 @@ def test_start_journals_the_start_and_the_first_phase(clock):
     assert state.phase.id == "arrival" and state.started_at == clock.now()
 
 
-def test_the_start_and_the_first_phase_are_made_durable_together(clock, monkeypatch):
-    """One wait for the disk for both opening events (it is the slow part of a start): the
-    header line, then both events in one write."""
+def test_the_header_the_start_and_the_first_phase_are_made_durable_together(clock, monkeypatch):
+    """One wait for the disk for the header and both opening events (it is the slow part of a
+    start), after the one that makes the new file's name durable."""
     synced = []
     fsync = os.fsync
 
@@ -54,7 +54,7 @@ def test_the_start_and_the_first_phase_are_made_durable_together(clock, monkeypa
     session = LiveSession.start(three_hour_script(), store, clock)
     lines = store.path_for(session.session_id).read_bytes().splitlines(keepends=True)
     assert len(lines) == 3 and session.write_problem is None
-    assert synced == ["folder", len(lines[0]), len(lines[0]) + len(lines[1]) + len(lines[2])]
+    assert synced == ["folder", len(lines[0]) + len(lines[1]) + len(lines[2])]
 
 
 def test_helpers_record_what_the_therapist_does(clock):
