@@ -17,12 +17,16 @@ ExerciseMove = Literal["forward", "back", "pause", "resume"]
 
 @dataclass(frozen=True)
 class Event:
+    """Something that happened in a session, at `at` (wall-clock UTC seconds, the session's clock)."""
+
     KIND: ClassVar[str] = ""
     at: float
 
 
 @dataclass(frozen=True)
 class SessionStarted(Event):
+    """A session of `script_id` began (a rehearsal runs its clock `speed` times faster)."""
+
     KIND: ClassVar[str] = "session_started"
     script_id: str = ""
     client_code: str = ""
@@ -32,6 +36,8 @@ class SessionStarted(Event):
 
 @dataclass(frozen=True)
 class PhaseStarted(Event):
+    """A phase began: at the start, by a key (`next`, `back`, `jump`) or when it ran out (`auto`)."""
+
     KIND: ClassVar[str] = "phase_started"
     phase_id: str = ""
     move: PhaseMove = "next"
@@ -39,11 +45,15 @@ class PhaseStarted(Event):
 
 @dataclass(frozen=True)
 class Paused(Event):
+    """The phase clock was held: the phase's time stands still until Resumed (wall time goes on)."""
+
     KIND: ClassVar[str] = "paused"
 
 
 @dataclass(frozen=True)
 class Resumed(Event):
+    """The phase clock runs again after a Paused."""
+
     KIND: ClassVar[str] = "resumed"
 
 
@@ -58,6 +68,8 @@ class PhaseAdjusted(Event):
 
 @dataclass(frozen=True)
 class DoseGiven(Event):
+    """The dose as the therapist entered it; the time since it is counted from `given_at`."""
+
     KIND: ClassVar[str] = "dose_given"
     amount: float = 0.0
     unit: str = "mg"
@@ -68,6 +80,8 @@ class DoseGiven(Event):
 
 @dataclass(frozen=True)
 class VitalsRecorded(Event):
+    """One set of readings as entered (any of them may be missing), with the therapist's note."""
+
     KIND: ClassVar[str] = "vitals_recorded"
     systolic: int | None = None
     diastolic: int | None = None
@@ -79,12 +93,16 @@ class VitalsRecorded(Event):
 
 @dataclass(frozen=True)
 class NoteAdded(Event):
+    """A note the therapist typed."""
+
     KIND: ClassVar[str] = "note_added"
     text: str = ""
 
 
 @dataclass(frozen=True)
 class ChecklistTicked(Event):
+    """An item of a phase's checklist ticked, or unticked."""
+
     KIND: ClassVar[str] = "checklist_ticked"
     phase_id: str = ""
     item: str = ""
@@ -93,18 +111,24 @@ class ChecklistTicked(Event):
 
 @dataclass(frozen=True)
 class ReminderAcknowledged(Event):
+    """A due reminder seen and put away by the therapist."""
+
     KIND: ClassVar[str] = "reminder_acknowledged"
     reminder_id: str = ""
 
 
 @dataclass(frozen=True)
 class ExerciseStarted(Event):
+    """A grounding exercise began, on the console and the client's screen."""
+
     KIND: ClassVar[str] = "exercise_started"
     exercise_id: str = ""
 
 
 @dataclass(frozen=True)
 class ExerciseFinished(Event):
+    """A grounding exercise ended, done or left early, after `step_reached` steps or rounds."""
+
     KIND: ClassVar[str] = "exercise_finished"
     exercise_id: str = ""
     step_reached: int = 0  # steps or breathing rounds completed
@@ -124,12 +148,16 @@ class ExerciseMoved(Event):
 
 @dataclass(frozen=True)
 class DistressMarked(Event):
+    """The therapist marked a moment of distress (the music fades out gently)."""
+
     KIND: ClassVar[str] = "distress_marked"
     note: str = ""
 
 
 @dataclass(frozen=True)
 class SessionEnded(Event):
+    """The session was ended by the therapist."""
+
     KIND: ClassVar[str] = "session_ended"
 
 
@@ -162,6 +190,8 @@ class AssessmentAnswered(Event):
 
 @dataclass(frozen=True)
 class AssessmentFinished(Event):
+    """An assessment's form closed, complete or not, with its total and band when it is scored."""
+
     KIND: ClassVar[str] = "assessment_finished"
     run: str = ""
     completed: bool = True  # False: closed before every item was answered

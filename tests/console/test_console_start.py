@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from console_kit import START, console, make_library, settled, until
 from script_kit import console_script
+from textual.geometry import Size
 
 from companion.audio.player import SilentPlayer
 from companion.core.clock import FakeClock
@@ -15,6 +17,7 @@ from companion.core.session import LiveSession
 from companion.ui.app import make_app
 from companion.ui.screens.picker import ScriptPicker
 from companion.ui.screens.session import SessionScreen
+from companion.ui.startup import size_classes
 
 SIZE = (100, 30)
 
@@ -313,3 +316,59 @@ async def test_the_console_takes_sigterm_and_sighup_while_open_and_gives_them_ba
         handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
         assert handlers[0] == app._signals._on_signal and handlers[1] == app._signals._on_signal
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)) == before
+
+
+BREAKPOINT_CLASSES = {name for _, name in SessionScreen.HORIZONTAL_BREAKPOINTS + SessionScreen.VERTICAL_BREAKPOINTS}
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "expected"),
+    [
+        (59, 15, {"-tiny-w", "-tiny-h"}),
+        (60, 16, {"-narrow", "-short"}),
+        (80, 24, {"-narrow", "-short"}),
+        (109, 29, {"-narrow", "-short"}),
+        (110, 30, {"-wide", "-tall"}),
+        (159, 47, {"-wide", "-tall"}),
+        (160, 48, {"-vast", "-tall"}),
+    ],
+)
+async def test_the_session_screen_is_built_with_the_size_classes_textual_gives_it(tmp_path, width, height, expected):
+    """Given as the screen is built, so its first resize restyles nothing; at every threshold
+    they must be the ones Textual sets (it would replace wrong ones, and this would fail)."""
+    app, *_ = console(tmp_path)
+    async with app.run_test(size=(width, height)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        built_with = set(size_classes(screen, Size(width, height)))
+        assert built_with == expected
+        unmounted = SessionScreen(app.session, app.audio, app.session.clock)
+        assert unmounted.classes & BREAKPOINT_CLASSES == built_with  # before any resize reaches it
+        await settled(pilot)
+        assert screen.classes & BREAKPOINT_CLASSES == built_with  # Textual's own, after its resize
+        turned = Size(height + 40, width)
+        await pilot.resize_terminal(*turned)  # and they follow a resize as before
+        await until(pilot, lambda: screen.classes & BREAKPOINT_CLASSES != built_with)
+        assert screen.classes & BREAKPOINT_CLASSES == set(size_classes(screen, turned))
+
+
+async def test_the_clients_notes_are_looked_up_after_the_first_frame(tmp_path, monkeypatch):
+    """Reading the standing notes and past journals (in a thread) waits until the panels are up,
+    so it does not compete with the first frame."""
+    from companion.core.course.notes import StandingNotes
+    from companion.core.course.notes_store import NotesStore
+    from companion.ui import course_link
+
+    NotesStore().save("K-7", StandingNotes(music="strings"))
+    looked_up_with_panels: list[bool] = []
+    gather = course_link._gather
+
+    def watched(screen):
+        looked_up_with_panels.append(screen._complete and bool(screen.query("#panels")))
+        return gather(screen)
+
+    monkeypatch.setattr(course_link, "_gather", watched)
+    app, *_ = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.screen.id == "client-notes")  # the notes still show at arrival
+    assert looked_up_with_panels == [True]

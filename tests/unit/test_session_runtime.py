@@ -39,6 +39,24 @@ def test_start_journals_the_start_and_the_first_phase(clock):
     assert state.phase.id == "arrival" and state.started_at == clock.now()
 
 
+def test_the_header_the_start_and_the_first_phase_are_made_durable_together(clock, monkeypatch):
+    """One wait for the disk for the header and both opening events (it is the slow part of a
+    start), after the one that makes the new file's name durable."""
+    synced = []
+    fsync = os.fsync
+
+    def counted(fd):
+        synced.append(os.fstat(fd).st_size if not os.path.isdir(f"/proc/self/fd/{fd}") else "folder")
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counted)
+    store = JournalStore()
+    session = LiveSession.start(three_hour_script(), store, clock)
+    lines = store.path_for(session.session_id).read_bytes().splitlines(keepends=True)
+    assert len(lines) == 3 and session.write_problem is None
+    assert synced == ["folder", len(lines[0]) + len(lines[1]) + len(lines[2])]
+
+
 def test_helpers_record_what_the_therapist_does(clock):
     store = JournalStore()
     s = LiveSession.start(three_hour_script(), store, clock)

@@ -46,6 +46,8 @@ class JournalError(Exception):
 
 @dataclass(frozen=True)
 class JournalHeader:
+    """The first line of a journal: which session, of which script, written how (and sealed how)."""
+
     format: int
     session_id: str
     script_id: str

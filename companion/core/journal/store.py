@@ -14,11 +14,13 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from companion import paths
 from companion.core.clock import Clock
+from companion.core.events import Event
 from companion.core.journal import crypto
 from companion.core.journal.reading import (
     JournalContents,
@@ -88,8 +90,10 @@ class JournalStore:
         speed: float = 1.0,
         clock: Clock | None = None,
         encrypt: bool | None = None,
+        opening: Sequence[Event] = (),
     ) -> tuple[str, JournalWriter]:
-        """A new journal for a session of `script`: (session id, writer with the header written).
+        """A new journal for a session of `script`: (session id, writer with the header written,
+        and the `opening` events after it, in the same write and the same wait for the disk).
 
         Ids read `20261126-1430-im-standard` (local time); a second session in the same minute
         gets `-2`, and so on. `client_code` is recorded by the session's first event, not here.
@@ -124,7 +128,7 @@ class JournalStore:
                     script_text=text,
                 )
                 try:
-                    return session_id, JournalWriter.create(path, header, key)
+                    return session_id, JournalWriter.create(path, header, key, opening)
                 except FileExistsError:
                     pass  # another process took the name between the check and the create
             number += 1

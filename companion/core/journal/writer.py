@@ -16,6 +16,7 @@ import errno
 import logging
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from companion import paths
@@ -89,10 +90,13 @@ class JournalWriter:
     # -- opening ----------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, header: JournalHeader, key: crypto.JournalKey | None = None) -> JournalWriter:
-        """A new journal at `path` starting with `header`. Never raises for disk trouble:
-        the header waits in `pending` like any record (see `retry`). Raises FileExistsError
-        when `path` already exists. An encrypted header needs the `key` its check was made with."""
+    def create(
+        cls, path: Path, header: JournalHeader, key: crypto.JournalKey | None = None, opening: Sequence[Event] = ()
+    ) -> JournalWriter:
+        """A new journal at `path` starting with `header`, then the `opening` events, all in one
+        write made durable at once. Never raises for disk trouble: the header waits in `pending`
+        like any record (see `retry`). Raises FileExistsError when `path` already exists. An
+        encrypted header needs the `key` its check was made with."""
         line = header_line(header, key)
         if key is not None and header.numbered:
             key = key.bound_to(digest_of(line))
@@ -102,8 +106,8 @@ class JournalWriter:
         except FileExistsError:
             raise  # a name already taken is the caller's business, not disk trouble
         except (OSError, JournalError):
-            pass  # retry() below says why, and later appends keep trying
-        writer.retry()
+            pass  # the append below says why, and later appends keep trying
+        writer.append(*opening)
         return writer
 
     @classmethod
@@ -149,14 +153,16 @@ class JournalWriter:
         """Records (the header included, if it is still waiting) not yet durable on disk."""
         return len(self._pending)
 
-    def append(self, event: Event) -> bool:
-        """Write `event` after any waiting records; True when all of them are durable."""
-        seq = self._seq
-        if seq is not None:
-            self._seq = seq + 1
-        line = encode_event(event, seq)
-        _log.debug("%s: %s", self.path.name, type(event).__name__)
-        self._pending.append(self._key.seal_line(line, seq) if self._key is not None else line)
+    def append(self, *events: Event) -> bool:
+        """Write `events`, in order, after any waiting records, in one write made durable at once;
+        True when all of them are durable."""
+        for event in events:
+            seq = self._seq
+            if seq is not None:
+                self._seq = seq + 1
+            line = encode_event(event, seq)
+            _log.debug("%s: %s", self.path.name, type(event).__name__)
+            self._pending.append(self._key.seal_line(line, seq) if self._key is not None else line)
         return self.retry()
 
     def retry(self) -> bool:

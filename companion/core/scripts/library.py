@@ -74,6 +74,8 @@ class SourceFile(NamedTuple):
 
 @dataclass
 class Library:
+    """Every script, exercise, playlist, chime and assessment the console can see, and the problems found."""
+
     sessions: dict[str, SessionScript] = field(default_factory=dict)
     exercises: dict[str, GroundingExercise] = field(default_factory=dict)
     playlists: dict[str, Playlist] = field(default_factory=dict)

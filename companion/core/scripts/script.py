@@ -27,6 +27,8 @@ class Reminder:
 
 @dataclass(frozen=True)
 class Phase:
+    """One part of a session: planned `duration` seconds, what each screen shows, the music, the checks."""
+
     id: str
     title: str
     duration: float  # planned seconds
@@ -80,6 +82,8 @@ class Discharge:
 
 @dataclass(frozen=True)
 class SessionScript:
+    """A session as planned: its phases in order, the route of the dose, the practice's thresholds."""
+
     id: str
     title: str
     route: str  # IM, SL, IV, IN, ...

@@ -22,7 +22,7 @@ from companion.ui import course_link, exercises_link
 from companion.ui.keymap import DeclaredOrder
 from companion.ui.screens.session_keys import SESSION_ACTIONS, SESSION_BINDINGS
 from companion.ui.screens.session_sound import SoundKeys
-from companion.ui.startup import after_first_frame
+from companion.ui.startup import after_first_frame, size_classes
 from companion.ui.timefmt import wall_text
 from companion.ui.widgets.client_screen import ClientScreenMark
 from companion.ui.widgets.dose_clock import DoseClock
@@ -71,6 +71,7 @@ class SessionScreen(SoundKeys, DeclaredOrder, Screen[None]):
         real_time: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(id="session")
+        self.add_class(*size_classes(self, self.app.size), update=False)
         self.session = session
         self.audio = audio
         self.clock = clock
@@ -136,6 +137,7 @@ class SessionScreen(SoundKeys, DeclaredOrder, Screen[None]):
         self._complete = True
         self._views = self._find_views()
         self.show_state()
+        course_link.at_arrival(self)
 
     def _find_views(self) -> tuple[Any, ...]:
         """The widgets drawn from the state alone, looked up once rather than every second."""
@@ -152,7 +154,6 @@ class SessionScreen(SoundKeys, DeclaredOrder, Screen[None]):
         after_first_frame(self, self._mount_the_rest)
         if self.notices:
             self.set_timer(NOTICES_SHOWN_FOR, self.hide_notices)
-        self.call_after_refresh(course_link.at_arrival, self)
         speed = self.rehearsal_speed or 1.0
         self.set_interval(1.0 if speed <= 1 else 0.25, self.tick)
 
