@@ -8,6 +8,7 @@ their order and name missing ones. Times must lie within the session's span, nea
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Collection, Iterable
@@ -18,6 +19,7 @@ from typing import Any, BinaryIO
 from companion.core.events import EVENT_TYPES, DoseGiven, Event, SessionEnded, SessionStarted, UnknownEvent
 from companion.core.journal import crypto
 from companion.core.journal.records import (
+    MAX_LINE,
     JournalError,
     JournalHeader,
     checked_record,
@@ -27,6 +29,7 @@ from companion.core.journal.records import (
     opened_header,
     parse_header,
     record_or_none,
+    shape_judge,
 )
 
 # How a SessionEnded record begins: compact as encode_event writes it, or with json.dumps'
@@ -102,6 +105,31 @@ class LineReader:
         Raises ValueError as `decode` does."""
         plain = self.key.open_line(line) if self.key is not None else line
         cls, values, seq = checked_record(load_line(plain))
+        return self._in_session(cls, values, seq)
+
+    def quick_check(self, line: bytes) -> tuple[type[Event], dict[str, Any], int | None]:
+        """`check`'s verdict, reached sooner for the common line: one with no array in it,
+        parsed and judged by its shape in one step. A record its shape judge passes holds no
+        object as a value, so without arrays it is one JSON structure, well inside load_line's
+        nesting limit. Any other line, and any line that fails, is judged by `check` itself,
+        which accepts it or says what is wrong: this only ever spares work."""
+        try:
+            plain = self.key.open_line(line) if self.key is not None else line
+            if b"[" not in plain and len(plain) <= MAX_LINE:
+                text = plain.decode("utf-8")
+                record, end = _SCAN(text)
+                if end == len(text) and type(record) is dict:
+                    kind = record.get("kind")
+                    judged = _JUDGE(record, kind) if type(kind) is str else None
+                    if judged is not None:
+                        return self._in_session(*judged)
+        except (ValueError, RecursionError):
+            pass
+        return self.check(line)
+
+    def _in_session(
+        self, cls: type[Event], values: dict[str, Any], seq: int | None
+    ) -> tuple[type[Event], dict[str, Any], int | None]:
         if seq is None and self.numbered:
             raise UnknownEvent(f"{cls.KIND}: no sequence number")
         if not self.low <= values["at"] <= self.high:
@@ -121,6 +149,15 @@ class LineReader:
                 return None
             self.last_seq = seq
         return event
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN or Infinity: the full checks (load_line) say so
+
+
+# load_line's parse without its wrapping: a value it accepts, parsed the same way.
+_SCAN = json.JSONDecoder(parse_constant=_refuse_constant).raw_decode
+_JUDGE = shape_judge().judge
 
 
 def open_regular(path: Path) -> BinaryIO:
@@ -180,7 +217,7 @@ def read_journal(path: Path, kinds: Collection[str] | None = None) -> JournalCon
     problems: list[str] = []
     sealed_failures = 0
     last = len(lines) - 1
-    check = reader.check
+    check = reader.quick_check
     for number, line in enumerate(lines[1:], start=2):
         try:
             cls, values, seq = check(line)

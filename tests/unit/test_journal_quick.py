@@ -1,0 +1,90 @@
+"""Replay's quick path (`LineReader.quick_check`) reaches `LineReader.check`'s verdict on every
+line: the same event values, or the same error, whatever a damaged or hand-edited line holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_journal_kinds import T0, _edited_records
+
+from companion.core.journal import crypto
+from companion.core.journal.reading import LineReader
+from companion.core.journal.records import JournalHeader
+
+HEADER = JournalHeader(2, "s1", "im-standard", "hash", "", T0)
+
+
+def _verdict(judge, line: bytes):
+    try:
+        return judge(line)
+    except ValueError as error:
+        return type(error), str(error)
+
+
+@st.composite
+def _lines(draw) -> bytes:
+    """A record as JSON, written compactly or not, and perhaps damaged as bytes."""
+    record = draw(_edited_records())
+    compact = draw(st.booleans())
+    text = json.dumps(record, separators=(",", ":") if compact else None, ensure_ascii=draw(st.booleans()))
+    line = text.encode()
+    damage = draw(st.sampled_from(["none", "none", "pad", "trail", "cut", "byte", "nest", "bracket"]))
+    if damage == "pad":
+        line = b" " + line + b"\t"
+    elif damage == "trail":
+        line += draw(st.sampled_from([b"{}", b"x", b" 1", b'"']))
+    elif damage == "cut" and line:
+        line = line[: draw(st.integers(min_value=0, max_value=len(line) - 1))]
+    elif damage == "byte" and line:
+        at = draw(st.integers(min_value=0, max_value=len(line) - 1))
+        line = line[:at] + bytes([draw(st.integers(min_value=0, max_value=255))]) + line[at + 1 :]
+    elif damage == "nest":
+        depth = draw(st.integers(min_value=1, max_value=12))
+        line = line[:-1] + b',"deep":' + b"[" * depth + b"]" * depth + b"}"
+    elif damage == "bracket":
+        line = line.replace(b'"at"', b'"at[{"', 1)
+    return line
+
+
+@settings(max_examples=600, deadline=None)
+@given(_lines())
+def test_the_quick_path_reaches_the_full_checks_verdict_on_any_line(line):
+    reader = LineReader(HEADER, None)
+    full = _verdict(reader.check, line)
+    assert _verdict(reader.quick_check, line) == full
+    assert _verdict(reader.quick_check, line) == full  # the shape now remembered
+
+
+def test_a_line_a_float_field_cannot_hold_is_refused_by_both_paths():
+    reader = LineReader(HEADER, None)
+    for line in (
+        b'{"kind":"note_added","at":NaN,"text":"x","n":1}',
+        b'{"kind":"note_added","at":Infinity,"text":"x","n":1}',
+        b'{"kind":"note_added","at":1e999,"text":"x","n":1}',
+        b'{"kind":"vitals_recorded","at":%d,"systolic":NaN,"n":1}' % T0,
+    ):
+        full = _verdict(reader.check, line)
+        assert isinstance(full, tuple) and issubclass(full[0], ValueError), line
+        assert _verdict(reader.quick_check, line) == full
+    spaced = b' {"kind":"note_added","at":%d,"text":"x","n":1} ' % T0  # JSON allows the spaces
+    assert _verdict(reader.quick_check, spaced) == _verdict(reader.check, spaced)
+    assert reader.quick_check(spaced)[1] == {"at": T0, "text": "x"}
+
+
+def test_the_quick_path_opens_sealed_lines_and_refuses_what_the_full_checks_refuse(tmp_path: Path):
+    crypto.remember("a passphrase for the tests")
+    try:
+        _, key = crypto.new_journal_key("s1")
+        key = key.bound_to(b"digest")
+        reader = LineReader(HEADER, key)
+        good = key.seal_line(b'{"kind":"note_added","at":%d,"text":"calm","n":4}\n' % (T0 + 1), 4).rstrip(b"\n")
+        wrong_number = key.seal_line(b'{"kind":"note_added","at":%d,"text":"calm","n":5}\n' % T0, 4).rstrip(b"\n")
+        for line in (good, wrong_number, good[:-9] + b'"}', b'{"n":4,"sealed":"AAAA"}', b"garbage"):
+            assert _verdict(reader.quick_check, line) == _verdict(reader.check, line)
+        cls, values, seq = reader.quick_check(good)
+        assert (cls.KIND, values["text"], seq) == ("note_added", "calm", 4)
+    finally:
+        crypto.forget()
