@@ -8,15 +8,19 @@ formats are reports, printed or (with -o, and always for PDF) written owner-only
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from companion import paths
 from companion.core.course.codes import file_stem
 from companion.core.course.model import Course
 from companion.core.journal.store import JournalStore
-from companion.core.report.model import Times
-from companion.core.scripts.assessments import Assessment
+from companion.core.report.lines import Times
+
+if TYPE_CHECKING:
+    from companion.core.scripts.assessments import Assessment
 
 FORMATS = ("text", "md", "html", "json", "pdf")
 
@@ -35,7 +39,10 @@ def run(args: argparse.Namespace, stores: list[JournalStore] | None = None) -> i
     if not args.code:
         sys.stdout.write(text.render_clients(model.list_clients(stores), times, model.unattributed(stores)))
         return 0
-    course = model.read_course(args.code, stores, _instruments())
+    # Only the charts (HTML, PDF) shade the instruments' bands; otherwise the assessment files
+    # are read only when a session holds an assessment its events did not score.
+    instruments = _instruments() if args.format in ("html", "pdf") else functools.cache(_instruments)
+    course = model.read_course(args.code, stores, instruments)
     if args.format == "pdf":
         return _pdf(course, times, args.output)
     rendered = _render(course, times, args.format)

@@ -153,3 +153,28 @@ def test_the_fhir_bundle_holds_the_questionnaire_responses_and_the_respiratory_r
     assert responses[0]["item"][0]["answer"] == [{"valueInteger": 2}]
     rates = [r for r in resources if r["resourceType"] == "Observation" and r["code"]["coding"][0]["code"] == "9279-1"]
     assert [r["valueQuantity"]["value"] for r in rates] == [14]
+
+
+def test_the_assessment_files_are_read_only_when_a_session_left_an_assessment_unscored(tmp_path):
+    reads: list[int] = []
+
+    def instruments() -> dict:
+        reads.append(1)
+        return {PHQ9.id: PHQ9}
+
+    root = tmp_path / "journals"
+    finished = session_events(T0, "K-8", 50, "A1", []) + phq9("phq-9#1", T0 + 120, [1] * 9)
+    write(root, "20270105-0800-im-standard", T0, finished)
+    course = model.read_course("K-8", [JournalStore(root)], instruments)
+    assert reads == [] and [(a.score, a.band) for a in course.sessions[0].assessments] == [(9, PHQ9.band(9))]
+    assert course.sessions[0].assessments[0].bands == ()  # no chart asked for them
+
+    unfinished = session_events(T0 + DAY, "K-8", 50, "A2", []) + phq9("phq-9#1", T0 + DAY + 120, [2] * 9)[:-1]
+    write(root, "20270106-0800-im-standard", T0 + DAY, unfinished)
+    course = model.read_course("K-8", [JournalStore(root)], instruments)
+    assert len(reads) == 1  # for the unfinished one alone
+    last = course.sessions[1].assessments[0]
+    assert (last.score, last.band) == (18, PHQ9.band(18)) and last.bands
+    assert text.render_terminal(course, UTC_TIMES) == text.render_terminal(
+        model.read_course("K-8", [JournalStore(root)], {PHQ9.id: PHQ9}), UTC_TIMES
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from companion.core.assessment_state import ItemAnswer, assessment_results
 from companion.core.clinical_record import adverse_events as adverse_entries
@@ -27,7 +28,9 @@ from companion.core.events import (
     Event,
     VitalsRecorded,
 )
-from companion.core.scripts.assessments import Assessment
+
+if TYPE_CHECKING:  # the assessment files' reader (and YAML) only when a caller has read them
+    from companion.core.scripts.assessments import Assessment
 
 # The kinds of event the functions below read: a course decodes these and skips the rest.
 EVENT_KINDS: frozenset[str] = frozenset(

@@ -17,7 +17,7 @@ from companion.core.course import words
 from companion.core.course.model import CourseSession, read_course
 from companion.core.events import Event, PhaseAdjusted, PhaseLengthsAdopted
 from companion.core.journal.store import JournalError, JournalStore, read_journal
-from companion.core.report.model import DoseLine, Times
+from companion.core.report.lines import DoseLine, Times
 from companion.core.scripts.script import SessionScript
 from companion.core.timeline import compute_state
 

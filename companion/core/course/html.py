@@ -13,7 +13,7 @@ from companion.core.course import words
 from companion.core.course.assessments_seam import ScoredAssessment
 from companion.core.course.codes import MATCH_RULE
 from companion.core.course.model import Course
-from companion.core.report.model import Times
+from companion.core.report.lines import Times
 
 CSS = """
 :root { color-scheme: light; }

@@ -13,7 +13,7 @@ from typing import Any
 
 from companion.core.course.codes import MATCH_RULE
 from companion.core.course.model import Course, CourseSession
-from companion.core.report.model import Times
+from companion.core.report.lines import Times
 
 SCHEMA = "companion-course/1"
 

@@ -12,17 +12,24 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from companion.core.course import assessments_seam as seam
 from companion.core.course.codes import code_key
 from companion.core.events import DistressMarked, DoseGiven, Event, SessionEnded, SessionStarted, VitalsRecorded
 from companion.core.journal.reading import open_regular
 from companion.core.journal.store import JournalError, JournalStore, SessionSummary, read_journal, summarise
-from companion.core.report.model import DoseLine
-from companion.core.scripts.assessments import Assessment
+from companion.core.report.lines import DoseLine
+
+if TYPE_CHECKING:
+    from companion.core.scripts.assessments import Assessment
+
+# The assessment files by id, or a way to read them that is called only when a session needs
+# them: a course shown as text needs them only for an assessment its events did not score.
+Instruments = Mapping[str, "Assessment"] | Callable[[], Mapping[str, "Assessment"]]
 
 # The events a course shows: only these are built from a journal's lines (every line is still
 # checked, see read_journal).
@@ -170,11 +177,11 @@ def unattributed(stores: Sequence[JournalStore]) -> tuple[Path, ...]:
     return tuple(path for path, _ in broken if not (_salvage(path) or ("", None))[0].strip())
 
 
-def read_course(
-    code: str, stores: Sequence[JournalStore], instruments: Mapping[str, Assessment] | None = None
-) -> Course:
+def read_course(code: str, stores: Sequence[JournalStore], instruments: Instruments | None = None) -> Course:
     """The course of the client `code` names, oldest session first. `instruments` (the
-    assessment files, by id) give the scores' bands and ranges for the charts."""
+    assessment files, by id) give the scores' bands and ranges for the charts, and the score of
+    an assessment left unfinished. Given as a function, they are read only for that last need
+    (the bands are then left out)."""
     key = code_key(code)
     summaries, broken = _journals(stores)
     sessions: list[CourseSession] = []
@@ -200,7 +207,7 @@ def _reason(error: JournalError, path: Path) -> str:
     return str(error).replace(f"{path}: ", "").replace(str(path), "the journal")
 
 
-def _read_session(summary: SessionSummary, instruments: Mapping[str, Assessment] | None) -> CourseSession:
+def _read_session(summary: SessionSummary, instruments: Instruments | None) -> CourseSession:
     try:
         contents = read_journal(summary.path, kinds=WANTED)
     except JournalError as error:
@@ -229,7 +236,7 @@ def session_from_events(
     script_id: str,
     events: Iterable[Event],
     problems: Sequence[str] = (),
-    instruments: Mapping[str, Assessment] | None = None,
+    instruments: Instruments | None = None,
 ) -> CourseSession:
     """What a course keeps of one session, in one pass over its events."""
     ordered = sorted(events, key=lambda event: event.at)
@@ -266,8 +273,17 @@ def session_from_events(
         doses=tuple(doses),
         highest_bp=highest,
         distress=distress,
-        assessments=seam.session_assessments(ordered, instruments),
+        assessments=_assessments(ordered, instruments),
         adverse_events=seam.adverse_events(ordered),
         discharge=seam.discharge_check(ordered),
         problems=tuple(problems),
     )
+
+
+def _assessments(events: Sequence[Event], instruments: Instruments | None) -> tuple[seam.ScoredAssessment, ...]:
+    if instruments is None or isinstance(instruments, Mapping):
+        return seam.session_assessments(events, instruments)
+    found = seam.session_assessments(events)
+    if any(result.score is None for result in found):  # unfinished: its instrument scores it
+        return seam.session_assessments(events, instruments())
+    return found

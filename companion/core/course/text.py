@@ -8,7 +8,7 @@ from pathlib import Path
 from companion.core.course import words
 from companion.core.course.codes import MATCH_RULE
 from companion.core.course.model import ClientLine, Course
-from companion.core.report.model import Times
+from companion.core.report.lines import Times
 
 WIDTH = 80
 

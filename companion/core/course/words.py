@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from companion.core.course import assessments_seam as seam
 from companion.core.course.model import Course, CourseSession
-from companion.core.report.model import DoseLine, Times
+from companion.core.report.lines import DoseLine, Times
 
 DASH = "—"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
 from companion.core.assessment_state import AssessmentResult, Notice, assessment_results, notices
 from companion.core.clinical_record import AdverseEntry, adverse_events
@@ -37,6 +37,8 @@ from companion.core.events import (
 from companion.core.journal.store import JournalContents
 from companion.core.report.clinical import DischargeLine, MedicineLine, discharge_line, medicine_lines
 from companion.core.report.gaps import journal_gaps
+from companion.core.report.lines import DoseLine as DoseLine  # re-exported: reports import them from here
+from companion.core.report.lines import Times as Times
 from companion.core.report.music_log import describe as describe_music
 from companion.core.report.music_log import music_changes
 from companion.core.scripts.exercises import GroundingExercise
@@ -44,46 +46,6 @@ from companion.core.scripts.script import Safety, SessionScript
 from companion.core.timeline import SessionState, compute_state
 
 ReminderOutcome = str  # "acknowledged" | "missed" | "not reached"
-
-
-class Times:
-    """Wall-clock seconds shown in one time zone (the machine's own unless the caller names one)."""
-
-    def __init__(self, tz: tzinfo | None = None) -> None:
-        self.tz = tz
-
-    def moment(self, at: float) -> datetime:
-        if self.tz is None:
-            return datetime.fromtimestamp(at).astimezone()
-        return datetime.fromtimestamp(at, self.tz)
-
-    def clock(self, at: float) -> str:
-        return self.moment(at).strftime("%H:%M")
-
-    def date(self, at: float) -> str:
-        return self.moment(at).strftime("%Y-%m-%d")
-
-    def weekday_date(self, at: float) -> str:
-        return self.moment(at).strftime("%Y-%m-%d (%A)")
-
-    def iso(self, at: float) -> str:
-        return self.moment(at).isoformat(timespec="seconds")
-
-    def clock_on(self, at: float, day_of: float | None) -> str:
-        """ "09:42", or with its date when it falls on another day than `day_of`."""
-        if day_of is not None and self.date(at) != self.date(day_of):
-            return f"{self.date(at)} {self.clock(at)}"
-        return self.clock(at)
-
-
-@dataclass(frozen=True)
-class DoseLine:
-    amount: float
-    unit: str
-    route: str
-    lot: str
-    given_at: float
-    recorded_at: float
 
 
 @dataclass(frozen=True)
