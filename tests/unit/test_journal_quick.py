@@ -1,18 +1,24 @@
 """Replay's quick path (`LineReader.quick_check`) reaches `LineReader.check`'s verdict on every
-line: the same event values, or the same error, whatever a damaged or hand-edited line holds."""
+line: the same event values, or the same error, whatever a damaged or hand-edited line holds.
+And the events a replay builds by filling their fields are the events themselves."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import tempfile
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_journal_kinds import T0, _edited_records
+from test_journal_records import EVENTS
 
+from companion.core.events import DoseGiven
 from companion.core.journal import crypto
-from companion.core.journal.reading import LineReader
-from companion.core.journal.records import JournalHeader
+from companion.core.journal.reading import LineReader, read_journal
+from companion.core.journal.records import JournalHeader, header_line
+from companion.core.journal.writer import JournalWriter
 
 HEADER = JournalHeader(2, "s1", "im-standard", "hash", "", T0)
 
@@ -88,3 +94,40 @@ def test_the_quick_path_opens_sealed_lines_and_refuses_what_the_full_checks_refu
         assert (cls.KIND, values["text"], seq) == ("note_added", "calm", 4)
     finally:
         crypto.forget()
+
+
+def _in_session(events: list) -> list:
+    """The events at times a session starting at T0 holds."""
+    placed = []
+    for number, event in enumerate(events):
+        event = dataclasses.replace(event, at=T0 + number)
+        if isinstance(event, DoseGiven):
+            event = dataclasses.replace(event, given_at=T0)
+        placed.append(event)
+    return placed
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(EVENTS, min_size=1, max_size=6).map(_in_session))
+def test_a_replay_builds_each_event_as_its_class_builds_it(events):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "s1.jsonl"
+        writer = JournalWriter.create(path, HEADER, None)
+        for event in events:
+            assert writer.append(event)
+        assert writer.close()
+        contents = read_journal(path)
+        some = read_journal(path, kinds={events[0].KIND})
+    assert contents.problems == ()
+    assert contents.events == tuple(events)
+    for read, written in zip(contents.events, events, strict=True):
+        assert type(read) is type(written) and vars(read) == vars(written) and repr(read) == repr(written)
+        assert hash(read) == hash(written)
+    assert some.events == tuple(event for event in events if event.KIND == events[0].KIND)
+
+
+def test_an_older_record_without_some_fields_is_built_with_their_defaults(tmp_path: Path):
+    path = tmp_path / "s1.jsonl"
+    path.write_bytes(header_line(HEADER) + b'{"kind":"vitals_recorded","at":%d,"systolic":120,"n":1}\n' % T0)
+    (event,) = read_journal(path).events
+    assert (event.systolic, event.diastolic, event.note) == (120, None, "")
