@@ -12,7 +12,7 @@ import dataclasses
 import json
 import os
 import stat
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -118,13 +118,19 @@ class LineReader:
             plain = self.key.open_line(line) if self.key is not None else line
             if b"[" not in plain and len(plain) <= MAX_LINE:
                 text = plain.decode("utf-8")
-                record, end = _SCAN(text)
+                record, end = _SCAN(text, 0)
                 if end == len(text) and type(record) is dict:
                     kind = record.get("kind")
                     judged = _JUDGE(record, kind) if type(kind) is str else None
-                    if judged is not None:
-                        return self._in_session(*judged)
-        except (ValueError, RecursionError):
+                    # A dose's own time, a missing number or a time outside: `check` says so.
+                    if (
+                        judged is not None
+                        and judged[0] not in _DOSES
+                        and (judged[2] is not None or not self.numbered)
+                        and self.low <= judged[1]["at"] <= self.high
+                    ):
+                        return judged
+        except (ValueError, RecursionError, StopIteration):
             pass
         return self.check(line)
 
@@ -156,8 +162,11 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(name)  # NaN or Infinity: the full checks (load_line) say so
 
 
-# load_line's parse without its wrapping: a value it accepts, parsed the same way.
-_SCAN = json.JSONDecoder(parse_constant=_refuse_constant).raw_decode
+# load_line's parse without its wrappings (raw_decode's own is a Python call around this one,
+# raising StopIteration where it raises JSONDecodeError): a value it accepts, parsed the same way.
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+_SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
+_DOSES = frozenset(cls for cls in EVENT_TYPES.values() if issubclass(cls, DoseGiven))
 _JUDGE = shape_judge().judge
 
 
