@@ -131,3 +131,29 @@ def test_an_older_record_without_some_fields_is_built_with_their_defaults(tmp_pa
     path.write_bytes(header_line(HEADER) + b'{"kind":"vitals_recorded","at":%d,"systolic":120,"n":1}\n' % T0)
     (event,) = read_journal(path).events
     assert (event.systolic, event.diastolic, event.note) == (120, None, "")
+
+
+def test_a_sealed_line_as_written_opens_as_the_json_reading_of_it_opens(monkeypatch):
+    crypto.remember("a passphrase for the tests")
+    try:
+        _, key = crypto.new_journal_key("s1")
+        key = key.bound_to(b"digest")
+        good = key.seal_line(b'{"kind":"note_added","at":%d,"text":"calm","n":7}\n' % T0, 7).rstrip(b"\n")
+        token = good.split(b'"sealed":"')[1][:-2]
+        lines = [
+            good,
+            b'{"n": 7, "sealed": "' + token + b'"}',  # spaced: read as JSON
+            b'{"n":07,"sealed":"' + token + b'"}',  # not JSON
+            b'{"n":8,"sealed":"' + token + b'"}',  # another number: does not open
+            b'{"n":7,"sealed":"' + token[:-4] + b'"}',
+            b'{"n":7,"sealed":"' + token + b'","x":1}',
+            b'{"sealed":"' + token + b'"}',
+            good + b" ",
+        ]
+        quick = [_verdict(key.open_line, line) for line in lines]
+        monkeypatch.setattr(crypto, "_AS_WRITTEN", crypto.re.compile(rb"(?!)(.)(.)"))  # never matches
+        assert quick == [_verdict(key.open_line, line) for line in lines]
+        assert quick[0] == quick[1] == b'{"kind":"note_added","at":%d,"text":"calm","n":7}' % T0
+        assert all(isinstance(verdict, tuple) for verdict in quick[2:5])
+    finally:
+        crypto.forget()
