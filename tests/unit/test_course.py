@@ -341,3 +341,55 @@ def test_the_json_course_gives_each_answer_its_item_question_answer_and_score():
     assert found["items"] == [{"item_id": "q1", "text": "Little interest", "answer": "Several days", "score": 1}]
     assert (found["instrument_id"], found["score"], found["band"], found["timing"]) == ("phq-9", 1, "minimal", "before")
     assert found["at"] == "2027-01-05T08:00:03+00:00"
+
+
+def test_a_sealed_journal_is_read_once_for_its_course_and_gives_what_the_plain_one_gives(tmp_path, monkeypatch):
+    import dataclasses
+
+    from script_kit import console_script as make_script
+
+    from companion.core.clock import FakeClock
+    from companion.core.events import AssessmentAnswered, AssessmentFinished, AssessmentStarted, DischargeChecked
+    from companion.core.journal import crypto, reading
+
+    events = session_events(T0, "K-12", 50, "L-1", [(5, (150, 95)), (40, (128, 80))])
+    events[1:1] = [
+        NoteAdded(T0 + 60, text="settling in"),
+        AssessmentStarted(T0 + 61, run="phq-9#1", assessment_id="phq-9", title="PHQ-9"),
+        AssessmentAnswered(T0 + 62, run="phq-9#1", item_id="q1", question="Little interest", answer="Not at all"),
+        AssessmentFinished(T0 + 63, run="phq-9#1", score=4, band="minimal"),
+    ]
+    events.insert(-1, DischargeChecked(T0 + 119 * 60, missing=(), ended=True))
+    monkeypatch.delenv(crypto.ENVIRONMENT, raising=False)
+    crypto.forget()
+    reads: list[Path] = []
+    real = reading.read_journal
+
+    def counted(path, kinds=None):
+        reads.append(Path(path))
+        return real(path, kinds)
+
+    try:
+        crypto.remember("a long and private passphrase")
+        courses = []
+        for encrypt in (False, True):
+            store = JournalStore(tmp_path / str(encrypt), encrypt=encrypt)
+            _, writer = store.create(make_script(), client_code="K-12", clock=FakeClock(T0))
+            for event in events:
+                assert writer.append(event)
+            assert writer.close()
+            monkeypatch.setattr(reading, "read_journal", counted)
+            monkeypatch.setattr(model, "read_journal", counted)
+            courses.append(model.read_course("K-12", [store]))
+            monkeypatch.undo()
+        plain, sealed = (course.sessions for course in courses)
+        assert len(reads) == 2 and reads[0] != reads[1]  # once each
+        assert b"L-1" not in sealed[0].path.read_bytes()
+        assert [dataclasses.replace(s, path=Path()) for s in sealed] == [
+            dataclasses.replace(s, path=Path()) for s in plain
+        ]
+        (session,) = sealed
+        assert session.dose.lot == "L-1" and session.highest_bp.systolic == 150 and session.assessments[0].score == 4
+        assert session.discharge == "discharge requirements met"
+    finally:
+        crypto.forget()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from companion.core.course import assessments_seam as seam
 from companion.core.course.codes import code_key
 from companion.core.events import DistressMarked, DoseGiven, Event, SessionEnded, SessionStarted, VitalsRecorded
-from companion.core.journal.reading import open_regular
-from companion.core.journal.store import JournalError, JournalStore, SessionSummary, read_journal, summarise
+from companion.core.journal.reading import JournalContents, open_regular, summary_and_events
+from companion.core.journal.store import JournalError, JournalStore, SessionSummary, read_journal
 from companion.core.report.lines import DoseLine
 
 if TYPE_CHECKING:
@@ -111,6 +111,20 @@ def _journals(stores: Sequence[JournalStore]) -> tuple[list[SessionSummary], lis
     """Every non-rehearsal session summary, and the journals that could not be read, with why."""
     summaries: list[SessionSummary] = []
     broken: list[tuple[Path, str]] = []
+    for path, summary, _, reason in _each_journal(stores):
+        if summary is not None:
+            summaries.append(summary)
+        else:
+            broken.append((path, reason))
+    return summaries, broken
+
+
+def _each_journal(
+    stores: Sequence[JournalStore],
+) -> Iterator[tuple[Path, SessionSummary | None, JournalContents | None, str]]:
+    """Each journal in turn: (path, its summary unless a rehearsal, the contents when making
+    the summary read them all, why it could not be read). One at a time, so that a sealed
+    journal's events are held only while its session is taken from them."""
     for store in stores:
         try:
             candidates = sorted(store.root.glob("*.jsonl"))
@@ -118,13 +132,12 @@ def _journals(stores: Sequence[JournalStore]) -> tuple[list[SessionSummary], lis
             continue
         for path in candidates:
             try:
-                summary = summarise(path)
+                summary, contents = summary_and_events(path)
             except JournalError as error:
-                broken.append((path, _reason(error, path)))
+                yield path, None, None, _reason(error, path)
                 continue
             if not summary.rehearsal:
-                summaries.append(summary)
-    return summaries, broken
+                yield path, summary, contents, ""
 
 
 _STARTED = re.compile(rb'\{"kind": ?"session_started"[^\n]*')
@@ -183,11 +196,13 @@ def read_course(code: str, stores: Sequence[JournalStore], instruments: Instrume
     an assessment left unfinished. Given as a function, they are read only for that last need
     (the bands are then left out)."""
     key = code_key(code)
-    summaries, broken = _journals(stores)
     sessions: list[CourseSession] = []
-    for summary in summaries:
-        if code_key(summary.client_code) == key and key:
-            sessions.append(_read_session(summary, instruments))
+    broken: list[tuple[Path, str]] = []
+    for path, summary, contents, reason in _each_journal(stores):
+        if summary is None:
+            broken.append((path, reason))
+        elif code_key(summary.client_code) == key and key:
+            sessions.append(_read_session(summary, instruments, contents))
     for path, reason in broken:
         salvaged = _salvage(path)
         if salvaged and code_key(salvaged[0]) == key and key:
@@ -207,9 +222,14 @@ def _reason(error: JournalError, path: Path) -> str:
     return str(error).replace(f"{path}: ", "").replace(str(path), "the journal")
 
 
-def _read_session(summary: SessionSummary, instruments: Instruments | None) -> CourseSession:
+def _read_session(
+    summary: SessionSummary, instruments: Instruments | None, contents: JournalContents | None = None
+) -> CourseSession:
+    """The session of `summary`, from `contents` when its summary already read them all (every
+    event, of which a course uses the WANTED kinds as it would have read them)."""
     try:
-        contents = read_journal(summary.path, kinds=WANTED)
+        if contents is None:
+            contents = read_journal(summary.path, kinds=WANTED)
     except JournalError as error:
         return CourseSession(
             summary.session_id,

@@ -313,7 +313,14 @@ _WINDOW = 64 * 1024  # bytes read from each end of a journal to list it
 
 
 def summarise(path: Path) -> SessionSummary:
-    """The listing line of one journal, without decoding every event.
+    """The listing line of one journal, without decoding every event (see `summary_and_events`)."""
+    return summary_and_events(path)[0]
+
+
+def summary_and_events(path: Path) -> tuple[SessionSummary, JournalContents | None]:
+    """The listing line of one journal, and its contents when they had to be read in full to
+    make it (a sealed journal, a header too long for the window): a caller that wants the
+    events too need not read, and open, every line a second time.
 
     The header and the first event (at the head) give the start and the client code; the last
     complete line gives the last event's time; a SessionEnded record anywhere marks the session
@@ -338,11 +345,13 @@ def summarise(path: Path) -> SessionSummary:
         if whole:
             raise JournalError(f"{path}: the journal header was never completely written.")
         if size > _WINDOW and head.startswith(b'{"format":'):  # a header holding a long script
-            return _summary_of(read_journal(path), path)
+            contents = read_journal(path)
+            return _summary_of(contents, path), contents
         raise JournalError(f"{path}: the first line is not a session journal header.")
     header = parse_header(head[:first_end], path)
     if header.encrypted:  # sealed lines say nothing without the key: read them all
-        return _summary_of(read_journal(path), path)
+        contents = read_journal(path)
+        return _summary_of(contents, path), contents
     low, high = time_span(header)
     started_at: float | None = None
     client_code = ""
@@ -365,7 +374,7 @@ def summarise(path: Path) -> SessionSummary:
         finished = any(mark in everything for mark in _ENDED_MARKS)
         if last_event_at is None:
             last_event_at = _last_time(everything, everything.find(b"\n"), low, high)
-    return SessionSummary(
+    summary = SessionSummary(
         session_id=header.session_id,
         path=path,
         script_id=header.script_id,
@@ -377,6 +386,7 @@ def summarise(path: Path) -> SessionSummary:
         rehearsal=header.rehearsal,
         speed=header.speed,
     )
+    return summary, None
 
 
 def _summary_of(contents: JournalContents, path: Path) -> SessionSummary:
