@@ -393,3 +393,21 @@ def test_a_sealed_journal_is_read_once_for_its_course_and_gives_what_the_plain_o
         assert session.discharge == "discharge requirements met"
     finally:
         crypto.forget()
+
+
+def test_the_course_command_leaves_the_cycle_collector_as_it_found_it(stores, monkeypatch, capsys):
+    import gc
+
+    seen: list[bool] = []
+    real = model.read_course
+    monkeypatch.setattr(model, "read_course", lambda *args: seen.append(gc.isenabled()) or real(*args))
+    try:
+        assert gc.isenabled()
+        assert course_command.run(_args(code="K-007"), stores) == 0
+        assert gc.isenabled() and seen == [False]  # paused while the journals were read
+        gc.disable()
+        assert course_command.run(_args(code="K-007"), stores) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert "K-007" in capsys.readouterr().out
