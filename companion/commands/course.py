@@ -40,9 +40,9 @@ def run(args: argparse.Namespace, stores: list[JournalStore] | None = None) -> i
     if not args.code:
         sys.stdout.write(text.render_clients(model.list_clients(stores), times, model.unattributed(stores)))
         return 0
-    # Only the charts (HTML, PDF) shade the instruments' bands; otherwise the assessment files
-    # are read only when a session holds an assessment its events did not score.
-    instruments = _instruments() if args.format in ("html", "pdf") else functools.cache(_instruments)
+    # Only the charts (HTML, PDF) and the JSON give the instruments' bands; otherwise the
+    # assessment files are read only when a session holds an assessment its events did not score.
+    instruments = _instruments() if args.format in ("html", "pdf", "json") else functools.cache(_instruments)
     # A long course builds some hundred thousand events that hold no cycles: the cycle collector
     # would walk them again and again as they pile up (a twentieth of the time), to free nothing.
     collecting = gc.isenabled()

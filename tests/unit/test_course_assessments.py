@@ -178,3 +178,24 @@ def test_the_assessment_files_are_read_only_when_a_session_left_an_assessment_un
     assert text.render_terminal(course, UTC_TIMES) == text.render_terminal(
         model.read_course("K-8", [JournalStore(root)], {PHQ9.id: PHQ9}), UTC_TIMES
     )
+
+
+@pytest.mark.parametrize(("fmt", "has_bands"), [("json", True), ("text", False)])
+def test_the_course_command_reads_the_assessment_files_for_the_formats_that_give_bands(
+    store, fmt, has_bands, monkeypatch, capsys
+):
+    import argparse
+
+    from companion.commands import course as course_command
+
+    reads: list[int] = []
+    monkeypatch.setattr(course_command, "_instruments", lambda: reads.append(1) or {PHQ9.id: PHQ9})
+    args = argparse.Namespace(code="K-007", format=fmt, output=None)
+    assert course_command.run(args, [store]) == 0
+    shown = capsys.readouterr().out
+    assert bool(reads) is has_bands
+    if has_bands:
+        (first, *_), *_ = (s["assessments"] for s in json.loads(shown)["sessions"])
+        assert [band["label"] for band in first["bands"]] == [band.label for band in PHQ9.bands]
+    else:
+        assert f"PHQ-9 14 ({PHQ9.band(14)}) before" in shown
