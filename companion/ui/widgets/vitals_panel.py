@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from companion.core.timeline import SessionState, VitalsReading
+from companion.core.timeline import SessionState
+from companion.core.vitals import VitalsReading
 from companion.ui.safe_text import escape
 from companion.ui.timefmt import wall_text
 from companion.ui.widgets.quiet import QuietStatic
