@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from test_journal_kinds import T0, _edited_records
 from test_journal_records import EVENTS
 
-from companion.core.events import DoseGiven
+from companion.core.events import DoseGiven, NoteAdded
 from companion.core.journal import crypto
 from companion.core.journal.reading import LineReader, read_journal
-from companion.core.journal.records import JournalHeader, header_line
+from companion.core.journal.records import JournalHeader, encode_event, header_line
 from companion.core.journal.writer import JournalWriter
 
 HEADER = JournalHeader(2, "s1", "im-standard", "hash", "", T0)
@@ -157,3 +157,82 @@ def test_a_sealed_line_as_written_opens_as_the_json_reading_of_it_opens(monkeypa
         assert all(isinstance(verdict, tuple) for verdict in quick[2:5])
     finally:
         crypto.forget()
+
+
+def _as_verdict(verdict):
+    return (type(verdict), str(verdict)) if isinstance(verdict, ValueError) else verdict
+
+
+@st.composite
+def _journal_lines(draw) -> list[bytes]:
+    """The event lines of a numbered journal as the writer writes them, then perhaps damaged:
+    a time outside the session, a line changed as `_lines` changes one, two lines swapped, one repeated, dropped or split."""
+    events = _in_session(draw(st.lists(EVENTS, min_size=1, max_size=8)))
+    lines = [encode_event(event, number).rstrip(b"\n") for number, event in enumerate(events, start=1)]
+    at = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+    damage = draw(st.sampled_from(["none", "line", "swap", "repeat", "drop", "split", "empty", "late", "dose"]))
+    if damage == "late":  # a time outside the session
+        lines[at] = encode_event(dataclasses.replace(events[at], at=T0 + 10**8), at + 1).rstrip(b"\n")
+    elif damage == "dose":  # a dose given, its time typed outside the session
+        dose = DoseGiven(T0 + at, amount=1, unit="mg", route="IM", given_at=T0 - 10**6)
+        lines[at] = encode_event(dose, at + 1).rstrip(b"\n")
+    elif damage == "line":
+        lines[at] = draw(_lines())
+    elif damage == "swap" and len(lines) > 1:
+        lines[at], lines[at - 1] = lines[at - 1], lines[at]
+    elif damage == "repeat":
+        lines.insert(at, lines[at])
+    elif damage == "drop" and len(lines) > 1:
+        del lines[at]
+    elif damage == "split":
+        cut = draw(st.integers(min_value=0, max_value=len(lines[at])))
+        lines[at : at + 1] = [lines[at][:cut], lines[at][cut:]]
+    elif damage == "empty":
+        lines.insert(at, b"")
+    return lines
+
+
+@settings(max_examples=500, deadline=None)
+@given(_journal_lines())
+def test_judging_a_journal_at_once_reaches_the_verdict_of_each_line_judged_alone(lines):
+    verdicts, refused = LineReader(HEADER, None).check_all(lines)
+    alone = [_verdict(LineReader(HEADER, None).check, line) for line in lines]
+    assert [_as_verdict(verdict) for verdict in verdicts] == alone
+    assert refused == [index for index, verdict in enumerate(verdicts) if isinstance(verdict, ValueError)]
+
+
+def test_an_undamaged_journal_is_judged_in_one_pass_and_a_damaged_one_line_by_line(monkeypatch):
+    events = _in_session([NoteAdded(0, text=f"note [{i}]" if i == 3 else f"note {i}") for i in range(6)])
+    lines = [encode_event(event, number).rstrip(b"\n") for number, event in enumerate(events, start=1)]
+    alone: list[bytes] = []
+    monkeypatch.setattr(LineReader, "quick_check", lambda self, line: alone.append(line) or self.check(line))
+    verdicts, refused = LineReader(HEADER, None).check_all(lines)
+    assert refused == [] and [values["text"] for _, values, _ in verdicts] == [f"note {i}" for i in range(6)][:3] + [
+        "note [3]",
+        "note 4",
+        "note 5",
+    ]
+    assert alone == [lines[3]]  # only the line with a bracket, which the depth limit counts
+    alone.clear()
+    damaged = lines[:2] + [lines[2][:-1]] + lines[3:]
+    verdicts, refused = LineReader(HEADER, None).check_all(damaged)
+    assert refused == [2] and alone == damaged[:4]  # the run the damaged line is in, and the bracketed line
+
+
+def test_lines_that_parse_together_but_not_alone_are_judged_alone():
+    """Joined by commas, a value begun on one line can end on the next, and one line can hold
+    two values: three such lines make three notes as an array, though none is a record alone."""
+    note = b'{"kind":"note_added","at":%d,"text":' % T0
+    lines = [
+        note + b'{"y":1',
+        b'"z":2},"text":"b","n":1}',
+        note + b'"c","n":2},' + note + b'"d","n":3}',
+        note + b'"e","n":4}',
+    ]
+    assert len(json.loads(b"[" + b",".join(lines) + b"]")) == len(lines)
+    verdicts, refused = LineReader(HEADER, None).check_all(lines)
+    assert refused == [0, 1, 2]
+    assert [_as_verdict(verdict) for verdict in verdicts] == [
+        _verdict(LineReader(HEADER, None).check, line) for line in lines
+    ]
+    assert verdicts[3][1]["text"] == "e"

@@ -14,6 +14,7 @@ import os
 import stat
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -32,6 +33,7 @@ from companion.core.journal.records import (
     record_or_none,
     shape_judge,
 )
+from companion.core.journal.shapes import Judged
 
 # How a SessionEnded record begins: compact as encode_event writes it, or with json.dumps'
 # default spacing. Inside a note's text the quotes would be escaped, so a note cannot match.
@@ -134,6 +136,25 @@ class LineReader:
             pass
         return self.check(line)
 
+    def check_all(self, lines: list[bytes]) -> tuple[list[Judged | ValueError], list[int]]:
+        """`check`'s verdict on each line (the judged record, or the error it raises), and the
+        indexes of the lines it refused."""
+        verdicts: list[Judged | ValueError | None]
+        if self.key is None and self.numbered:
+            verdicts = _judged_at_once(lines, self.low, self.high)  # type: ignore[assignment]
+        else:
+            verdicts = [None] * len(lines)
+        refused: list[int] = []
+        if None in verdicts:
+            for index, line in enumerate(lines):
+                if verdicts[index] is None:
+                    try:
+                        verdicts[index] = self.quick_check(line)
+                    except ValueError as error:
+                        verdicts[index] = error
+                        refused.append(index)
+        return verdicts, refused  # type: ignore[return-value]  # no None is left
+
     def _in_session(
         self, cls: type[Event], values: dict[str, Any], seq: int | None
     ) -> tuple[type[Event], dict[str, Any], int | None]:
@@ -168,6 +189,45 @@ _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 _SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 _DOSES = frozenset(cls for cls in EVENT_TYPES.values() if issubclass(cls, DoseGiven))
 _JUDGE = shape_judge().judge
+_JUDGE_ALL = shape_judge().judge_all
+
+
+def _judged_at_once(lines: list[bytes], low: float, high: float) -> list[Judged | None]:
+    """Per line of a plain numbered journal, the verdict `check` would reach on it, or None where
+    the line is to be judged alone (one that holds a bracket, which the depth limit counts, or
+    does not begin as the writer begins a record; a dose; a time outside the session; a record
+    its shape judge does not pass; any line of a run that does not parse).
+
+    The lines between bracketed ones are parsed as runs, each by one pass of the JSON scanner over
+    the run joined into one array, which costs less than a scanner call per line. When every line
+    of a run begins with '{"k' and none holds a bracket, each comma that joins two lines lies
+    outside any value: inside a string the next line's '"' would end it and 'k' follow; inside an
+    object a '{' cannot follow; and arrays need a bracket. So a run that parses as one array of as
+    many values as it has lines holds each line's value in its place: the verdict of the line."""
+    verdicts: list[Judged | None] = [None] * len(lines)
+    if not lines or max(map(len, lines)) > MAX_LINE:
+        return verdicts
+    joined = b",".join(lines)
+    alone = [index for index, line in enumerate(lines) if b"[" in line] if b"[" in joined else []
+    start = 0
+    for stop in [*alone, len(lines)]:
+        run = lines[start:stop]
+        if run and all(map(bytes.startswith, run, repeat(b'{"k'))):
+            try:
+                text = "[" + (joined if len(run) == len(lines) else b",".join(run)).decode("utf-8") + "]"
+                records, end = _SCAN(text, 0)
+                whole = end == len(text) and len(records) == len(run)
+            except (ValueError, RecursionError, StopIteration):
+                whole = False
+            if whole:
+                verdicts[start:stop] = _JUDGE_ALL(records)
+        start = stop + 1
+    for index, verdict in enumerate(verdicts):
+        if verdict is not None:
+            cls, values, seq = verdict
+            if seq is None or cls in _DOSES or not low <= values["at"] <= high:
+                verdicts[index] = None  # `check` says what is wrong, or checks the dose's own time
+    return verdicts
 
 
 def _fills_its_fields(cls: type[Event]) -> bool:
@@ -242,36 +302,25 @@ def read_journal(path: Path, kinds: Collection[str] | None = None) -> JournalCon
     header = opened_header(header, lines[0], key, path)
     reader = LineReader(header, key)
     wanted = None if kinds is None else frozenset(cls for cls in EVENT_TYPES.values() if cls.KIND in kinds)
-    # Of each line read: its sequence number (or line number, unnumbered), its line number, and
-    # its event (None for a kind not wanted).
-    seqs: list[int] = []
-    numbers: list[int] = []
-    found: list[Event | None] = []
+    verdicts, refused = reader.check_all(lines[1:])
     problems: list[str] = []
     sealed_failures = 0
-    last = len(lines) - 1
-    check = reader.quick_check
-    for number, line in enumerate(lines[1:], start=2):
-        try:
-            cls, values, seq = check(line)
-        except ValueError as error:
-            if number - 1 == last and not torn:
-                torn = True  # the last line is garbage: a crash mid-write
-                continue
-            sealed_failures += isinstance(error, crypto.SealedLineError)
-            problems.append(f"line {number} could not be read and was skipped ({error})")
+    for index in refused:
+        if index == len(verdicts) - 1 and not torn:
+            torn = True  # the last line is garbage: a crash mid-write
             continue
-        seqs.append(seq if seq is not None else number)
-        numbers.append(number)
-        if wanted is None or cls in wanted:
-            if len(values) == _FILLED.get(cls):
-                event = _new(cls)
-                event.__dict__.update(values)
-            else:
-                event = cls(**values)
-            found.append(event)
-        else:
-            found.append(None)
+        error = verdicts[index]
+        sealed_failures += isinstance(error, crypto.SealedLineError)
+        problems.append(f"line {index + 2} could not be read and was skipped ({error})")
+    numbers = list(range(2, len(verdicts) + 2))  # each kept record's line number
+    judged: list[Judged] = verdicts  # type: ignore[assignment]
+    if refused:
+        numbers = [index + 2 for index, verdict in enumerate(verdicts) if type(verdict) is tuple]
+        judged = [verdict for verdict in verdicts if type(verdict) is tuple]
+    # Each kept record's event, None for a kind not wanted; its sequence number, or its line
+    # number in an unnumbered journal.
+    found = [_built(cls, values) if wanted is None or cls in wanted else None for cls, values, _ in judged]
+    seqs = [seq if seq is not None else number for (_, _, seq), number in zip(judged, numbers, strict=True)]
     if key is not None and header.numbered and sealed_failures and not found:
         raise JournalError(
             f"{path}: none of its sealed lines opens against its header: the header was changed after it was written."
@@ -281,6 +330,14 @@ def read_journal(path: Path, kinds: Collection[str] | None = None) -> JournalCon
     if torn:
         problems.append("the last line was incomplete (the program stopped while writing it) and was ignored")
     return JournalContents(header, events, torn, tuple(problems))
+
+
+def _built(cls: type[Event], values: dict[str, Any]) -> Event:
+    if len(values) == _FILLED.get(cls):
+        event = _new(cls)
+        event.__dict__.update(values)
+        return event
+    return cls(**values)
 
 
 def _in_order(

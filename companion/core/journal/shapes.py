@@ -13,7 +13,7 @@ work, never changes a verdict. The rules themselves are records.py's, handed ove
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ Check = Callable[[Any], bool]
 Judged = tuple[type[Event], dict[str, Any], int | None]
 _NONE = type(None)
 _NUMBERS = (int, float)
+_UNSEEN = object()
 _MAX_SHAPES = 4096  # a file of odd lines cannot grow the table for ever
 
 
@@ -69,6 +70,24 @@ class ShapeJudge:
             if len(self._shapes) < _MAX_SHAPES:
                 self._shapes[key] = judge
         return None if judge is None else judge(record)
+
+    def judge_all(self, records: Iterable[Any]) -> list[Judged | None]:
+        """`judge` of each record, None for one that is not an object with a kind: in one loop,
+        which a long journal's read spends a tenth less on than on a call of `judge` a record."""
+        verdicts: list[Judged | None] = []
+        add = verdicts.append
+        shapes = self._shapes
+        for record in records:
+            kind = record.get("kind") if type(record) is dict else None
+            if type(kind) is not str:
+                add(None)
+                continue
+            judge = shapes.get((kind, *record, *map(type, record.values())), _UNSEEN)
+            if judge is _UNSEEN:
+                add(self.judge(record, kind))
+            else:
+                add(None if judge is None else judge(record))  # type: ignore[operator]
+        return verdicts
 
     def _shape_of(self, kind: str, keys: tuple[str, ...], types: tuple[type, ...]) -> _Shape | None:
         """What records with these fields and value types need checked one by one (None: such
