@@ -27,8 +27,18 @@ class PhaseClock(Vertical):
     def on_mount(self) -> None:
         self._digits = self.query_one(Digits)
         self._label = self.query_one("#phase-clock-label", QuietStatic)
+        self._state: SessionState | None = None
+
+    def on_show(self) -> None:
+        if self._state is not None:
+            self.render_state(self._state)
 
     def render_state(self, state: SessionState) -> None:
+        self._state = state
+        if not self.display:
+            # Hidden in a short window: a widget refreshed off screen makes the next frame lay
+            # out the whole screen again, every second. Drawn when it is shown.
+            return
         self.set_class(state.ended, "-ended")
         if state.ended:  # no phase runs any more: no time left to show
             self._label.show("[b]SESSION ENDED[/]")
