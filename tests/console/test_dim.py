@@ -56,7 +56,9 @@ async def test_every_panel_is_drawn_darker_when_dimmed_and_comes_back_as_it_was(
     async with app.run_test(size=size) as pilot:
         await _after_dose(pilot, clock)
         bright = {name: (_lightness(w), _background(w)) for name, w in _drawn(app.screen).items()}
-        assert {"status", "phase", "dose-label", "due", "vitals", "notes"} <= set(bright), sorted(bright)
+        assert {"status", "phase-title", "phase-time", "dose-label", "due", "vitals", "notes"} <= set(bright), sorted(
+            bright
+        )
         await pilot.press("D")
         await pilot.pause()
         for name, widget in _drawn(app.screen).items():

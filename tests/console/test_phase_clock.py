@@ -8,6 +8,7 @@ from console_kit import console, until
 
 from companion.ui.screens.session import SessionScreen
 from companion.ui.timefmt import clock_text
+from companion.ui.widgets.big_clock import BigClock, rows_of
 
 
 async def test_a_hidden_phase_clock_waits_and_shows_the_time_left_once_the_window_grows(tmp_path):
@@ -29,3 +30,32 @@ async def test_a_hidden_phase_clock_waits_and_shows_the_time_left_once_the_windo
         left = clock_text(app.session.state().phase_remaining)
         assert left != hidden
         await until(pilot, lambda: screen.query_one("#phase-clock").display and digits.value == left)
+
+
+def test_the_large_figures_are_three_rows_of_three_cells_a_character():
+    assert rows_of("1:02:03") == (
+        "╶╮    ╭─╮╶─╮   ╭─╮╶─╮",
+        " │  : │ │┌─┘ : │ │ ─┤",
+        "╶┴╴   ╰─╯╰─╴   ╰─╯╶─╯",
+    )
+    assert rows_of("14:59")[1] == " │ ╰─┤ : ╰─╮╰─┤"
+    assert rows_of("x") == (" ", " ", "x")  # no figure: written as it is
+
+
+async def test_the_clock_lays_out_only_when_its_width_changes(tmp_path):
+    app, clock, _, _ = console(tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+        digits = app.screen.query_one("#phase-digits", BigClock)
+        relaid: list[bool] = []
+        original = digits.refresh
+        digits.refresh = lambda *args, **kwargs: relaid.append(kwargs.get("layout", False)) or original(*args, **kwargs)
+        digits.show_time("14:59")
+        digits.show_time("14:59")  # the same: nothing to draw
+        digits.show_time("14:58")
+        digits.show_time("1:02:03")
+        assert relaid == [False, False, True] or relaid == [True, False, True]
+        await pilot.pause()
+        await until(
+            pilot, lambda: digits.size.width == len(rows_of(digits.value)[0])
+        )  # its own width, whatever it shows

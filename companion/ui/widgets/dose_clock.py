@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Digits
 
 from companion.core.timeline import SessionState
 from companion.ui.safe_text import escape
 from companion.ui.timefmt import clock_text, wall_text
+from companion.ui.widgets.big_clock import BigClock
 from companion.ui.widgets.quiet import QuietStatic
 
 
@@ -16,8 +16,8 @@ class DoseClock(Vertical):
     DEFAULT_CSS = """
     DoseClock { height: auto; width: 1fr; padding: 0 1; }
     DoseClock > #dose-label { color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
-    DoseClock > Digits { width: auto; color: $primary; }
-    DoseClock.-none > Digits { display: none; }
+    DoseClock > BigClock { width: auto; color: $primary; }
+    DoseClock.-none > BigClock { display: none; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -26,10 +26,10 @@ class DoseClock(Vertical):
 
     def compose(self) -> ComposeResult:
         yield QuietStatic(id="dose-label")
-        yield Digits("0:00", id="dose-digits")
+        yield BigClock("0:00", id="dose-digits")
 
     def on_mount(self) -> None:
-        self._digits = self.query_one(Digits)
+        self._digits = self.query_one(BigClock)
         self._label = self.query_one("#dose-label", QuietStatic)
 
     @property
@@ -48,5 +48,4 @@ class DoseClock(Vertical):
             f"[b]TIME SINCE DOSE[/]  [dim]{dose.amount:g} {escape(dose.unit)}{route} at {wall_text(dose.given_at)}[/]"
         )
         value = clock_text(state.since_dose)
-        if self._digits.value != value:
-            self._digits.update(value)
+        self._digits.show_time(value)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Digits
 
 from companion.core.timeline import SessionState
 from companion.ui.timefmt import clock_text
+from companion.ui.widgets.big_clock import BigClock
 from companion.ui.widgets.quiet import QuietStatic
 
 
@@ -15,17 +15,17 @@ class PhaseClock(Vertical):
     DEFAULT_CSS = """
     PhaseClock { height: auto; width: auto; padding: 0 2; }
     PhaseClock > #phase-clock-label { color: $text-muted; width: auto; }
-    PhaseClock > Digits { width: auto; color: $secondary; }
-    PhaseClock.-over > Digits { color: $text-muted; }
-    PhaseClock.-ended > Digits { display: none; }
+    PhaseClock > BigClock { width: auto; color: $secondary; }
+    PhaseClock.-over > BigClock { color: $text-muted; }
+    PhaseClock.-ended > BigClock { display: none; }
     """
 
     def compose(self) -> ComposeResult:
         yield QuietStatic(id="phase-clock-label")
-        yield Digits("0:00", id="phase-digits")
+        yield BigClock("0:00", id="phase-digits")
 
     def on_mount(self) -> None:
-        self._digits = self.query_one(Digits)
+        self._digits = self.query_one(BigClock)
         self._label = self.query_one("#phase-clock-label", QuietStatic)
         self._state: SessionState | None = None
 
@@ -47,5 +47,4 @@ class PhaseClock(Vertical):
         self.set_class(over, "-over")
         self._label.show("[b]PAST THE PLAN[/]" if over else "[b]LEFT IN PHASE[/]")
         value = clock_text(state.overrun if over else state.phase_remaining)
-        if self._digits.value != value:
-            self._digits.update(value)
+        self._digits.show_time(value)

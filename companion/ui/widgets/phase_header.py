@@ -1,9 +1,14 @@
-"""The current phase: its title, where it sits in the script, and the time left (or over)."""
+"""The current phase: its title, where it sits in the script, and the time left (or over).
+
+Two lines, each its own widget: the time line changes every second, the title with the phase,
+and a widget repaints whole (both lines as one cost twice the time line alone)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.content import Content
 
 from companion.core.timeline import SessionState
@@ -16,10 +21,24 @@ from companion.ui.widgets.quiet import QuietStatic
 _title_content = lru_cache(maxsize=32)(Content.from_markup)
 
 
-class PhaseHeader(QuietStatic):
+class PhaseHeader(Vertical):
     DEFAULT_CSS = """
-    PhaseHeader { height: 2; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    PhaseHeader { height: 2; padding: 0 1; }
+    PhaseHeader > QuietStatic { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
+
+    def compose(self) -> ComposeResult:
+        yield QuietStatic(id="phase-title")
+        yield QuietStatic(id="phase-time")
+
+    def on_mount(self) -> None:
+        self._title = self.query_one("#phase-title", QuietStatic)
+        self._time = self.query_one("#phase-time", QuietStatic)
+
+    @property
+    def plain(self) -> str:
+        """Both lines as shown, without markup."""
+        return f"{self._title.plain}\n{self._time.plain}"
 
     def render_state(self, state: SessionState) -> None:
         count = len(state.script.phases)
@@ -43,6 +62,5 @@ class PhaseHeader(QuietStatic):
         if state.next_phase is not None and not state.ended:
             parts += ["   ", (f"next: {plain(state.next_phase.title)}", "dim")]
             timing += f"   [dim]next: {escape(state.next_phase.title)}[/]"
-        self.show_built(
-            f"{title}\n{timing}", lambda: Content("\n").join([_title_content(title), Content.assemble(*parts)])
-        )
+        self._title.show_built(title, lambda: _title_content(title))
+        self._time.show_built(timing, lambda: Content.assemble(*parts))

@@ -62,6 +62,7 @@ class NextReminder(QuietStatic):
     """
 
     _last: SessionState | None = None
+    _fitted: tuple[str, int] = ("", 0)
 
     def render_state(self, state: SessionState) -> None:
         self._last = state
@@ -79,6 +80,9 @@ class NextReminder(QuietStatic):
             full = f"Next: {text}  [dim]at {wall_text(status.due_at)}, in {minutes_text(wait)}[/]"
             when = f"at {wall_text(status.due_at)}, in {minutes_text(wait)}"
         width = self.size.width or self.app.size.width - 2  # inside its padding (2 before layout)
+        if (full, width) == self._fitted:  # the line changes once a minute: measured once
+            return
+        self._fitted = (full, width)
         if cells(full) <= width:
             self.show(full)
             return

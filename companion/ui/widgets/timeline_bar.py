@@ -73,6 +73,7 @@ class TimelineBar(QuietStatic):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._state: SessionState | None = None
+        self._drawn_from: tuple[Any, ...] = ()
 
     def render_state(self, state: SessionState) -> None:
         self._state = state
@@ -88,6 +89,15 @@ class TimelineBar(QuietStatic):
             return
         lengths = phase_lengths(state)
         spans = layout(lengths, width)
+        start, end = spans[state.phase_index]
+        fraction = 1.0 if state.ended else min(1.0, state.phase_elapsed / lengths[state.phase_index])
+        done = min(end - start - 1, int(fraction * (end - start))) if end - start > 1 else 0
+        # The marker moves a cell at a time, a few times a phase: the labels are placed again
+        # only when the bar would change.
+        drawn_from = (state.script, tuple(spans), state.phase_index, done)
+        if drawn_from == self._drawn_from:
+            return
+        self._drawn_from = drawn_from
         bar = []
         for index, (start, end) in enumerate(spans):
             size = end - start
@@ -96,8 +106,6 @@ class TimelineBar(QuietStatic):
             elif index > state.phase_index:
                 bar.append(f"[dim]{'─' * size}[/]")
             else:
-                fraction = 1.0 if state.ended else min(1.0, state.phase_elapsed / lengths[index])
-                done = min(size - 1, int(fraction * size)) if size > 1 else 0
                 bar.append(f"[$primary]{'━' * done}[/][b $primary]●[/][dim]{'─' * (size - done - 1)}[/]")
         titles = [phase.title for phase in state.script.phases]
         labels, column = [], 0
