@@ -236,3 +236,17 @@ def test_lines_that_parse_together_but_not_alone_are_judged_alone():
         _verdict(LineReader(HEADER, None).check, line) for line in lines
     ]
     assert verdicts[3][1]["text"] == "e"
+
+
+def test_a_long_journal_is_judged_in_runs_and_only_the_damaged_run_line_by_line(monkeypatch):
+    from companion.core.journal.reading import RUN
+
+    events = _in_session([NoteAdded(0, text=f"note {i}") for i in range(RUN * 2 + 50)])
+    lines = [encode_event(event, number).rstrip(b"\n") for number, event in enumerate(events, start=1)]
+    lines[RUN + 10] = lines[RUN + 10][:-3]  # cut: the second run holds a damaged line
+    alone: list[bytes] = []
+    monkeypatch.setattr(LineReader, "quick_check", lambda self, line: alone.append(line) or self.check(line))
+    verdicts, refused = LineReader(HEADER, None).check_all(lines)
+    assert refused == [RUN + 10]
+    assert alone == lines[RUN : RUN * 2]
+    assert [_as_verdict(v) for v in verdicts] == [_verdict(LineReader(HEADER, None).check, line) for line in lines]

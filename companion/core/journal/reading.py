@@ -12,7 +12,7 @@ import dataclasses
 import json
 import os
 import stat
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -190,6 +190,8 @@ _SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignor
 _DOSES = frozenset(cls for cls in EVENT_TYPES.values() if issubclass(cls, DoseGiven))
 _JUDGE = shape_judge().judge
 _JUDGE_ALL = shape_judge().judge_all
+# Lines parsed by one scanner call: their records are judged while still in the processor's cache.
+RUN = 256
 
 
 def _judged_at_once(lines: list[bytes], low: float, high: float) -> list[Judged | None]:
@@ -207,27 +209,33 @@ def _judged_at_once(lines: list[bytes], low: float, high: float) -> list[Judged 
     verdicts: list[Judged | None] = [None] * len(lines)
     if not lines or max(map(len, lines)) > MAX_LINE:
         return verdicts
-    joined = b",".join(lines)
-    alone = [index for index, line in enumerate(lines) if b"[" in line] if b"[" in joined else []
-    start = 0
-    for stop in [*alone, len(lines)]:
+    bracketed = [index for index, line in enumerate(lines) if b"[" in line] if b"[" in b"".join(lines) else []
+    for start, stop in _runs(len(lines), bracketed):
         run = lines[start:stop]
-        if run and all(map(bytes.startswith, run, repeat(b'{"k'))):
+        if all(map(bytes.startswith, run, repeat(b'{"k'))):
             try:
-                text = "[" + (joined if len(run) == len(lines) else b",".join(run)).decode("utf-8") + "]"
+                text = "[" + b",".join(run).decode("utf-8") + "]"
                 records, end = _SCAN(text, 0)
                 whole = end == len(text) and len(records) == len(run)
             except (ValueError, RecursionError, StopIteration):
                 whole = False
             if whole:
                 verdicts[start:stop] = _JUDGE_ALL(records)
-        start = stop + 1
     for index, verdict in enumerate(verdicts):
         if verdict is not None:
             cls, values, seq = verdict
             if seq is None or cls in _DOSES or not low <= values["at"] <= high:
                 verdicts[index] = None  # `check` says what is wrong, or checks the dose's own time
     return verdicts
+
+
+def _runs(count: int, alone: list[int]) -> Iterator[tuple[int, int]]:
+    """(start, stop) of the runs of lines between those judged alone, none longer than RUN."""
+    start = 0
+    for stop in [*alone, count]:
+        for begin in range(start, stop, RUN):
+            yield begin, min(stop, begin + RUN)
+        start = stop + 1
 
 
 def _fills_its_fields(cls: type[Event]) -> bool:
