@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace, stores: list[JournalStore] | None = None) -> i
     collecting = gc.isenabled()
     gc.disable()
     try:
-        course = model.read_course(args.code, stores, instruments)
+        course = model.read_course(args.code, stores, instruments, workers=_cores())
     finally:
         if collecting:
             gc.enable()
@@ -67,6 +68,14 @@ def run(args: argparse.Namespace, stores: list[JournalStore] | None = None) -> i
         return 1
     print(f"Course written to {args.output}", file=sys.stderr)
     return 0
+
+
+def _cores() -> int:
+    """Processors this process may run on: a long course is read on each of them."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _instruments() -> dict[str, Assessment]:

@@ -400,7 +400,9 @@ def test_the_course_command_leaves_the_cycle_collector_as_it_found_it(stores, mo
 
     seen: list[bool] = []
     real = model.read_course
-    monkeypatch.setattr(model, "read_course", lambda *args: seen.append(gc.isenabled()) or real(*args))
+    monkeypatch.setattr(
+        model, "read_course", lambda *args, **kwargs: seen.append(gc.isenabled()) or real(*args, **kwargs)
+    )
     try:
         assert gc.isenabled()
         assert course_command.run(_args(code="K-007"), stores) == 0

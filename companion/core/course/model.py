@@ -10,6 +10,7 @@ last visit. Rehearsals are never part of a course.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from companion.core.course import assessments_seam as seam
+from companion.core.course import parallel
 from companion.core.course.codes import code_key
 from companion.core.events import DistressMarked, DoseGiven, Event, SessionEnded, SessionStarted, VitalsRecorded
 from companion.core.journal.reading import JournalContents, open_regular, summary_and_events
@@ -190,19 +192,27 @@ def unattributed(stores: Sequence[JournalStore]) -> tuple[Path, ...]:
     return tuple(path for path, _ in broken if not (_salvage(path) or ("", None))[0].strip())
 
 
-def read_course(code: str, stores: Sequence[JournalStore], instruments: Instruments | None = None) -> Course:
+def read_course(
+    code: str, stores: Sequence[JournalStore], instruments: Instruments | None = None, workers: int = 1
+) -> Course:
     """The course of the client `code` names, oldest session first. `instruments` (the
     assessment files, by id) give the scores' bands and ranges for the charts, and the score of
     an assessment left unfinished. Given as a function, they are read only for that last need
-    (the bands are then left out)."""
+    (the bands are then left out). With `workers` above 1 a long course is read in that many
+    processes where this one may fork (see `parallel`): the same course, sooner."""
     key = code_key(code)
     sessions: list[CourseSession] = []
     broken: list[tuple[Path, str]] = []
+    unread: list[SessionSummary] = []
     for path, summary, contents, reason in _each_journal(stores):
         if summary is None:
             broken.append((path, reason))
         elif code_key(summary.client_code) == key and key:
-            sessions.append(_read_session(summary, instruments, contents))
+            if contents is None:
+                unread.append(summary)
+            else:  # its listing read it whole already (a sealed journal)
+                sessions.append(_read_session(summary, instruments, contents))
+    sessions += parallel.read_all(unread, functools.partial(_read_session, instruments=instruments), workers)
     for path, reason in broken:
         salvaged = _salvage(path)
         if salvaged and code_key(salvaged[0]) == key and key:

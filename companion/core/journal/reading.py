@@ -200,7 +200,7 @@ def _judged_at_once(lines: list[bytes], low: float, high: float) -> list[Judged 
     does not begin as the writer begins a record; a dose; a time outside the session; a record
     its shape judge does not pass; any line of a run that does not parse).
 
-    The lines between bracketed ones are parsed as runs, each by one pass of the JSON scanner over
+    The lines between bracketed ones are parsed as runs (of at most RUN lines), each by one pass of the JSON scanner over
     the run joined into one array, which costs less than a scanner call per line. When every line
     of a run begins with '{"k' and none holds a bracket, each comma that joins two lines lies
     outside any value: inside a string the next line's '"' would end it and 'k' follow; inside an
