@@ -73,9 +73,13 @@ class Terminal:
         ).stdout
 
     def start(self, *argv: str) -> None:
+        self.tmux(
+            "-f", str(self.config), "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30", self._command(argv)
+        )
+
+    def _command(self, argv: tuple[str, ...]) -> str:
         exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in self.env.items())
-        command = f"exec env -u COLUMNS -u LINES {exports} {' '.join(shlex.quote(a) for a in argv)}"
-        self.tmux("-f", str(self.config), "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30", command)
+        return f"exec env -u COLUMNS -u LINES {exports} {' '.join(shlex.quote(a) for a in argv)}"
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.name)
@@ -107,8 +111,9 @@ class Terminal:
             time.sleep(0.1)
 
     def respawn(self, *argv: str) -> None:
-        self.tmux("kill-session", "-t", self.name)
-        self.start(*argv)
+        """A new process in the same pane. Killing the session instead let the tmux server exit,
+        and a new session asked of a server still exiting fails ("server exited unexpectedly")."""
+        self.tmux("respawn-pane", "-k", "-t", self.name, self._command(argv))
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=20, check=False)
