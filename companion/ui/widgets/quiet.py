@@ -19,6 +19,16 @@ class QuietStatic(Static):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._shown: str | None = None
+        self._made_of: tuple[Any, ...] | None = None
+
+    def made_of(self, *parts: Any) -> bool:
+        """Whether the widget's text, built from `parts` (everything it depends on), is to be
+        built again: False when the parts are those of the last call. For a line whose making
+        (markup parsed to measure it, labels placed) costs more than the check, once a second."""
+        if parts == self._made_of:
+            return False
+        self._made_of = parts
+        return True
 
     def show(self, markup: str) -> None:
         if markup == self._shown:

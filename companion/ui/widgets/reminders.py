@@ -62,13 +62,13 @@ class NextReminder(QuietStatic):
     """
 
     _last: SessionState | None = None
-    _fitted: tuple[str, int] = ("", 0)
 
     def render_state(self, state: SessionState) -> None:
         self._last = state
         upcoming = state.reminders_upcoming
         if not upcoming:
-            self.show("[dim]No more reminders planned.[/]")
+            if self.made_of(None):  # remembered, so that the next reminder is drawn when one comes
+                self.show("[dim]No more reminders planned.[/]")
             return
         status = upcoming[0]
         text = escape(status.reminder.text)
@@ -80,9 +80,8 @@ class NextReminder(QuietStatic):
             full = f"Next: {text}  [dim]at {wall_text(status.due_at)}, in {minutes_text(wait)}[/]"
             when = f"at {wall_text(status.due_at)}, in {minutes_text(wait)}"
         width = self.size.width or self.app.size.width - 2  # inside its padding (2 before layout)
-        if (full, width) == self._fitted:  # the line changes once a minute: measured once
+        if not self.made_of(full, width):  # the line changes once a minute: measured once
             return
-        self._fitted = (full, width)
         if cells(full) <= width:
             self.show(full)
             return

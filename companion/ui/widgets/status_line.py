@@ -35,14 +35,13 @@ class StatusLine(QuietStatic):
         self.client_code = client_code
         self.rehearsal_speed = rehearsal_speed
         self._last: tuple[SessionState, float] | None = None
-        self._made_of: tuple[Any, ...] = ()
 
     def render_state(self, state: SessionState, real_now: float) -> None:
         self._last = (state, real_now)
         width = self.size.width or self.app.size.width - 2  # inside its padding (2 before layout)
         # What the line says changes once a minute: fitting it (measuring every form) is skipped
         # while nothing it is made of has changed.
-        made_of = (
+        if not self.made_of(
             wall_text(real_now),
             state.ended,
             state.paused,
@@ -51,10 +50,8 @@ class StatusLine(QuietStatic):
             self.client_code,
             self.rehearsal_speed,
             width,
-        )
-        if made_of == self._made_of:
+        ):
             return
-        self._made_of = made_of
         markup = self.fitted(state, real_now, width)
         self.set_class("\n" in markup, "-two-lines")
         self.show(markup)

@@ -73,7 +73,6 @@ class TimelineBar(QuietStatic):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._state: SessionState | None = None
-        self._drawn_from: tuple[Any, ...] = ()
 
     def render_state(self, state: SessionState) -> None:
         self._state = state
@@ -94,10 +93,8 @@ class TimelineBar(QuietStatic):
         done = min(end - start - 1, int(fraction * (end - start))) if end - start > 1 else 0
         # The marker moves a cell at a time, a few times a phase: the labels are placed again
         # only when the bar would change.
-        drawn_from = (state.script, tuple(spans), state.phase_index, done)
-        if drawn_from == self._drawn_from:
+        if not self.made_of(state.script, tuple(spans), state.phase_index, done):
             return
-        self._drawn_from = drawn_from
         bar = []
         for index, (start, end) in enumerate(spans):
             size = end - start
