@@ -39,6 +39,17 @@ def private_dirs(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def fresh_keys(monkeypatch):
+    """No passphrase from the environment and none remembered, before and after the test."""
+    from companion.core.journal import crypto
+
+    monkeypatch.delenv(crypto.ENVIRONMENT, raising=False)
+    crypto.forget()
+    yield
+    crypto.forget()
+
+
+@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
 

@@ -57,22 +57,27 @@ def test_session_before_dose(snap_compare, tmp_path, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
+async def _after_dose_with_a_reminder_due(pilot, app, clock) -> None:
+    """Vitals, the dose and a note recorded; 40 minutes on, the 40-minute reminder is due."""
+    await pilot.pause()
+    session = app.session
+    session.record_vitals(138, 86, 74, 98, "")
+    clock.advance(900)
+    session.next_phase()
+    session.give_dose(50, "mg", "IM")
+    clock.advance(300)
+    session.next_phase()
+    session.add_note("Settled, eyes closed.")
+    clock.advance(2100 + 75)
+    app.screen.tick()
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_session_after_dose_with_a_reminder_due(snap_compare, tmp_path, size):
     app, clock = _app(tmp_path)
 
     async def run_before(pilot):
-        await pilot.pause()
-        session = app.session
-        session.record_vitals(138, 86, 74, 98, "")
-        clock.advance(900)
-        session.next_phase()
-        session.give_dose(50, "mg", "IM")
-        clock.advance(300)
-        session.next_phase()
-        session.add_note("Settled, eyes closed.")
-        clock.advance(2100 + 75)
-        app.screen.tick()
+        await _after_dose_with_a_reminder_due(pilot, app, clock)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
@@ -94,17 +99,7 @@ def test_session_dimmed_after_dose_with_a_reminder_due(snap_compare, tmp_path, s
     app, clock = _app(tmp_path)
 
     async def run_before(pilot):
-        await pilot.pause()
-        session = app.session
-        session.record_vitals(138, 86, 74, 98, "")
-        clock.advance(900)
-        session.next_phase()
-        session.give_dose(50, "mg", "IM")
-        clock.advance(300)
-        session.next_phase()
-        session.add_note("Settled, eyes closed.")
-        clock.advance(2100 + 75)
-        app.screen.tick()
+        await _after_dose_with_a_reminder_due(pilot, app, clock)
         await pilot.press("D")
         await pilot.pause()
 

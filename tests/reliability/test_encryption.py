@@ -33,12 +33,7 @@ SECRET = "correct horse battery staple"
 NOTE = "client spoke of her brother"
 
 
-@pytest.fixture(autouse=True)
-def fresh_keys(monkeypatch):
-    monkeypatch.delenv(crypto.ENVIRONMENT, raising=False)
-    crypto.forget()
-    yield
-    crypto.forget()
+pytestmark = pytest.mark.usefixtures("fresh_keys")
 
 
 def encrypted_session(store: JournalStore, client: str = "K-SECRET") -> LiveSession:

@@ -32,12 +32,7 @@ from companion.core.session import LiveSession
 SECRET = "correct horse battery staple"
 
 
-@pytest.fixture(autouse=True)
-def no_keys(monkeypatch):
-    monkeypatch.delenv(crypto.ENVIRONMENT, raising=False)
-    crypto.forget()
-    yield
-    crypto.forget()
+pytestmark = pytest.mark.usefixtures("fresh_keys")
 
 
 @pytest.fixture

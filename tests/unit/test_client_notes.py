@@ -18,12 +18,7 @@ from companion.core.scripts.problems import ScriptError
 SECRET = "a long and private passphrase"
 
 
-@pytest.fixture(autouse=True)
-def fresh_keys(monkeypatch):
-    monkeypatch.delenv(crypto.ENVIRONMENT, raising=False)
-    crypto.forget()
-    yield
-    crypto.forget()
+pytestmark = pytest.mark.usefixtures("fresh_keys")
 
 
 def test_notes_round_trip_through_their_yaml():

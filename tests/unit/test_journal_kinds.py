@@ -34,12 +34,7 @@ KEPT = frozenset({SessionStarted.KIND, DoseGiven.KIND, SessionEnded.KIND})
 SECRET = "a passphrase for the tests"
 
 
-@pytest.fixture(autouse=True)
-def fresh_keys(monkeypatch):
-    monkeypatch.delenv(crypto.ENVIRONMENT, raising=False)
-    crypto.forget()
-    yield
-    crypto.forget()
+pytestmark = pytest.mark.usefixtures("fresh_keys")
 
 
 def session() -> list:
