@@ -124,13 +124,7 @@ class LineReader:
                 if end == len(text) and type(record) is dict:
                     kind = record.get("kind")
                     judged = _JUDGE(record, kind) if type(kind) is str else None
-                    # A dose's own time, a missing number or a time outside: `check` says so.
-                    if (
-                        judged is not None
-                        and judged[0] not in _DOSES
-                        and (judged[2] is not None or not self.numbered)
-                        and self.low <= judged[1]["at"] <= self.high
-                    ):
+                    if judged is not None and _final(judged, self.low, self.high, self.numbered):
                         return judged
         except (ValueError, RecursionError, StopIteration):
             pass
@@ -222,11 +216,17 @@ def _judged_at_once(lines: list[bytes], low: float, high: float) -> list[Judged 
             if whole:
                 verdicts[start:stop] = _JUDGE_ALL(records)
     for index, verdict in enumerate(verdicts):
-        if verdict is not None:
-            cls, values, seq = verdict
-            if seq is None or cls in _DOSES or not low <= values["at"] <= high:
-                verdicts[index] = None  # `check` says what is wrong, or checks the dose's own time
+        if verdict is not None and not _final(verdict, low, high, numbered=True):
+            verdicts[index] = None
     return verdicts
+
+
+def _final(judged: Judged, low: float, high: float, numbered: bool) -> bool:
+    """Whether a record its shape judge passed needs no more of `check`: not a dose (whose own
+    time `check` looks at), numbered where the journal numbers its lines, timed within the
+    session. Any other `check` judges in full, and says what is wrong."""
+    cls, values, seq = judged
+    return cls not in _DOSES and (seq is not None or not numbered) and low <= values["at"] <= high
 
 
 def _runs(count: int, alone: list[int]) -> Iterator[tuple[int, int]]:
